@@ -90,10 +90,11 @@ def build_model(b: Benchmark, closure: Closure) -> pyo.ConcreteModel:
     m.fs = pyo.Param(m.R, initialize=b.FS, **mut, doc="foreign saving, reference currency")
     m.endow = pyo.Param(m.MOB, initialize=1.0, **mut, doc="mobile factor endowment index")
     m.endow_sf = pyo.Param(m.SPEC, initialize=1.0, **mut, doc="specific factor endowment index")
-    m.sigma_va = pyo.Param(m.PROD, initialize=b.sigma_va, **mut)
-    m.sigma_d = pyo.Param(m.ARM, initialize=b.sigma_d, **mut)
-    m.sigma_m = pyo.Param(m.IMP, initialize=b.sigma_m, **mut)
-    m.psi = pyo.Param(m.CET, initialize=b.psi, **mut)
+    sub = lambda d, keys: {k: d[k] for k in keys}  # noqa: E731
+    m.sigma_va = pyo.Param(m.PROD, initialize=sub(b.sigma_va, m.PROD), **mut)
+    m.sigma_d = pyo.Param(m.ARM, initialize=sub(b.sigma_d, m.ARM), **mut)
+    m.sigma_m = pyo.Param(m.IMP, initialize=sub(b.sigma_m, m.IMP), **mut)
+    m.psi = pyo.Param(m.CET, initialize=sub(b.psi, m.CET), **mut)
 
     # ---------------------------------------------------------------- variables (benchmark 1)
     pos = dict(initialize=1.0, bounds=(FLOOR, None))

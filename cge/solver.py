@@ -18,6 +18,7 @@ from .core import CompiledModel
 
 TOL = 1e-9
 WALRAS_TOL = 1e-8
+POLISH_TOL = 1e-13
 
 
 @dataclass
@@ -73,7 +74,7 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     t0 = time.perf_counter()
     x = x0.astype(float).copy()
     F = core.residual(x, p)
-    lower = core.lower
+    positive = np.isfinite(core.lower) & (core.lower > 0)
     msg = "maximum iterations reached"
     it = 0
     for it in range(1, max_iter + 1):
@@ -89,12 +90,13 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
         except RuntimeError as exc:  # singular Jacobian
             msg = f"singular Jacobian ({exc})"
             break
-        neg = dx < 0
-        room = np.where(neg, (x - lower) / np.where(neg, -dx, 1.0), np.inf)
-        step = min(1.0, 0.99 * float(np.min(room, initial=np.inf)))
+        # positive variables move multiplicatively (a Newton step in log x): keeps them
+        # positive and is closer to linear for CES powers; others (foreign saving) additively
+        rel = np.where(positive, dx / np.where(positive, x, 1.0), 0.0)
+        step = min(1.0, 5.0 / max(1e-300, float(np.max(np.abs(rel), initial=0.0))))
         f0 = float(F @ F)
         while step > 1e-10:
-            xn = x + step * dx
+            xn = np.where(positive, x * np.exp(np.clip(step * rel, -50, 50)), x + step * dx)
             Fn = core.residual(xn, p)
             if np.all(np.isfinite(Fn)) and float(Fn @ Fn) <= (1 - 1e-4 * step) * f0:
                 break
@@ -132,6 +134,10 @@ class _IpoptProblem:
     def jacobian(self, x):
         return self.core.jacobian_values(x, self.p)
 
+    def intermediate(self, alg_mod, iter_count, *args):
+        self.iterations = iter_count
+        return True
+
     def hessianstructure(self):
         return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
 
@@ -152,7 +158,8 @@ def ipopt(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = T
     n = core.n
     upper = np.full(n, 1e20)
     lower = np.where(np.isfinite(core.lower), core.lower, -1e20)
-    nlp = cyipopt.Problem(n=n, m=n, problem_obj=_IpoptProblem(core, p), lb=lower, ub=upper,
+    prob = _IpoptProblem(core, p)
+    nlp = cyipopt.Problem(n=n, m=n, problem_obj=prob, lb=lower, ub=upper,
                           cl=np.zeros(n), cu=np.zeros(n))
     opts = {"print_level": 0, "sb": "yes", "tol": tol, "constr_viol_tol": tol,
             "mu_strategy": "adaptive", "max_iter": max_iter}
@@ -160,7 +167,7 @@ def ipopt(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = T
     for k, v in opts.items():
         nlp.add_option(k, v)
     x, out = nlp.solve(np.maximum(x0, lower))
-    iters = int(out.get("iter_count", 0)) if isinstance(out, dict) else 0
+    iters = getattr(prob, "iterations", 0)
     msg = out["status_msg"].decode() if isinstance(out["status_msg"], bytes) else out["status_msg"]
     x, pol = newton(core, x, p, tol=tol, max_iter=10)
     info = SolveInfo("ipopt", pol.converged, iters + pol.iterations, pol.max_residual,
@@ -184,6 +191,10 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
     p = core.params()
     x0 = core.x_from_model() if x0 is None else x0
     x, info = SOLVERS[solver](core, x0, p, tol=tol)
+    if info.converged:  # polish: a converged Newton iterate gains digits almost for free
+        xp, pol = newton(core, x, p, tol=POLISH_TOL, max_iter=3)
+        if pol.max_residual < info.max_residual:
+            x, info.max_residual = xp, pol.max_residual
     F = core.residual(x, p)
     if not info.converged:
         raise SolveError("the model did not solve", info, worst_equations(core, F))
