@@ -305,7 +305,7 @@ def _validate_sam(sam: pd.DataFrame, regions, sectors, factors) -> None:
         partners = set(regions) - {r}
         for name in (row, col):
             if name not in sset | fset | set(RESERVED) | partners:
-                hint = (f"a region's own code is not an account of its SAM" if name == r else
+                hint = ("a region's own code is not an account of its SAM" if name == r else
                         "add it to meta.toml (sectors/factors) or fix the spelling")
                 raise DataError(f"line {line}: region {r}: unknown account {name!r}",
                                 file="sam.csv", hint=hint)

@@ -180,8 +180,11 @@ SOLVERS = {"newton": newton, "ipopt": ipopt}
 
 
 def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None = None,
-          tol: float = TOL, walras_tol: float = WALRAS_TOL) -> SolveInfo:
+          tol: float = TOL, walras_tol: float = WALRAS_TOL, fallback: bool = True) -> SolveInfo:
     """Solve at the model's current parameter values; write the solution into the model.
+
+    With ``fallback``, a failed Newton solve is retried with Ipopt from the same start (Ipopt's
+    barrier method is more robust far from the solution); ``info.solver`` then says so.
 
     Raises:
         SolveError: not converged, or an equation dropped by Walras' law does not hold.
@@ -191,6 +194,11 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
     p = core.params()
     x0 = core.x_from_model() if x0 is None else x0
     x, info = SOLVERS[solver](core, x0, p, tol=tol)
+    if not info.converged and fallback and solver == "newton":
+        x2, info2 = ipopt(core, x0, p, tol=tol)
+        if info2.converged:
+            x, info = x2, info2
+            info.solver = "newton, then ipopt"
     if info.converged:  # polish: a converged Newton iterate gains digits almost for free
         xp, pol = newton(core, x, p, tol=POLISH_TOL, max_iter=3)
         if pol.max_residual < info.max_residual:

@@ -33,7 +33,7 @@ def make_dataset(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, *, zero_
     tariff = np.round(rng.uniform(0, 0.15, T.shape), 4) * (T > 0)
     sam, trade = [], []
     for r, rn in enumerate(R):
-        cell = lambda row, col, v: sam.append((rn, row, col, float(v)))  # noqa: E731
+        cell = lambda row, col, v, rn=rn: sam.append((rn, row, col, float(v)))  # noqa: E731
         F = rng.uniform(40, 120, (len(factors), n_sectors))
         exports = T[r].sum(axis=0)  # T[r, s, i] summed over s
         X = rng.uniform(0, 10, (n_sectors, n_sectors)) * (rng.uniform(size=(n_sectors,) * 2) > 0.3)

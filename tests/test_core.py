@@ -4,8 +4,8 @@ and the TWOCGE published result."""
 import math
 
 import numpy as np
-import pytest
 import pyomo.environ as pyo
+import pytest
 from conftest import ONE_GOOD, SHIPPED, TWOCGE
 from scipy.optimize import brentq
 from synth import make_dataset
