@@ -2,6 +2,7 @@
 and the TWOCGE published result."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pyomo.environ as pyo
@@ -138,8 +139,11 @@ def test_tariff_25pct_moves_the_right_way(closure):
     assert info.max_walras <= 1e-8
 
 
+DEFAULT = next((p for p in SHIPPED if p.name == "usjpn2024"), None)
+
+
 def test_ipopt_and_newton_agree():
-    ds = cge.load_dataset(SHIPPED[-1]) if SHIPPED else make_dataset(3, 6, seed=2)
+    ds = cge.load_dataset(DEFAULT) if DEFAULT else make_dataset(3, 6, seed=2)
     sols = []
     for solver in ("newton", "ipopt"):
         eco = cge.Economy(ds)
@@ -168,3 +172,54 @@ def test_300pct_tariff_on_a_sector_solves(solver, sector):
     info = eco.solve(solver)
     assert info.converged and info.max_residual <= 1e-9 and info.max_walras <= 1e-8
     assert all(eco.model.ms[k].value < 0.5 for k in eco.model.ms if k[1:] == ("R0", sector))
+
+
+@pytest.mark.skipif(DEFAULT is None, reason="default data set not present")
+def test_us_autos_232_on_default_data():
+    """+25 points on US imports of Japanese AUTO: those imports fall, the US price of imported
+    autos rises by less than the tariff, US tariff revenue rises, Walras holds."""
+    res = cge.run(Path(__file__).parent.parent / "scenarios" / "us_autos_232.toml", data=DEFAULT)
+    m, b = res.economy.model, res.economy.benchmark
+    key = ("JPN", "USA", "AUTO")
+    t0 = b.tm[key]
+    assert m.tm[key].value == pytest.approx(t0 + 0.25)
+    assert m.ms[key].value < 1
+    factor = (1 + t0 + 0.25) / (1 + t0)
+    gross = factor * m.eps["USA"].value * m.pwe["JPN", "AUTO"].value  # USA CPI = 1
+    assert 1 < gross < factor
+    assert 1 < m.pm["USA", "AUTO"].value < factor
+    rev = res.summary.filter(like="tariff revenue").loc["USA"]
+    assert rev.iloc[1] > rev.iloc[0]
+    assert res.info.max_walras <= 1e-8
+
+
+HOSTILE = ["__import__('os').system('x')", 'q"uo\'te', "new\nline", "Café_ñ_日本"]
+
+
+def test_hostile_names_never_reach_generated_code(tmp_path):
+    """Sector and region names are data: the compiled core refers to indices only."""
+    import shutil
+
+    dst = tmp_path / "d"
+    shutil.copytree(TWOCGE, dst)
+    ren = {"BRD": HOSTILE[0], "MLK": HOSTILE[1], "JPN": HOSTILE[3]}
+    import pandas as pd
+
+    sam = pd.read_csv(dst / "sam.csv").replace(ren)
+    trade = pd.read_csv(dst / "trade.csv").replace(ren)
+    ela = pd.read_csv(dst / "elasticities.csv").replace(ren)
+    meta = {"name": "hostile", "unit": "USD", "reference_region": "USA",
+            "regions": [ren["JPN"], "USA"], "sectors": [ren["BRD"], ren["MLK"]],
+            "factors": ["CAP", "LAB"]}
+    from cge.data import build_dataset
+
+    ds = build_dataset(meta, sam, trade, ela)
+    eco = cge.Economy(ds, Closure(name="twocge", numeraire="LAB"))
+    assert eco.replication()["max_residual"] <= 1e-12
+    eco.set_tariffs({k: 0.0 for k in eco.base_tariffs()})
+    eco.solve()
+    # same answer as with the plain names
+    ref = cge.Economy(TWOCGE, Closure(name="twocge", numeraire="LAB"))
+    ref.set_tariffs({k: 0.0 for k in ref.base_tariffs()})
+    ref.solve()
+    assert np.allclose(eco.core.x_from_model(), ref.core.x_from_model(), rtol=0, atol=1e-12)
