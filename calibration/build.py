@@ -1,0 +1,186 @@
+"""Build the base-year data sets: ``python -m calibration.build [--check] [--out DIR]``.
+
+Reads only files kept in the repository (``calibration/source/`` and ``calibration/inputs/``)
+and writes two data sets in the input format (docs/input_format.md), values in USD million:
+
+* ``data/wiod2011``: the WIOD 2011 structure as it is, with base tariffs;
+* ``data/usjpn2024``: the same structure updated to 2024 GDP and US-Japan goods trade (the
+  default data set).
+
+``--check`` rebuilds into a temporary folder and compares byte for byte with the committed
+files; it exits with status 1 and names the first differing file and row otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from calibration.assumptions import Assumptions, load_assumptions
+from calibration.common import DATA_DIR, INPUTS_DIR, SOURCE_DIR
+from calibration.dataset import FILES, render_elasticities, render_meta, render_sam, render_trade
+from calibration.elasticities import aggregate
+from calibration.sam import AssembledData, assemble, labour_shares
+from calibration.update2024 import UpdateReport, update_to_2024
+from calibration.wiod import WorldTable, load_labour_shares, load_world
+
+DATASETS: tuple[str, ...] = ("wiod2011", "usjpn2024")
+
+DESCRIPTION_COMMON = """\
+Source: WIOD 2013 release, world input-output table 2011 (Timmer, Dietzenbacher, Los, Stehrer & \
+de Vries 2015, "An Illustrated User Guide to the World Input-Output Database: the Case of Global \
+Automotive Production", Review of International Economics 23: 575-605), aggregated to USA / JPN / \
+ROW x 10 sectors; copy and provenance in calibration/source/. Built by \
+`python -m calibration.build`; every step is documented in docs/data.md.
+Accounts: intermediate use summed over origins (one Armington composite per commodity); final \
+demand hh+npish -> HOH, gov -> GOV, gfcf+inv -> INV (inventory change can make INV entries \
+negative); value added (which in WIOD includes net product taxes) less tariff revenue, split into \
+LAB/CAP with sector labour shares (USA, JPN: WIOD-based estimates clipped to [0.20, 0.85]; ROW: \
+mean of USA and JPN); IDT = 0; tariffs on c.i.f. values paid to GOV (TRF), base rates from \
+calibration/inputs/tariffs.csv; government saving 0; household saving closes INV; foreign \
+saving = imports - exports by partner.
+Elasticities: GTAP 9 Data Base (ESUBVA, ESUBD, ESUBM; ESUBM from Hertel, Hummels, Ivanic & \
+Keeney 2007), unweighted means over GTAP sectors; psi empty (perfect transformation).
+Caveats: AUTO includes aircraft, ships and rail; METL mixes steel with other metals."""
+
+
+def _description_2011() -> str:
+    return (
+        "WIOD 2011 base year as it is (current USD million, basic prices), with the pre-2025 "
+        "(2024) applied tariff rates of calibration/inputs/tariffs.csv.\n" + DESCRIPTION_COMMON
+    )
+
+
+def _description_2024(a: Assumptions, report: UpdateReport) -> str:
+    t = a.targets
+    g = ", ".join(f"{r} {v:.4f}" for r, v in report.gdp_factor.items())
+    return (
+        "Default data set: the WIOD 2011 structure updated to 2024 (current USD million).\n"
+        "2024 targets: GDP USA "
+        f"{t.gdp_usa:,.0f} ({t.sources['gdp_usa_source']}); GDP JPN {t.gdp_jpn:,.0f} = "
+        f"{t.gdp_jpn_jpy_trillion:g} trillion yen / {t.jpy_per_usd:g} yen per USD "
+        f"({t.sources['gdp_jpn_source']}; {t.sources['jpy_per_usd_source']}); world GDP "
+        f"{t.gdp_world:,.0f} ({t.sources['gdp_world_source']}), ROW = world - USA - JPN = "
+        f"{t.gdp_row:,.0f}. US goods imports from Japan {t.us_imports_from_jpn_goods:,.0f}, of "
+        f"which AUTO {t.us_imports_from_jpn_auto:,.0f}; US goods exports to Japan "
+        f"{t.us_exports_to_jpn_goods:,.0f} ({t.sources['trade_source']}).\n"
+        f"Method: each region's 2011 SAM scaled by its GDP factor ({g}); US-Japan goods set to "
+        "the 2024 totals with the other goods sectors in their 2011 shares; every other flow "
+        "(including US-Japan SERV) scaled by the geometric mean of exporter and importer GDP "
+        "factors; each region's intermediate, final-demand and value-added block rebalanced by "
+        "GRAS (Junius & Oosterhaven 2003) to the new trade and GDP with domestic sales of "
+        "domestic output scaled by the GDP factor.\n" + DESCRIPTION_COMMON
+    )
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Texts of every file by data set, plus diagnostics."""
+
+    texts: dict[str, dict[str, str]]
+    assembled: dict[str, AssembledData]
+    update: UpdateReport
+
+
+def _texts(name: str, description: str, data: AssembledData, elast: str) -> dict[str, str]:
+    return {
+        "meta.toml": render_meta(name, description),
+        "sam.csv": render_sam(data.sam),
+        "trade.csv": render_trade(data.trade, data.tariff_tenths),
+        "elasticities.csv": elast,
+    }
+
+
+def build_texts(source_dir: Path = SOURCE_DIR, inputs_dir: Path = INPUTS_DIR) -> BuildResult:
+    """Compute the text of every file of both data sets (nothing is written)."""
+    a = load_assumptions(inputs_dir)
+    world: WorldTable = load_world(source_dir)
+    shares = labour_shares(load_labour_shares(source_dir), a.labour_share_min, a.labour_share_max)
+    elast = render_elasticities(aggregate(a.gtap_rows))
+    base = assemble(world, a.tariff_tenths, shares, a.gov_saving_share)
+    world24, report = update_to_2024(world, a.targets)
+    upd = assemble(world24, a.tariff_tenths, shares, a.gov_saving_share)
+    texts = {
+        "wiod2011": _texts("wiod2011", _description_2011(), base, elast),
+        "usjpn2024": _texts("usjpn2024", _description_2024(a, report), upd, elast),
+    }
+    return BuildResult(texts, {"wiod2011": base, "usjpn2024": upd}, report)
+
+
+def write_all(out_dir: Path, result: BuildResult) -> None:
+    """Write every data set of ``result`` under ``out_dir/<name>/``."""
+    for name, files in result.texts.items():
+        folder = out_dir / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for fname, text in files.items():
+            (folder / fname).write_bytes(text.encode("utf-8"))
+
+
+def compare_dirs(built: Path, committed: Path) -> list[str]:
+    """Differences between two data folders (``<name>/<file>``), as readable messages.
+
+    Each message names the file and the first differing line with both versions.
+    """
+    problems: list[str] = []
+    for name in DATASETS:
+        for fname in FILES:
+            want, got = committed / name / fname, built / name / fname
+            rel = f"{name}/{fname}"
+            if not want.is_file():
+                problems.append(f"{rel}: missing from {committed}")
+                continue
+            new, old = got.read_bytes(), want.read_bytes()
+            if new == old:
+                continue
+            new_lines = new.decode("utf-8").split("\n")
+            old_lines = old.decode("utf-8").split("\n")
+            for k in range(max(len(new_lines), len(old_lines))):
+                a = old_lines[k] if k < len(old_lines) else "<end of file>"
+                b = new_lines[k] if k < len(new_lines) else "<end of file>"
+                if a != b:
+                    problems.append(f"{rel} line {k + 1}: committed {a!r} but rebuild gives {b!r}")
+                    break
+    return problems
+
+
+def check(data_dir: Path = DATA_DIR) -> list[str]:
+    """Rebuild into a temporary folder and compare with ``data_dir``; [] if identical."""
+    result = build_texts()
+    with tempfile.TemporaryDirectory() as tmp:
+        write_all(Path(tmp), result)
+        return compare_dirs(Path(tmp), data_dir)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m calibration.build", description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="rebuild into a temp dir and compare")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DATA_DIR,
+        help="data folder to write, or with --check to compare against (default: data/)",
+    )
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = check(args.out)
+        if problems:
+            print("calibration check FAILED: the committed data differ from a rebuild")
+            for p in problems:
+                print("  " + p)
+            return 1
+        print(f"calibration check passed: {', '.join(DATASETS)} reproduced byte for byte")
+        return 0
+    result = build_texts()
+    write_all(args.out, result)
+    for name in DATASETS:
+        fix = max(result.assembled[name].adjustments.values())
+        print(f"wrote {args.out / name} (largest rounding fix {fix} USD)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
