@@ -118,10 +118,29 @@ def check_cmd(datas, debug) -> None:
             click.echo(f"  {'ok  ' if ok else 'FAIL'} {cname:24s} benchmark residual "
                        f"{rep['max_residual']:.1e}, Walras {rep['max_walras']:.1e}, return from "
                        f"perturbed start {back:.1e}")
+    if not datas:
+        failed += _pipeline_checks()
     if failed:
         click.echo(f"{failed} check(s) failed", err=True)
         sys.exit(1)
     click.echo("all checks passed")
+
+
+def _pipeline_checks() -> int:
+    """In a repository checkout: the shipped data's 2024 targets and a rebuild from calibration/."""
+    root = DATA_DIR.parent
+    if not (root / "calibration" / "checks.py").is_file():
+        return 0
+    sys.path.insert(0, str(root))
+    from calibration.checks import check_rebuild, check_targets_2024, read_dataset
+
+    results = check_targets_2024(read_dataset(DATA_DIR / "usjpn2024")) + check_rebuild(DATA_DIR)
+    bad = [r for r in results if not r.passed]
+    click.echo(f"calibration pipeline: {len(results) - len(bad)}/{len(results)} checks passed "
+               "(2024 targets within 0.1%, rebuild reproduces the committed files)")
+    for r in bad:
+        click.echo(f"  FAIL {r.name}: {r.detail}")
+    return len(bad)
 
 
 @main.command("data")

@@ -31,3 +31,10 @@ def test_check_passes_on_good_data_and_fails_on_bad(tmp_path):
     assert "all checks passed" in out.output
     out = CliRunner().invoke(main, ["check", "--data", str(tmp_path / "missing")])
     assert out.exit_code == 2
+
+
+def test_check_on_shipped_data_includes_pipeline():
+    out = CliRunner().invoke(main, ["check"])
+    assert out.exit_code == 0, out.output
+    assert "usjpn2024: data valid" in out.output
+    assert "calibration pipeline: 8/8 checks passed" in out.output
