@@ -3,8 +3,9 @@
 Every variable is an index relative to its benchmark value (1 in the benchmark): a quantity
 ``z`` means ``Z / Z̄``, a price is the price itself (all benchmark prices are 1). Base values
 (``Z̄`` …) come from :mod:`cge.calibrate`. Policy instruments (tariffs, tax rates, saving
-propensities, foreign saving, endowments) and elasticities are *mutable* Params: a shock changes
-their values, never the model's structure. CES price indices are explicit variables, so no CES
+propensities, foreign saving, endowments) are *mutable* Params: a shock changes their values,
+never the model's structure. Elasticities are fixed Params (they decide the functional forms).
+CES price indices are explicit variables, so no CES
 expression is written twice (the MPSGE.jl way). Equations are grouped by agent, in the order of
 docs/model.md; each is divided by a benchmark value so residuals are relative.
 """
@@ -91,10 +92,12 @@ def build_model(b: Benchmark, closure: Closure) -> pyo.ConcreteModel:
     m.endow = pyo.Param(m.MOB, initialize=1.0, **mut, doc="mobile factor endowment index")
     m.endow_sf = pyo.Param(m.SPEC, initialize=1.0, **mut, doc="specific factor endowment index")
     sub = lambda d, keys: {k: d[k] for k in keys}  # noqa: E731
-    m.sigma_va = pyo.Param(m.PROD, initialize=sub(b.sigma_va, m.PROD), **mut)
-    m.sigma_d = pyo.Param(m.ARM, initialize=sub(b.sigma_d, m.ARM), **mut)
-    m.sigma_m = pyo.Param(m.IMP, initialize=sub(b.sigma_m, m.IMP), **mut)
-    m.psi = pyo.Param(m.CET, initialize=sub(b.psi, m.CET), **mut)
+    # elasticities are structural (they decide Cobb-Douglas and CET forms): immutable; to try
+    # other values, build a new Economy from a data set with another elasticities table
+    m.sigma_va = pyo.Param(m.PROD, initialize=sub(b.sigma_va, m.PROD))
+    m.sigma_d = pyo.Param(m.ARM, initialize=sub(b.sigma_d, m.ARM))
+    m.sigma_m = pyo.Param(m.IMP, initialize=sub(b.sigma_m, m.IMP))
+    m.psi = pyo.Param(m.CET, initialize=sub(b.psi, m.CET))
 
     # ---------------------------------------------------------------- variables (benchmark 1)
     pos = dict(initialize=1.0, bounds=(FLOOR, None))
@@ -158,7 +161,7 @@ def build_model(b: Benchmark, closure: Closure) -> pyo.ConcreteModel:
 
     @m.Constraint(m.PROD)
     def eq_zero_profit(m, r, j):
-        """(P3) output price = (1 + tz) x (Leontief unit cost of value added and intermediates)."""
+        """(P3) output price = (1 + tz)/(1 + tz0) x Leontief unit cost (cost shares at net cost)."""
         unit_cost = sum(cost_share(r, j, i) * m.pq[r, i] for i in S if (r, i, j) in b.X)
         if (r, j) in b.VA:
             unit_cost += cost_share(r, j, None) * m.pva[r, j]
