@@ -7,7 +7,6 @@ Errors in user input print one line and exit with code 2; a solve that fails exi
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 import numpy as np
@@ -164,5 +163,3 @@ def data_cmd(name, debug) -> None:
 if __name__ == "__main__":  # pragma: no cover
     main()
 
-
-__all__ = ["main", "Path"]

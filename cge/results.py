@@ -39,7 +39,7 @@ class Results:
     @property
     def summary(self) -> pd.DataFrame:
         """Per region: EV, real GDP, CPI, exchange rate, terms of trade, tariff revenue."""
-        eco, b, m = self.economy, self.economy.benchmark, self.economy.model
+        b, m = self.economy.benchmark, self.economy.model
         rows = []
         for r in b.regions:
             cons0 = b.total(b.C, r)
@@ -61,7 +61,6 @@ class Results:
                 f"tariff revenue, base ({self.unit})": rev0,
                 f"tariff revenue, new ({self.unit}, local currency)": rev1,
             })
-        del eco
         return pd.DataFrame(rows).set_index("region")
 
     def _real_gdp(self, r: str, base: bool) -> float:
