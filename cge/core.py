@@ -93,6 +93,7 @@ class CompiledModel:
         dropped: equations left out by the closure (Walras), evaluated for reporting only.
         rows, cols: sparsity of the Jacobian (coordinate form).
         lower: lower bounds of ``x``.
+        source: the generated Python source (indices only; kept for inspection and audits).
     """
 
     model: pyo.ConcreteModel
@@ -106,6 +107,7 @@ class CompiledModel:
     _res: object
     _jac: object
     _drop: object
+    source: str = ""
 
     @property
     def n(self) -> int:
@@ -146,6 +148,10 @@ class CompiledModel:
     def name(self, k: int) -> str:
         """Name of equation ``k`` (for diagnostics only; never enters generated code)."""
         return self.constraints[k].name
+
+    def block(self, k: int) -> str:
+        """Equation block (the Pyomo constraint component) of equation ``k``."""
+        return self.constraints[k].parent_component().local_name
 
 
 def _emit(name: str, lines: list[str], size: int) -> str:
@@ -203,4 +209,4 @@ def compile_model(model: pyo.ConcreteModel) -> CompiledModel:
                          param_objects=params, rows=np.array(rows, dtype=np.int64),
                          cols=np.array(cols, dtype=np.int64), lower=lower,
                          _res=namespace["residual"], _jac=namespace["jacobian"],
-                         _drop=namespace["dropped"])
+                         _drop=namespace["dropped"], source=src)

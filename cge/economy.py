@@ -100,27 +100,48 @@ class Economy:
               max_steps: int = 64) -> SolveInfo:
         """Solve at the current parameters, warm-starting from the current variable values.
 
-        If a direct solve fails and ``continuation`` is on, the shock is followed from the
-        benchmark in steps (homotopy on the parameter vector), halving the step on failure.
+        Order of attempts: a direct solve; if it fails and ``continuation`` is on, the shock
+        is followed from the benchmark in steps (homotopy on the parameter vector, halving the
+        step on failure); if that fails too and ``solver`` is Newton, a direct Ipopt solve.
+        Without continuation, a failed Newton solve falls back to Ipopt directly.
+
+        Raises:
+            SolveError: with the residuals by equation block, how far continuation got and
+                what was happening there. The model's variables are left unchanged.
         """
         x0 = self.core.x_from_model()
         try:
-            info = solve(self.core, solver=solver, x0=x0)
+            info = solve(self.core, solver=solver, x0=x0, fallback=not continuation)
         except SolveError as err:
             if not continuation:
                 raise
-            info = self._continuation(solver, err, max_steps)
+            try:
+                info = self._continuation(solver, err, max_steps)
+            except SolveError as cont_err:
+                if solver != "newton":
+                    raise
+                try:
+                    info = solve(self.core, solver="ipopt", x0=x0)
+                except SolveError:
+                    raise cont_err from None
+                info.solver = "newton, continuation, then ipopt"
         self.last_info = info
         return info
 
     def _continuation(self, solver: str, first: SolveError, max_steps: int) -> SolveInfo:
+        """Follow the straight line from the benchmark parameters to the current ones.
+
+        Steps start at a quarter of the shock, double after a success and halve after a
+        failure. If the step falls below 1/1024 of the shock (or ``max_steps`` is exceeded),
+        the error says how far it got and what was happening there.
+        """
+        from .solver import SOLVERS, residual_blocks, worst_equations
+
         t0 = time.perf_counter()
         target = np.array(self.core.params())
         start = np.array(self.p_base)
         x = self.x_base.copy()
         lam, step, steps = 0.0, 0.25, 0
-        from .solver import SOLVERS
-
         while lam < 1.0:
             trial = min(1.0, lam + step)
             p = (start + trial * (target - start)).tolist()
@@ -131,16 +152,49 @@ class Economy:
                 step = min(step * 2, 1.0)
             else:
                 step /= 2
-            if step < 1.0 / 1024 or steps > max_steps:
-                first.args = (first.args[0] + f"\ncontinuation stopped at {100 * lam:.1f}% of "
-                              "the shock",)
-                raise first
+            if lam < 1.0 and (step < 1.0 / 1024 or steps > max_steps):
+                F = self.core.residual(xn, p)
+                info.steps = steps
+                err = SolveError("the model did not solve, even step by step", info,
+                                 worst_equations(self.core, F), residual_blocks(self.core, F))
+                raise err.with_continuation(lam, diagnose(self.core, x, lam)) from first
         self.core.x_to_model(x)
         info = solve(self.core, solver=solver, x0=x)
         info.steps = steps
         info.seconds += time.perf_counter() - t0
         info.message += f" (continuation: {steps} steps)"
         return info
+
+
+def diagnose(core: CompiledModel, x: np.ndarray, reached: float, k: int = 5) -> list[str]:
+    """What a solution path shows where continuation stopped: quantities heading to zero.
+
+    ``x`` is the last solved point, at share ``reached`` of the shock. Saving heading to zero
+    means no equilibrium with positive investment exists under the closure (e.g. with fixed
+    exchange rates a large tariff turns foreign saving into a capital outflow bigger than
+    domestic saving); a trade flow heading to zero means a tariff is pricing it out.
+    """
+    if reached == 0.0:
+        return ["not even 1/1024 of the shock solved from the benchmark: check that the "
+                "benchmark replicates (cge check) and that the shock is meaningful"]
+    positive = np.isfinite(core.lower) & (core.lower > 0)
+    idx = [int(i) for i in np.flatnonzero(positive & (x < 1e-2))]
+    if not idx:
+        return [f"at {100 * reached:.1f}% of the shock no quantity is near zero: the path "
+                "turns back or the solver stalls; try --solver ipopt"]
+    idx.sort(key=lambda i: x[i])
+    names = [core.variables[i].name for i in idx]
+    lines = [f"at {100 * reached:.1f}% of the shock, heading to zero (share of base value): "
+             + ", ".join(f"{n} = {x[i]:.2g}" for n, i in zip(names[:k], idx))
+             + (f" and {len(idx) - k} more" if len(idx) > k else "")]
+    for n in names:
+        if n.startswith("sav["):
+            r = n[4:-1]
+            lines.append(f"saving, and so investment, in {r} would turn negative: its capital "
+                         "outflow (negative foreign saving in local currency) outgrows domestic "
+                         "saving, so no equilibrium with positive investment exists for this "
+                         "shock under this closure")
+    return lines
 
 
 def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dataset | None = None,

@@ -33,6 +33,7 @@ class SolveInfo:
     seconds: float = 0.0
     message: str = ""
     steps: int = 1  # continuation steps used
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def max_walras(self) -> float:
@@ -40,17 +41,45 @@ class SolveInfo:
 
 
 class SolveError(RuntimeError):
-    """A solve did not converge. ``info`` holds status and ``worst`` the worst equations."""
+    """A solve did not converge.
 
-    def __init__(self, message: str, info: SolveInfo, worst: list[tuple[str, float]]):
-        self.info, self.worst = info, worst
-        lines = [message, f"solver {info.solver}: {info.message}; {info.iterations} iterations; "
-                 f"max residual {info.max_residual:.3g}"]
-        if worst:
-            lines.append("worst equations: " + "; ".join(f"{n} = {v:.3g}" for n, v in worst))
-        lines.append("what to try: a smaller shock (continuation is automatic in cge.run), the "
-                     "other solver (--solver ipopt|newton), or check elasticities and closure")
-        super().__init__("\n".join(lines))
+    Attributes: ``info`` (status, iterations, residual), ``worst`` (the worst equations, name
+    and residual), ``blocks`` (the worst residual of each equation block, see
+    :func:`residual_blocks`), ``reached`` (share of the shock solved by continuation, 0–1, or
+    None) and ``diagnosis`` (lines on what went wrong, e.g. variables heading to zero).
+    """
+
+    def __init__(self, message: str, info: SolveInfo, worst: list[tuple[str, float]],
+                 blocks: list[dict] | None = None, *, reached: float | None = None,
+                 diagnosis: list[str] | None = None):
+        self.info, self.worst, self.blocks = info, worst, blocks or []
+        self.reached, self.diagnosis = reached, diagnosis or []
+        self.headline = message
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        info = self.info
+        lines = [self.headline, f"solver {info.solver}: {info.message}; {info.iterations} "
+                 f"iterations; max residual {info.max_residual:.3g}"]
+        if self.reached is not None:
+            lines.append(f"continuation solved {100 * self.reached:.1f}% of the shock and could "
+                         "not go further")
+        lines += self.diagnosis
+        if self.blocks:
+            lines.append("worst residual by equation block:")
+            lines += [f"  {b['block']:24s} {b['tag']:3s} {b['max_abs']:9.3g}  at {b['worst']}"
+                      for b in self.blocks]
+        elif self.worst:
+            lines.append("worst equations: " + "; ".join(f"{n} = {v:.3g}" for n, v in self.worst))
+        lines.append("what to try: a smaller shock, the other solver (--solver ipopt|newton), "
+                     "another closure, or check the elasticities; see docs/reliability.md")
+        return "\n".join(lines)
+
+    def with_continuation(self, reached: float, diagnosis: list[str]) -> SolveError:
+        """The same error, noting how far continuation got and what it found there."""
+        self.reached, self.diagnosis = reached, diagnosis
+        self.args = (self._text(),)
+        return self
 
 
 def worst_equations(core: CompiledModel, F: np.ndarray, k: int = 5) -> list[tuple[str, float]]:
@@ -58,6 +87,32 @@ def worst_equations(core: CompiledModel, F: np.ndarray, k: int = 5) -> list[tupl
     bad = np.where(np.isnan(F), np.inf, np.abs(F))
     idx = np.argsort(-bad)[:k]
     return [(core.name(int(i)), float(F[i])) for i in idx if bad[i] > 0]
+
+
+def _tag(component) -> str:
+    """The equation tag of docs/model.md, e.g. ``S1``, from the constraint rule's docstring."""
+    doc = getattr(getattr(getattr(component, "rule", None), "_fcn", None), "__doc__", None) or ""
+    doc = doc.strip()
+    return doc[1:doc.index(")")] if doc.startswith("(") and ")" in doc else ""
+
+
+def residual_blocks(core: CompiledModel, F: np.ndarray, top: int = 8) -> list[dict]:
+    """Worst |residual| per equation block (constraint component), largest first.
+
+    Each entry: ``block`` (component name), ``tag`` (equation tag in docs/model.md),
+    ``max_abs``, ``worst`` (name of the worst equation), ``count`` (equations in the block
+    above 1e-9). NaN counts as infinitely bad.
+    """
+    bad = np.where(np.isnan(F), np.inf, np.abs(F))
+    out: dict[str, dict] = {}
+    for k in np.flatnonzero(bad > TOL):
+        c = core.constraints[int(k)].parent_component()
+        e = out.setdefault(c.local_name, {"block": c.local_name, "tag": _tag(c), "max_abs": 0.0,
+                                          "worst": "", "count": 0})
+        e["count"] += 1
+        if bad[k] >= e["max_abs"]:
+            e["max_abs"], e["worst"] = float(bad[k]), core.name(int(k))
+    return sorted(out.values(), key=lambda e: -e["max_abs"])[:top]
 
 
 def _norm(F: np.ndarray) -> float:
@@ -205,12 +260,36 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
             x, info.max_residual = xp, pol.max_residual
     F = core.residual(x, p)
     if not info.converged:
-        raise SolveError("the model did not solve", info, worst_equations(core, F))
+        raise SolveError("the model did not solve", info, worst_equations(core, F),
+                         residual_blocks(core, F))
     info.walras_residuals = core.dropped_residuals(x, p).tolist()
     if info.max_walras > walras_tol:
         names = [(c.name, v) for c, v in zip(core.dropped, info.walras_residuals)]
         info.converged = False
         raise SolveError("an equation dropped by Walras' law does not hold: the closure or data "
                          "are inconsistent", info, names)
+    info.warnings = vanishing(core, x)
     core.x_to_model(x)
     return info
+
+
+#: A quantity index below this share of its benchmark value is reported as vanishing.
+VANISHING = 1e-6
+
+
+def vanishing(core: CompiledModel, x: np.ndarray, threshold: float = VANISHING,
+              k: int = 5) -> list[str]:
+    """Warnings for quantities (index variables) driven below ``threshold`` of their base.
+
+    A prohibitive tariff prices a flow out: in the CES model it stays positive but tiny (the
+    solution is still exact). Reported so that nobody reads a vanished flow as a small one.
+    """
+    positive = np.isfinite(core.lower) & (core.lower > 0)
+    idx = np.flatnonzero(positive & (x < threshold))
+    if idx.size == 0:
+        return []
+    idx = idx[np.argsort(x[idx])]
+    names = ", ".join(f"{core.variables[int(i)].name} = {x[i]:.2g}" for i in idx[:k])
+    more = f" and {idx.size - k} more" if idx.size > k else ""
+    return [f"{idx.size} variable(s) fell below {threshold:g} of their base value (a flow "
+            f"priced out, e.g. by a prohibitive tariff): {names}{more}"]
