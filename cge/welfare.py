@@ -1,0 +1,278 @@
+"""Welfare: regional equivalent variation and its decomposition (in the spirit of Huff & Hertel).
+
+Welfare measure
+    Each region has a regional household (as in GTAP) whose utility is Cobb–Douglas over
+    private consumption, government consumption and real investment, with base-year value shares
+    ``α_k`` (k = C, G, I), each sub-utility ``u_k`` the Cobb–Douglas index of its purchases::
+
+        U = Π_k u_k^α_k,      EV = A₀ (U − 1)
+
+    where ``A₀`` is base absorption ``C₀ + G₀ + I₀``. Cobb–Douglas makes the expenditure function
+    at base prices linear in utility, so this EV is exact. It counts tariff revenue spent by the
+    government and saving spent on investment, which the household-only EV
+    (:attr:`cge.results.Results.summary`) leaves out.
+
+Decomposition
+    Along the straight line from the base to the new instruments, ``λ ∈ [0, 1]``, the model's
+    identities (zero profits, cost minimisation, market clearing, balance of payments) give,
+    in each region's own currency at current prices (derivation in docs/welfare.md)::
+
+        Σ_i pq_i dA_i =  Σ_j tz_j/(1+tz_j) pz_j dZ_j                      production taxes
+                       + Σ_(s,i) tm_si ε pwe_si dMS_si                      tariffs
+                       + ε Σ_(s,i) (MS_out dpwe_out − MS_in dpwe_in)        terms of trade
+                       + ε dFS                                              capital flows
+                       + Σ pf dF                                            endowments
+
+    and ``dEV = κ Σ_i pq_i dA_i + κ Σ_k (α_k/σ_k − 1) Σ_i pq_i dx_ki`` with ``κ = A₀ U / A``
+    (current money into base money) and ``σ_k`` the current share of component k in absorption
+    ``A`` (the "final-demand mix" term: the model's saving and government rules move spending
+    between C, G and I away from the welfare weights; it is zero when they do not).
+    Each term, by sector and partner, is integrated over ``λ`` with Gauss–Legendre quadrature
+    at solved points, ``dx/dλ`` from the implicit-function theorem on the factorised Jacobian.
+    The parts add up to EV up to the quadrature error, which is reported as ``residual`` and
+    driven below ``1e-6 |EV|`` by doubling the number of nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+from scipy.sparse.linalg import splu
+
+from .solver import SolveError, ipopt, newton
+
+#: Components of the decomposition, in reporting order, with their group.
+COMPONENTS = {
+    "tariffs": "allocative efficiency",
+    "production taxes": "allocative efficiency",
+    "terms of trade": "terms of trade",
+    "capital flows": "investment-savings",
+    "final-demand mix": "investment-savings",
+    "endowments": "endowments",
+}
+
+
+@dataclass
+class Decomposition:
+    """EV decomposition of one solved scenario.
+
+    Attributes:
+        detail: long table (region, component, group, sector, partner, value) in the data's
+            currency unit at base prices; ``partner`` is the source (tariffs) or the trade
+            partner (terms of trade); for endowments ``sector`` holds the factor; "" where
+            not applicable.
+        summary: per region: regional EV, each component, and the residual
+            (EV − sum of components), in the data's currency unit.
+        nodes: Gauss–Legendre nodes used.
+        identity_gap: max over regions of |sum of components − ∫ dEV/dλ| at the same nodes:
+            how exactly the decomposition's identity holds (rounding only, ~1e-9 of EV).
+    """
+
+    detail: pd.DataFrame
+    summary: pd.DataFrame
+    nodes: int
+    identity_gap: float
+
+
+def regional_ev(model, benchmark) -> dict[str, float]:
+    """Regional EV (currency unit of the data) at the model's current solution."""
+    return {r: _absorption0(benchmark, r) * (_utility(model, benchmark, r) - 1.0)
+            for r in benchmark.regions}
+
+
+def income(b, r) -> float:
+    """Base income of region r (the regional household's): factor income plus production
+    taxes and tariff revenue, i.e. GDP at market prices, in the data's unit."""
+    ptax = sum(b.tz[k] / (1 + b.tz[k]) * v for k, v in b.Z.items() if k[0] == r)
+    tariffs = sum(b.tm[k] * v for k, v in b.MS.items() if k[1] == r)
+    return b.YH[r] + ptax + tariffs
+
+
+def _finals(b):
+    return (("C", b.C, "c"), ("G", b.G, "g"), ("I", b.I, "inv"))
+
+
+def _absorption0(b, r) -> float:
+    return sum(b.total(flow, r) for _, flow, _ in _finals(b))
+
+
+def _weights(b, r) -> dict[str, float]:
+    a0 = _absorption0(b, r)
+    return {k: b.total(flow, r) / a0 for k, flow, _ in _finals(b) if b.total(flow, r) > 0}
+
+
+def _utility(model, b, r, val=None) -> float:
+    val = val or (lambda o: pyo.value(o))
+    u = 1.0
+    for _k, flow, var in _finals(b):
+        tot = b.total(flow, r)
+        if tot <= 0:
+            continue
+        comp = getattr(model, var)
+        uk = np.prod([val(comp[key]) ** (v / tot) for key, v in flow.items() if key[0] == r])
+        u *= uk ** (tot / _absorption0(b, r))
+    return float(u)
+
+
+class _Path:
+    """Values and λ-derivatives of model components at one solved point of the path."""
+
+    def __init__(self, core, x, p, dx, dp):
+        self.x, self.p, self.dx, self.dp = x, p, dx, dp
+        self.xi = {id(v): k for k, v in enumerate(core.variables)}
+        self.pi = {id(o): k for k, o in enumerate(core.param_objects)}
+
+    def v(self, obj) -> float:
+        k = self.xi.get(id(obj))
+        if k is not None:
+            return float(self.x[k])
+        k = self.pi.get(id(obj))
+        return float(self.p[k]) if k is not None else float(pyo.value(obj))
+
+    def d(self, obj) -> float:
+        k = self.xi.get(id(obj))
+        if k is not None:
+            return float(self.dx[k])
+        k = self.pi.get(id(obj))
+        return float(self.dp[k]) if k is not None else 0.0
+
+
+def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]:
+    """Terms of dEV/dλ of region r at one point of the path, in base money per unit λ.
+
+    Returns rows (component, sector, partner, value) and dEV/dλ computed directly from the
+    sub-utilities (the rows must add up to it: an identity of the model, checked in tests).
+    """
+    v, d = s.v, s.d
+    eps = v(m.eps[r])
+    rows: list[tuple[str, str, str, float]] = []
+    # tariffs: tm ε pwe dMS, by sector and source
+    for (src, dst, i), base in b.MS.items():
+        if dst == r:
+            rows.append(("tariffs", i, src, v(m.tm[src, r, i]) * eps * v(m.pwe[src, i]) * base
+                         * d(m.ms[src, r, i])))
+    # production taxes: tz/(1+tz) pz dZ, by sector
+    for (rr, j), base in b.Z.items():
+        if rr == r:
+            tz = v(m.tz[r, j])
+            rows.append(("production taxes", j, "", tz / (1 + tz) * v(m.pz[r, j]) * base
+                         * d(m.z[r, j])))
+    # terms of trade: ε (exports x dpwe_own − imports x dpwe_source), by sector and partner
+    for (src, dst, i), base in b.MS.items():
+        if src == r:
+            rows.append(("terms of trade", i, dst, eps * base * v(m.ms[src, dst, i])
+                         * d(m.pwe[r, i])))
+        if dst == r:
+            rows.append(("terms of trade", i, src, -eps * base * v(m.ms[src, r, i])
+                         * d(m.pwe[src, i])))
+    # capital flows: ε dFS (foreign saving in the reference currency)
+    if m.closure.exchange_rate == "fixed":
+        dfs = d(m.fsv[r]) * _fs_scale(b, r)
+    else:
+        dfs = d(m.fs[r])
+    rows.append(("capital flows", "", "", eps * dfs))
+    # endowments: Σ pf dF, by factor (in the sector column)
+    for f in b.factors:
+        terms = [v(m.pfs[k] if k in m.SPEC else m.pf[r, f]) * base * d(m.f[k])
+                 for k, base in b.F.items() if k[0] == r and k[1] == f]
+        if terms:
+            rows.append(("endowments", f, "", sum(terms)))
+    # κ and the final-demand mix
+    spend = {}
+    for k, flow, var in _finals(b):
+        comp = getattr(m, var)
+        spend[k] = (sum(v(m.pq[key]) * val * v(comp[key]) for key, val in flow.items()
+                        if key[0] == r),
+                    sum(v(m.pq[key]) * val * d(comp[key]) for key, val in flow.items()
+                        if key[0] == r))
+    total = sum(x for x, _ in spend.values())
+    alpha = _weights(b, r)
+    u = _utility(m, b, r, val=v)
+    kappa = _absorption0(b, r) * u / total
+    mix = sum((alpha[k] * total / spend[k][0] - 1.0) * spend[k][1] for k in alpha)
+    rows = [(c, i, s_, kappa * x) for c, i, s_, x in rows]
+    rows.append(("final-demand mix", "", "", kappa * mix))
+    # check: dEV/dλ directly from the sub-utilities
+    direct = _absorption0(b, r) * u * sum(alpha[k] * spend[k][1] / spend[k][0] for k in alpha)
+    return rows, direct
+
+
+def _fs_scale(b, r) -> float:
+    from .model import _scale
+
+    return _scale(b.SAV[r], b.YH[r])
+
+
+def decompose(economy, *, tol: float = 1e-6, max_nodes: int = 128) -> Decomposition:
+    """Decompose the regional EV of the economy's current solution (see module docstring).
+
+    ``economy`` must hold a solved scenario (after :meth:`cge.economy.Economy.solve`). The
+    model's variables are left as they were.
+
+    Raises:
+        SolveError: a point on the path from the base to the scenario does not solve.
+    """
+    core, m, b = economy.core, economy.model, economy.benchmark
+    p1 = np.array(core.params())
+    p0 = np.array(economy.p_base)
+    x1 = core.x_from_model()
+    ev = regional_ev(m, b)
+    dp = p1 - p0
+    n = 8
+    while True:
+        detail, direct = _integrate(core, m, b, economy.x_base, p0, dp, n)
+        parts = detail.groupby("region")["value"].sum()
+        resid = {r: ev[r] - parts.get(r, 0.0) for r in b.regions}
+        scale = {r: max(abs(ev[r]), 1e-9 * _absorption0(b, r)) for r in b.regions}
+        if all(abs(resid[r]) <= tol * scale[r] for r in b.regions) or 2 * n > max_nodes:
+            break
+        n *= 2
+    core.x_to_model(x1)
+    summary = detail.pivot_table(index="region", columns="component", values="value",
+                                 aggfunc="sum").reindex(columns=list(COMPONENTS), fill_value=0.0)
+    summary = summary.reindex(list(b.regions)).fillna(0.0)
+    summary.insert(0, "EV, regional", pd.Series(ev))
+    summary["residual"] = pd.Series(resid)
+    gap = max(abs(parts.get(r, 0.0) - direct[r]) for r in b.regions)
+    return Decomposition(detail=detail, summary=summary, nodes=n, identity_gap=float(gap))
+
+
+def _integrate(core, m, b, x_base, p0, dp, n):
+    t, w = np.polynomial.legendre.leggauss(n)
+    lams, weights = (t + 1) / 2, w / 2
+    x = x_base.copy()
+    acc: dict[tuple, float] = {}
+    direct = {r: 0.0 for r in b.regions}
+    h = 1e-5
+    for lam, wt in zip(lams, weights):
+        p = p0 + lam * dp
+        x = _solve_at(core, x, p)
+        dF = (core.residual(x, (p + h * dp).tolist()) - core.residual(x, (p - h * dp).tolist())) / (2 * h)
+        dx = splu(core.jacobian(x, p.tolist())).solve(-dF)
+        state = _Path(core, x, p, dx, dp)
+        for r in b.regions:
+            rows, dd = _rates(m, b, r, state)
+            direct[r] += wt * dd
+            for c, i, s, val in rows:
+                key = (r, c, i, s)
+                acc[key] = acc.get(key, 0.0) + wt * val
+    detail = pd.DataFrame([(r, c, COMPONENTS[c], i, s, v) for (r, c, i, s), v in acc.items()],
+                          columns=["region", "component", "group", "sector", "partner", "value"])
+    return detail, direct
+
+
+def _solve_at(core, x, p):
+    pl = p.tolist()
+    xn, info = newton(core, x, pl, tol=1e-12)
+    if not info.converged:
+        xn, info = ipopt(core, x, pl, tol=1e-12)
+    if not info.converged:
+        from .solver import residual_blocks, worst_equations
+
+        F = core.residual(xn, pl)
+        raise SolveError("welfare decomposition: a point on the path did not solve", info,
+                         worst_equations(core, F), residual_blocks(core, F))
+    return xn
