@@ -1,20 +1,23 @@
-"""Command-line interface: ``cge run``, ``cge check``, ``cge data``.
+"""Command-line interface: ``cge run``, ``cge compare``, ``cge check``, ``cge data``.
 
 Errors in user input print one line and exit with code 2; a solve that fails exits with 1;
-``--debug`` shows the traceback.
+Ctrl-C exits with 130 and leaves nothing behind; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
 
 import sys
+import time
+from pathlib import Path
 
 import click
 import numpy as np
 
+from . import report
 from .closure import CLOSURES
 from .data import DataError
 from .economy import DATA_DIR, DEFAULT_DATA, Economy, resolve_data, run
-from .scenario import ScenarioError
+from .scenario import ScenarioError, load_scenario
 from .solver import SolveError, solve
 
 
@@ -37,8 +40,8 @@ class _Guard:
     def __exit__(self, typ, exc, tb):
         if exc is None:
             return False
-        if isinstance(exc, DataError | ScenarioError | ValueError | KeyError):
-            _fail(exc, self.debug, 2)
+        if isinstance(exc, DataError | ScenarioError | ValueError | KeyError | OSError):
+            _fail(exc, self.debug, 2)  # OSError: an output folder that cannot be written
         if isinstance(exc, SolveError):
             _fail(exc, self.debug, 1)
         if isinstance(exc, KeyboardInterrupt):
@@ -54,9 +57,12 @@ def main() -> None:
 
     \b
     Examples:
-      cge run scenarios/us_autos_232.toml       # a tariff scenario on the default data
+      cge run scenarios/us_autos_232.toml       # run a scenario, write ./us_autos_232/
+      cge compare scenarios/*.toml --out cmp    # several scenarios side by side
       cge check                                 # calibration gate for CI
       cge data usjpn2024                        # describe a data set
+
+    Outputs (tables, figures, metadata) are described in docs/outputs.md.
     """
 
 
@@ -69,17 +75,179 @@ _solver_opt = click.option("--solver", type=click.Choice(["newton", "ipopt"]), d
 _debug_opt = click.option("--debug", is_flag=True, help="show tracebacks")
 
 
-@main.command("run")
+_force_opt = click.option("--force", is_flag=True,
+                          help="replace the output folder if it holds an earlier cge output")
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first two lines of an error message, joined: what failed and the solver's status."""
+    return "; ".join(line.strip() for line in str(exc).splitlines()[:2] if line.strip())
+
+
+@main.command("run", short_help="Run a tariff scenario; print and write its results.")
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @_data_opt
 @_closure_opt
 @_solver_opt
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="output folder (default: ./NAME, NAME being the scenario's name)")
+@_force_opt
+@click.option("--no-write", is_flag=True, help="print the tables only; write no files")
 @_debug_opt
-def run_cmd(scenario, data, closure, solver, debug) -> None:
-    """Run one tariff SCENARIO (a TOML file) and print welfare, trade and price changes."""
+def run_cmd(scenario, data, closure, solver, out, force, no_write, debug) -> None:
+    """Run one tariff SCENARIO (a TOML file): print welfare, macro and shocked trade flows, and
+    write all outputs to a folder.
+
+    The folder (default: the scenario's name in the current folder) receives tidy CSV tables
+    (and Parquet when pyarrow is installed), LaTeX and Markdown tables, figures (PNG, SVG), a
+    report.md and metadata.json. It is written atomically: a run that fails or is interrupted
+    leaves nothing behind. An existing folder is never overwritten unless --force is given (and
+    then only an earlier cge output). See docs/outputs.md.
+
+    \b
+    Examples:
+      cge run scenarios/us_autos_232.toml                  # writes ./us_autos_232/
+      cge run scenarios/us_autos_232.toml --out runs/232   # writes runs/232/
+      cge run scenarios/us_autos_232.toml --force          # replace ./us_autos_232/
+      cge run scenarios/us_autos_232.toml --no-write       # print only
+      cge run my.toml --data wiod2011 --closure fixed_exchange_rate --solver ipopt
+    """
+    t0 = time.perf_counter()
+    if no_write and (out is not None or force):
+        raise click.UsageError("--no-write cannot be combined with --out or --force")
     with _Guard(debug):
-        res = run(scenario, data=data, closure=closure, solver=solver)
+        sc = load_scenario(scenario)
+        target = None
+        if not no_write:  # refuse an unusable folder before solving, not after
+            target = report.check_target(out if out is not None else report.default_dir(sc.name),
+                                         force)
+        res = run(sc, data=data, closure=closure, solver=solver)
         click.echo(res.describe())
+        if target is not None:
+            path = report.write_outputs(res, target, overwrite=force,
+                                        wall_seconds=time.perf_counter() - t0,
+                                        command=_command("run", [scenario], data=data,
+                                                         closure=closure, solver=solver, out=out))
+            n = sum(1 for p in path.rglob("*") if p.is_file())
+            click.echo(f"\nwrote {n} files to {_show(path)}{'/'} (see report.md; metadata.json "
+                       "has the data and scenario digests)")
+
+
+def _command(name: str, args: list[str], **opts) -> list[str]:
+    """The command line that reproduces a run (for metadata.json)."""
+    cmd = ["cge", name, *map(str, args)]
+    for key, val in opts.items():
+        for v in val if isinstance(val, list) else [val]:
+            if v is not None:
+                cmd += [f"--{key}", str(v)]
+    return cmd
+
+
+def _show(path: Path) -> str:
+    """A path relative to the current folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _flows(specs: tuple[str, ...], regions: tuple[str, ...]) -> list[tuple[str, str]]:
+    if not specs:
+        return [("JPN", "USA")] if {"JPN", "USA"} <= set(regions) else []
+    out = []
+    for spec in specs:
+        e, sep, i = spec.partition(":")
+        if not sep or e not in regions or i not in regions or e == i:
+            raise click.BadParameter(f"{spec!r}: expected EXPORTER:IMPORTER with two different "
+                                     f"regions of {', '.join(regions)}", param_hint="--flow")
+        out.append((e, i))
+    return out
+
+
+@main.command("compare", short_help="Run several scenarios; print them side by side.")
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_data_opt
+@_closure_opt
+@_solver_opt
+@click.option("--flow", "flows", multiple=True, metavar="EXPORTER:IMPORTER",
+              help="bilateral goods imports to report, repeatable (default: JPN:USA, the US "
+                   "imports from Japan, when the data have both)")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="also write the comparison tables and figure to DIR")
+@_force_opt
+@_debug_opt
+def compare_cmd(scenarios, data, closure, solver, flows, out, force, debug) -> None:
+    """Run several SCENARIOS on one calibrated economy and print them side by side: EV by
+    region (currency and % of base income), real GDP (% change) and bilateral goods imports
+    (volume).
+
+    The economy is built once per closure. A scenario that fails to solve is shown as failed,
+    with the reason, and the others still run; the exit code is then 1. With --out, the
+    comparison (tidy CSV, LaTeX, Markdown, a figure of EV by scenario, metadata.json) is
+    written atomically to DIR.
+
+    \b
+    Examples:
+      cge compare scenarios/us_autos_232.toml retaliation.toml
+      cge compare scenarios/*.toml --out comparison --flow JPN:USA --flow USA:JPN
+    """
+    t0 = time.perf_counter()
+    with _Guard(debug):
+        scs = [load_scenario(p) for p in scenarios]
+        target = report.check_target(out, force) if out is not None else None
+        ds = resolve_data(data)
+        pairs = _flows(flows, ds.regions)
+        economies: dict[str, Economy] = {}
+        plan = []
+        for sc in scs:  # build each closure's economy once; check every scenario before solving
+            cname = closure or sc.closure or "default"
+            if cname not in economies:
+                economies[cname] = Economy(ds, cname)
+            sc.tariffs(ds, economies[cname].base_tariffs())
+            plan.append((sc, economies[cname]))
+        names = _unique([sc.name for sc in scs])
+        outcomes = []
+        with click.progressbar(plan, label="solving", file=sys.stderr,
+                               item_show_func=lambda p: p[0].name if p else None) as bar:
+            for (sc, eco), name in zip(bar, names):
+                oc = report.Outcome(name, path=sc.path, digest=sc.digest)
+                try:
+                    oc.results = run(sc, economy=eco, solver=solver)
+                except SolveError as exc:
+                    oc.error = _one_line(exc)
+                outcomes.append(oc)
+        wide = report.comparison_wide(report.comparison(outcomes, pairs), outcomes)
+        click.echo(f"data {ds.name} ({ds.unit}); closure "
+                   f"{', '.join(economies)}; solver {solver}\n")
+        click.echo(report.to_text(report.publication(wide, na_rep="failed")))
+        click.echo("")
+        for oc in outcomes:
+            click.echo(f"  {oc.name}: " + (f"ok, {oc.results.info.iterations} iterations, max "
+                                          f"residual {oc.results.info.max_residual:.1e}"
+                                          if oc.ok else f"FAILED: {oc.error}"))
+        if target is not None:
+            extra = {"command": _command("compare", list(scenarios), data=data, closure=closure,
+                                         solver=solver, flow=list(flows), out=out),
+                     "closures": list(economies),
+                     "solver": solver, "flows": [list(p) for p in pairs],
+                     "wall_seconds": time.perf_counter() - t0}
+            path = report.write_comparison(outcomes, target, flows=pairs, overwrite=force,
+                                           extra=extra)
+            click.echo(f"\nwrote the comparison to {_show(path)}/")
+    failed = sum(not oc.ok for oc in outcomes)
+    if failed:
+        click.echo(f"{failed} of {len(outcomes)} scenario(s) failed", err=True)
+        sys.exit(1)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Scenario names made unique for table columns: repeats get ``#2``, ``#3``, ..."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+    return out
 
 
 @main.command("check")

@@ -5,13 +5,24 @@ prices" are volumes; nominal values are in each region's own currency, whose bas
 the data's unit (exchange rates are 1 in the benchmark). Percent changes are relative to the
 benchmark.
 
-Equivalent variation (EV) of the household: utility is Cobb–Douglas, so the expenditure function
-at base prices is linear in utility and ``EV = (U1/U0 - 1) × base consumption spending``.
+Tables are computed once, when the Results are made (a reused :class:`~cge.economy.Economy` holds
+the next scenario's solution after its next solve); :meth:`Results.tables` lists every
+publishable table, and the outputs of a run are written by :mod:`cge.report`
+(:meth:`Results.write`, or ``cge run``).
+
+Equivalent variation (EV), two measures (docs/welfare.md):
+
+- ``EV``: the regional household's (as in GTAP), whose Cobb–Douglas utility covers private
+  consumption, government consumption and real investment with base-year weights, so that
+  tariff revenue spent by the government counts; ``EV = Ā (U − 1)``, ``Ā`` base absorption.
+  The ``welfare`` table decomposes it (allocative efficiency, terms of trade, ...).
+- ``EV, household``: private consumption only, ``(U1/U0 − 1) × base consumption spending``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 import pyomo.environ as pyo
@@ -26,20 +37,97 @@ def _v(var, key, default=0.0):
 
 @dataclass
 class Results:
-    """Tables of one solved scenario (pandas DataFrames, units in column names)."""
+    """Tables of one solved scenario (pandas DataFrames, units in column names).
+
+    ``economy`` is the solved :class:`~cge.economy.Economy`, ``scenario`` the scenario (None for
+    the benchmark), ``info`` the solve statistics. The tables are snapshots taken at creation.
+    """
 
     economy: object
     scenario: Scenario | None
     info: SolveInfo
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.tables()  # snapshot now: the economy's model changes at its next solve
+
+    def _table(self, name: str, build) -> pd.DataFrame:
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name].copy()
 
     @property
     def unit(self) -> str:
+        """The data set's currency unit, e.g. ``"USD million"``."""
         return self.economy.dataset.unit
 
     @property
+    def name(self) -> str:
+        """The scenario's name, or ``"benchmark"``."""
+        return self.scenario.name if self.scenario is not None else "benchmark"
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every publishable table, by name: ``summary``, ``trade``, ``sectors``.
+
+        Writers (:func:`cge.report.write_outputs`) iterate over this dict; a new table is added
+        here (as a property computed from the solved model) and is then written everywhere.
+        Column names are ``"variable (unit)"``.
+        """
+        return {"summary": self.summary, "welfare": self.welfare, "trade": self.trade,
+                "sectors": self.sectors, "welfare_detail": self.welfare_detail}
+
+    @property
+    def welfare(self) -> pd.DataFrame:
+        """Per region: regional EV and its decomposition (docs/welfare.md), in the data's
+        currency unit: allocative efficiency (tariffs, production taxes), terms of trade,
+        investment–savings (capital flows, final-demand mix), endowments, and the residual."""
+        return self._table("welfare", lambda: self._decomposition()[0])
+
+    @property
+    def welfare_detail(self) -> pd.DataFrame:
+        """The decomposition by region, component, sector and partner (long format)."""
+        return self._table("welfare_detail", lambda: self._decomposition()[1])
+
+    def _decomposition(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        from .solver import SolveError
+        from .welfare import COMPONENTS, decompose
+
+        if "_dec" not in self._cache:
+            u = self.unit
+            try:
+                dec = decompose(self.economy)
+                summ, detail = dec.summary, dec.detail
+                bad = [r for r in summ.index if abs(summ.at[r, "residual"])
+                       > 1e-6 * max(abs(summ.at[r, "EV, regional"]), 1e-9)]
+                if bad:
+                    self.info.warnings.append(
+                        f"welfare decomposition: residual above 1e-6 of EV in {', '.join(bad)} "
+                        f"after {dec.nodes} quadrature nodes")
+            except SolveError as err:
+                self.info.warnings.append(f"welfare decomposition failed: {err.headline}")
+                summ = pd.DataFrame(index=list(self.economy.benchmark.regions),
+                                    columns=["EV, regional", *COMPONENTS, "residual"], dtype=float)
+                detail = pd.DataFrame(columns=["region", "component", "group", "sector",
+                                               "partner", "value"])
+            label = {c: c if g == c else f"{g}: {c}" for c, g in COMPONENTS.items()}
+            label["EV, regional"] = "EV"
+            summ = summ.rename(columns=lambda c: f"{label.get(c, c)} ({u})")
+            summ.index.name = "region"
+            detail = detail.rename(columns={"value": f"value ({u})"})
+            detail = detail.set_index(["region", "component", "group", "sector", "partner"])
+            self._cache["_dec"] = (summ, detail)
+        return self._cache["_dec"]
+
+    @property
     def summary(self) -> pd.DataFrame:
-        """Per region: EV, real GDP, CPI, exchange rate, terms of trade, tariff revenue."""
+        """Per region: EV, utility, real GDP, CPI, exchange rate, terms of trade, tariff revenue."""
+        return self._table("summary", self._summary)
+
+    def _summary(self) -> pd.DataFrame:
+        from .welfare import income, regional_ev
+
         b, m = self.economy.benchmark, self.economy.model
+        ev = regional_ev(m, b)
         rows = []
         for r in b.regions:
             cons0 = b.total(b.C, r)
@@ -51,12 +139,14 @@ class Results:
                        * m.ms[k].value for k in b.MS if k[1] == r)
             rows.append({
                 "region": r,
-                f"EV ({self.unit})": (u - 1.0) * cons0,
-                "EV (% of base income)": 100 * (u - 1.0) * cons0 / b.YH[r],
-                "utility index": u,
+                f"EV ({self.unit})": ev[r],
+                "EV (% of base income)": 100 * ev[r] / income(b, r),
+                f"EV, household ({self.unit})": (u - 1.0) * cons0,
+                "EV, household (% of base income)": 100 * (u - 1.0) * cons0 / income(b, r),
+                "household utility (index, base = 1)": u,
                 "real GDP (% change)": 100 * (gdp1 / gdp0 - 1),
-                "CPI": m.cpi[r].value,
-                "exchange rate": m.eps[r].value,
+                "CPI (index, base = 1)": m.cpi[r].value,
+                "exchange rate (local per reference currency, base = 1)": m.eps[r].value,
                 "terms of trade (% change)": 100 * (self._tot(r) - 1),
                 f"tariff revenue, base ({self.unit})": rev0,
                 f"tariff revenue, new ({self.unit}, local currency)": rev1,
@@ -85,14 +175,20 @@ class Results:
 
     @property
     def trade(self) -> pd.DataFrame:
-        """Bilateral trade by sector: base value, volume change, value at new world prices."""
+        """Bilateral trade by (exporter, importer, sector): base value and tariff, new tariff,
+        volume at base prices and its % change, value at new world prices."""
+        return self._table("trade", self._trade)
+
+    def _trade(self) -> pd.DataFrame:
         b, m = self.economy.benchmark, self.economy.model
         rows = []
-        for (s, r, i), v in sorted(b.MS.items()):
+        ri, si = {r: k for k, r in enumerate(b.regions)}, {i: k for k, i in enumerate(b.sectors)}
+        order = lambda kv: (ri[kv[0][0]], ri[kv[0][1]], si[kv[0][2]])  # noqa: E731  data order
+        for (s, r, i), v in sorted(b.MS.items(), key=order):
             q = m.ms[s, r, i].value
             rows.append({
                 "exporter": s, "importer": r, "sector": i,
-                f"base ({self.unit})": v,
+                f"base value ({self.unit})": v,
                 "base tariff (%)": 100 * b.tm[s, r, i],
                 "tariff (%)": 100 * m.tm[s, r, i].value,
                 f"volume at base prices ({self.unit})": v * q,
@@ -104,7 +200,11 @@ class Results:
 
     @property
     def sectors(self) -> pd.DataFrame:
-        """By region and sector: output, exports, imports (volumes) and prices (% change)."""
+        """By region and sector: base output, and % changes of output, exports, imports
+        (volumes) and prices."""
+        return self._table("sectors", self._sectors)
+
+    def _sectors(self) -> pd.DataFrame:
         b, m = self.economy.benchmark, self.economy.model
         rows = []
         for r in b.regions:
@@ -124,20 +224,72 @@ class Results:
         return pd.DataFrame(rows).set_index(["region", "sector"])
 
     def describe(self) -> str:
-        """A short text report: scenario, solve, summary and the largest trade changes."""
-        name = self.scenario.name if self.scenario else "benchmark"
-        lines = [f"scenario: {name}", f"data: {self.economy.dataset.name} ({self.unit})",
-                 f"closure: {self.economy.closure.describe()}",
-                 f"solve: {self.info.solver}, {self.info.iterations} iterations, max residual "
-                 f"{self.info.max_residual:.1e}, Walras residuals {self.info.max_walras:.1e}, "
-                 f"{self.info.seconds:.3f} s", ""]
-        with pd.option_context("display.width", 200, "display.max_columns", 20,
-                               "display.float_format", "{:,.4g}".format):
-            lines.append(self.summary.T.to_string())
-            tr = self.trade
-            changed = tr[(tr["tariff (%)"] - tr["base tariff (%)"]).abs() > 1e-12]
-            if not changed.empty:
-                lines += ["", "shocked trade flows:",
-                          changed[["base tariff (%)", "tariff (%)", "volume (% change)"]]
-                          .to_string()]
+        """A short text report: scenario, data, closure, solve, summary and shocked trade flows."""
+        from .report import publication, to_text
+
+        sc, info = self.scenario, self.info
+        title = self.name + (f": {sc.description}" if sc is not None and sc.description else "")
+        lines = [f"scenario  {title}",
+                 f"data      {self.economy.dataset.name} ({self.unit})",
+                 f"closure   {self.economy.closure.describe()}",
+                 f"solve     {info.solver}, {info.iterations} iterations, max residual "
+                 f"{info.max_residual:.1e}, Walras residuals {info.max_walras:.1e}, "
+                 f"{info.seconds:.3f} s",
+                 *[f"warning   {w}" for w in getattr(info, "warnings", [])], "",
+                 "welfare and macro aggregates (EV: equivalent variation; changes from the "
+                 "benchmark):"]
+        lines.append(to_text(publication(self.summary), merge_units=True))
+        w = self.welfare
+        if w.notna().all().all():
+            lines += ["", "EV decomposition (docs/welfare.md; the parts add up to EV):",
+                      to_text(publication(w), merge_units=True)]
+        tr = self.trade
+        changed = tr[(tr["tariff (%)"] - tr["base tariff (%)"]).abs() > 1e-12]
+        if not changed.empty:
+            cols = ["base tariff (%)", "tariff (%)", f"base value ({self.unit})",
+                    "volume (% change)"]
+            lines += ["", "shocked trade flows:", to_text(changed[cols])]
         return "\n".join(lines)
+
+    # ------------------------------------------------------------------ outputs
+    def tidy(self, table: str = "summary") -> pd.DataFrame:
+        """A table in long format: index columns, ``variable``, ``unit``, ``value``."""
+        from .report import tidy
+
+        return tidy(self._get(table))
+
+    def to_latex(self, table: str = "summary") -> str:
+        """A table as a booktabs LaTeX ``tabular`` (needs ``\\usepackage{booktabs}``)."""
+        from .report import to_latex
+
+        return to_latex(self._get(table))
+
+    def to_markdown(self, table: str = "summary") -> str:
+        """A table as a Markdown (GitHub) table, numbers formatted for publication."""
+        from .report import to_markdown
+
+        return to_markdown(self._get(table))
+
+    def to_csv(self, directory: str | Path) -> list[Path]:
+        """Write every table as tidy CSV (``<name>.csv``) into ``directory`` (created if
+        missing; files there are overwritten). Returns the paths. For a complete, atomic
+        output folder use :meth:`write`."""
+        from .report import write_tables
+
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        return write_tables(self.tables(), d, parquet=False, publish=False)
+
+    def write(self, directory: str | Path | None = None, *, overwrite: bool = False) -> Path:
+        """Write all outputs (tables, figures, metadata) atomically; see
+        :func:`cge.report.write_outputs`. Default folder: the scenario's name in the current
+        folder. Returns the folder."""
+        from .report import write_outputs
+
+        return write_outputs(self, directory, overwrite=overwrite)
+
+    def _get(self, table: str) -> pd.DataFrame:
+        tables = self.tables()
+        if table not in tables:
+            raise KeyError(f"no table {table!r}; tables: {', '.join(tables)}")
+        return tables[table]

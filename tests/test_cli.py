@@ -1,28 +1,178 @@
-"""The command line: run, check, data; errors are one line with exit code 2."""
+"""The command line: run, compare, check, data; errors are one line with exit code 2, a failed
+solve exits with 1, Ctrl-C with 130; a run writes its outputs atomically or not at all."""
 
+import json
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
-from conftest import TWOCGE
+from conftest import SHIPPED, TWOCGE
 
+import cge
+from cge import report
 from cge.cli import main
+from cge.solver import SolveError, SolveInfo
+
+SCENARIOS = Path(__file__).parent.parent / "scenarios"
+DEFAULT = next((p for p in SHIPPED if p.name == "usjpn2024"), None)
+PARQUET = 5 if report._has_parquet() else 0  # files per run: 5 tables as Parquet too
+BRD = ('name = "brd"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\nsectors = ["BRD"]\n'
+       'add_pct = 25\n')
 
 
-def test_run_prints_ev_and_trade(tmp_path):
-    sc = tmp_path / "s.toml"
-    sc.write_text('name = "brd"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\n'
-                  'sectors = ["BRD"]\nadd_pct = 25\n')
-    out = CliRunner().invoke(main, ["run", str(sc), "--data", str(TWOCGE)])
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    """Work in an empty folder, with a scenario file s.toml there."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.toml").write_text(BRD)
+    return tmp_path
+
+
+@pytest.fixture
+def no_figures(monkeypatch):
+    """Skip drawing figures (the slow part of writing) where a test does not look at them."""
+    monkeypatch.setattr(report, "figures", lambda res: {})
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def _fail_solve(monkeypatch, when=lambda eco: True):
+    original = cge.Economy.solve
+
+    def solve(self, *args, **kwargs):
+        if when(self):
+            raise SolveError("the model did not solve", SolveInfo("newton", False, 40, 0.3), [])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cge.Economy, "solve", solve)
+
+
+def test_run_prints_ev_and_trade_and_writes_the_default_folder(here):
+    out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE)])
     assert out.exit_code == 0, out.output
     assert "EV (USD)" in out.output and "shocked trade flows" in out.output
+    assert f"wrote {24 + PARQUET} files to brd/" in out.output
+    files = _listing(here / "brd")
+    assert {"metadata.json", "summary.csv", "tables/summary.tex", "figures/ev_by_region.svg"} <= set(files)
+    meta = json.loads((here / "brd" / "metadata.json").read_text())
+    assert meta["command"][:3] == ["cge", "run", "s.toml"]
+    assert meta["scenario"]["digest"] == cge.load_scenario("s.toml").digest
 
 
-def test_bad_scenario_is_one_line_exit_2(tmp_path):
-    sc = tmp_path / "s.toml"
-    sc.write_text('name = "x"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\n'
-                  'sectors = ["RICE"]\nadd_pct = 25\n')
-    out = CliRunner().invoke(main, ["run", str(sc), "--data", str(TWOCGE)])
+def test_existing_folder_needs_force(here, no_figures):
+    args = ["run", "s.toml", "--data", str(TWOCGE)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    (here / "brd" / "mine.txt").write_text("added by hand")
+    out = CliRunner().invoke(main, args)
+    assert out.exit_code == 2
+    assert "brd already exists; choose another folder with --out DIR, or replace it with --force" \
+        in out.output
+    assert "EV" not in out.output  # refused before solving
+    assert (here / "brd" / "mine.txt").exists()
+    out = CliRunner().invoke(main, [*args, "--force"])
+    assert out.exit_code == 0, out.output
+    assert not (here / "brd" / "mine.txt").exists()
+    assert sorted(p.name for p in here.iterdir()) == ["brd", "s.toml"]
+    out = CliRunner().invoke(main, [*args, "--out", "s.toml"])
+    assert out.exit_code == 2 and "is a file" in out.output
+
+
+def test_out_and_no_write(here, no_figures):
+    out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE), "--out", "a/b"])
+    assert out.exit_code == 0, out.output
+    assert f"wrote {18 + PARQUET} files to a/b/" in out.output
+    assert (here / "a" / "b" / "metadata.json").exists()
+    out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE), "--no-write"])
+    assert out.exit_code == 0 and "EV (USD)" in out.output and "wrote" not in out.output
+    assert sorted(p.name for p in here.iterdir()) == ["a", "s.toml"]
+    out = CliRunner().invoke(main, ["run", "s.toml", "--no-write", "--out", "x"])
+    assert out.exit_code == 2 and "cannot be combined" in out.output
+
+
+def test_bad_scenario_is_one_line_exit_2_and_writes_nothing(here):
+    (here / "s.toml").write_text(BRD.replace("BRD", "RICE"))
+    out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE), "--out", "o"])
     assert out.exit_code == 2
     assert "unknown sector 'RICE'" in out.output
     assert "Traceback" not in out.output
+    assert _listing(here) == ["s.toml"]
+
+
+def test_bad_data_exits_2_and_writes_nothing(here):
+    out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(here / "missing"), "--out", "o"])
+    assert out.exit_code == 2 and out.output.startswith("error: ")
+    out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(here / "missing")])
+    assert out.exit_code == 2
+    assert _listing(here) == ["s.toml"]
+
+
+def test_solve_failure_exits_1_and_writes_nothing(here, monkeypatch):
+    _fail_solve(monkeypatch)
+    for extra in ([], ["--out", "o"]):
+        out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE), *extra])
+        assert out.exit_code == 1
+        assert "error: the model did not solve" in out.output
+    assert _listing(here) == ["s.toml"]
+
+
+def test_ctrl_c_while_writing_leaves_nothing(here, monkeypatch):
+    def interrupted(res):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "_fig_trade_by_sector", interrupted)  # after the tables
+    out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE)])
+    assert out.exit_code == 130
+    assert "interrupted; nothing written" in out.output
+    assert _listing(here) == ["s.toml"]  # no output folder, no temporary folder
+
+
+def test_compare_reports_a_failed_scenario_and_runs_the_others(here, monkeypatch, no_figures):
+    (here / "big.toml").write_text(BRD.replace('"brd"', '"big"').replace("25", "900"))
+    (here / "mlk.toml").write_text(BRD.replace("BRD", "MLK").replace('"brd"', '"mlk"'))
+    _fail_solve(monkeypatch, when=lambda eco: eco.model.tm["JPN", "USA", "BRD"].value > 5)
+    out = CliRunner().invoke(main, ["compare", "s.toml", "big.toml", "mlk.toml",
+                                    "--data", str(TWOCGE), "--out", "cmp"])
+    assert out.exit_code == 1, out.output
+    header = next(line for line in out.output.splitlines() if line.startswith("region"))
+    assert header.split()[-3:] == ["brd", "big", "mlk"]
+    ev_usa = next(line for line in out.output.splitlines() if line.startswith("USA     EV"))
+    assert ev_usa.split()[-2] == "failed"
+    assert "big: FAILED: the model did not solve; solver newton" in out.output
+    assert "1 of 3 scenario(s) failed" in out.output
+    status = (here / "cmp" / "status.csv").read_text()
+    assert "big,failed" in status and "brd,ok" in status and "mlk,ok" in status
+    assert {"comparison.csv", "metadata.json", "status.csv", "tables/comparison.md",
+            "tables/comparison.tex", "figures/ev_by_scenario.png"} <= set(_listing(here / "cmp"))
+
+
+def test_compare_input_errors_exit_2_before_solving(here):
+    out = CliRunner().invoke(main, ["compare", "s.toml", "missing.toml", "--data", str(TWOCGE)])
+    assert out.exit_code == 2 and "missing.toml: scenario file not found" in out.output
+    out = CliRunner().invoke(main, ["compare", "s.toml", "--data", str(TWOCGE), "--flow", "JPN"])
+    assert out.exit_code == 2 and "EXPORTER:IMPORTER" in out.output
+
+
+@pytest.mark.skipif(DEFAULT is None, reason="default data set not present")
+def test_compare_two_scenarios_side_by_side(here):
+    a, b = SCENARIOS / "us_autos_232.toml", here / "all10.toml"
+    b.write_text('name = "us_all_10"\n[[shock]]\nimporter = "USA"\nexporters = "all"\n'
+                 'sectors = "all"\nadd_pct = 10\n')
+    out = CliRunner().invoke(main, ["compare", str(a), str(b), "--out", "cmp"])
+    assert out.exit_code == 0, out.output
+    header = next(line for line in out.output.splitlines() if line.startswith("region"))
+    assert header.split()[-2:] == ["us_autos_232", "us_all_10"]
+    assert "goods imports from JPN, volume" in out.output
+    assert "us_autos_232: ok" in out.output and "us_all_10: ok" in out.output
+    long = __import__("pandas").read_csv(here / "cmp" / "comparison.csv")
+    assert set(long["scenario"]) == {"us_autos_232", "us_all_10"}
+    assert (here / "cmp" / "figures" / "ev_by_scenario.png").exists()
+    tex = (here / "cmp" / "tables" / "comparison.tex").read_text()
+    assert "us\\_autos\\_232 & us\\_all\\_10" in tex
+    meta = json.loads((here / "cmp" / "metadata.json").read_text())
+    assert [s["scenario"] for s in meta["scenarios"]] == ["us_autos_232", "us_all_10"]
+    assert meta["data"]["digest"] == cge.load_dataset(DEFAULT).digest
 
 
 def test_check_passes_on_good_data_and_fails_on_bad(tmp_path):
@@ -38,3 +188,9 @@ def test_check_on_shipped_data_includes_pipeline():
     assert out.exit_code == 0, out.output
     assert "usjpn2024: data valid" in out.output
     assert "calibration pipeline: 8/8 checks passed" in out.output
+
+
+def test_help_texts_have_examples():
+    for cmd in ("run", "compare"):
+        out = CliRunner().invoke(main, [cmd, "--help"])
+        assert out.exit_code == 0 and "Examples:" in out.output and "--out DIR" in out.output

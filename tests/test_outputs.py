@@ -1,0 +1,259 @@
+"""Run outputs (cge.report): files, round trips of CSV/LaTeX/Markdown, metadata, atomic writes."""
+
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SHIPPED, TWOCGE
+
+import cge
+from cge import report
+from cge.solver import SolveInfo
+
+SCENARIO = Path(__file__).parent.parent / "scenarios" / "us_autos_232.toml"
+DEFAULT = next((p for p in SHIPPED if p.name == "usjpn2024"), TWOCGE)
+HAS_PARQUET = report._has_parquet()
+
+
+@pytest.fixture(scope="session")
+def economy():
+    return cge.Economy(DEFAULT)
+
+
+@pytest.fixture(scope="session")
+def res(economy):
+    if DEFAULT is TWOCGE:  # pragma: no cover - the shipped data are part of the repository
+        sc = cge.parse_scenario('name = "brd"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\n'
+                                'sectors = ["BRD"]\nadd_pct = 25\n')
+        return cge.run(sc, economy=economy)
+    return cge.run(SCENARIO, economy=economy)
+
+
+@pytest.fixture(scope="session")
+def run_dir(res, tmp_path_factory):
+    """One complete output folder (with figures), shared by the tests that read it."""
+    parent = tmp_path_factory.mktemp("outputs")
+    return report.write_outputs(res, parent / "run", wall_seconds=1.5, command=["cge", "run", "x"])
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_run_writes_the_expected_files(run_dir, res):
+    names = list(res.tables())
+    want = {"metadata.json", "report.md", "scenario.toml"}
+    want |= {f"{n}.csv" for n in names} | {f"tables/{n}.{x}" for n in names for x in ("tex", "md")}
+    want |= {f"figures/{f}.{x}" for f in ("ev_by_region", "trade_by_sector", "output_by_sector")
+             for x in ("png", "svg")}
+    if HAS_PARQUET:
+        want |= {f"{n}.parquet" for n in names}
+    assert _files(run_dir) == want
+    assert [p.name for p in run_dir.parent.iterdir()] == ["run"]  # no temporary folder left
+    for png in run_dir.glob("figures/*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for svg in run_dir.glob("figures/*.svg"):
+        ElementTree.parse(svg)
+    assert (run_dir / "scenario.toml").read_bytes() == SCENARIO.read_bytes()
+    md = (run_dir / "report.md").read_text()
+    assert md.startswith(f"# {res.name}") and "![ev_by_region](figures/ev_by_region.png)" in md
+
+
+def test_tidy_csv_parses_back_to_the_same_numbers(run_dir, res):
+    for name, table in res.tables().items():
+        back = pd.read_csv(run_dir / f"{name}.csv", converters={"value": float},
+                           keep_default_na=False)
+        assert list(back.columns) == [*table.index.names, "variable", "unit", "value"]
+        assert len(back) == table.size  # one value per row
+        for row in back.itertuples(index=False):
+            key = tuple(row[:table.index.nlevels])
+            col = f"{row.variable} ({row.unit})" if row.unit else row.variable
+            assert table.loc[key if len(key) > 1 else key[0], col] == row.value  # exact
+        if HAS_PARQUET:
+            pd.testing.assert_frame_equal(pd.read_parquet(run_dir / f"{name}.parquet"), back)
+
+
+def _latex_rows(text: str) -> list[list[str]]:
+    """Body rows of a booktabs tabular, cells unescaped."""
+    body = text.split("\\midrule\n")[1].split("\\bottomrule")[0]
+    rows = []
+    for line in body.strip().splitlines():
+        cells = line.rstrip().removesuffix("\\\\").split(" & ")
+        rows.append([c.strip().replace("$-$", "-").replace("\\%", "%").replace("\\_", "_")
+                     .replace("\\&", "&") for c in cells])
+    return rows
+
+
+def _number(cell: str) -> tuple[float, float]:
+    """A formatted number and half a unit of its last decimal (the precision it was given at)."""
+    decimals = len(cell.split(".")[1]) if "." in cell else 0
+    return float(cell.replace(",", "")), 0.5 * 10.0 ** -decimals
+
+
+def test_latex_tables_parse_back_to_the_numbers(run_dir, res):
+    summ = res.summary
+    rows = _latex_rows((run_dir / "tables" / "summary.tex").read_text())
+    assert len(rows) == summ.shape[1]  # transposed: one row per variable
+    text = (run_dir / "tables" / "summary.tex").read_text()
+    assert "\\toprule" in text and "variable & unit & " + " & ".join(summ.index) in text
+    for variable, unit, *cells in rows:
+        col = f"{variable} ({unit})" if unit else variable
+        for region, cell in zip(summ.index, cells):
+            value, tol = _number(cell)
+            assert abs(value - summ.at[region, col]) <= tol * (1 + 1e-9), (col, region, cell)
+    trade = res.trade
+    rows = _latex_rows((run_dir / "tables" / "trade.tex").read_text())
+    assert len(rows) == len(trade)
+    for exporter, importer, sector, *cells in rows:
+        for col, cell in zip(trade.columns, cells):
+            value, tol = _number(cell)
+            assert abs(value - trade.at[(exporter, importer, sector), col]) <= tol * (1 + 1e-9)
+
+
+def test_markdown_table_parses_back_to_the_numbers(run_dir, res):
+    sectors = res.sectors
+    lines = (run_dir / "tables" / "sectors.md").read_text().strip().splitlines()
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    assert header == ["region", "sector", *sectors.columns]
+    assert len(lines) == 2 + len(sectors)
+    for line in lines[2:]:
+        region, sector, *cells = [c.strip() for c in line.strip("|").split("|")]
+        for col, cell in zip(sectors.columns, cells):
+            value, tol = _number(cell)
+            assert abs(value - sectors.at[(region, sector), col]) <= tol * (1 + 1e-9)
+
+
+def test_metadata_has_digests_residuals_and_versions(run_dir, res):
+    meta = json.loads((run_dir / "metadata.json").read_text())
+    assert meta["generator"] == "cge" and meta["cge_version"] == cge.__version__
+    assert meta["data"]["name"] == res.economy.dataset.name
+    assert meta["data"]["digest"] == res.economy.dataset.digest and len(meta["data"]["digest"]) == 64
+    assert meta["scenario"]["digest"] == res.scenario.digest == report.hashlib.sha256(
+        SCENARIO.read_bytes()).hexdigest()
+    assert meta["scenario"]["name"] == res.name and meta["scenario"]["path"] == res.scenario.path
+    assert meta["closure"]["name"] == "default"
+    solve = meta["solve"]
+    assert solve["converged"] and solve["max_residual"] == res.info.max_residual <= 1e-9
+    assert solve["max_walras_residual"] == res.info.max_walras
+    assert solve["iterations"] == res.info.iterations and solve["solver"] == "newton"
+    assert meta["wall_seconds"] == 1.5 and meta["command"] == ["cge", "run", "x"]
+    assert {"python", "pyomo", "cyipopt", "pandas"} <= set(meta["versions"])
+    assert meta["versions"]["pyomo"] is not None
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", meta["timestamp"])
+    assert set(meta["files"]) == _files(run_dir)
+
+
+def test_results_convenience_methods(res, tmp_path):
+    assert list(res.tables()) == ["summary", "welfare", "trade", "sectors", "welfare_detail"]
+    tex = res.to_latex()
+    assert tex.startswith("\\begin{tabular}") and "\\bottomrule" in tex
+    assert res.to_markdown("trade").startswith("| exporter")
+    with pytest.raises(KeyError, match="no table 'nope'"):
+        res.to_latex("nope")
+    paths = res.to_csv(tmp_path / "csv")
+    assert sorted(p.name for p in paths) == ["sectors.csv", "summary.csv", "trade.csv", "welfare.csv",
+                                             "welfare_detail.csv"]
+    long = res.tidy("summary")
+    assert list(long.columns) == ["region", "variable", "unit", "value"]
+    ev = long[(long.variable == "EV") & (long.unit == res.unit)].set_index("region")["value"]
+    assert (ev == res.summary[f"EV ({res.unit})"]).all()
+
+
+def test_results_are_snapshots(economy, res):
+    """Results of a reused Economy keep their numbers after the next solve."""
+    before = res.summary.copy()
+    other = cge.run(cge.parse_scenario(
+        'name = "all10"\n[[shock]]\nimporter = "USA"\nexporters = "all"\nsectors = "all"\n'
+        'add_pct = 10\n'), economy=economy)
+    assert not other.summary.equals(before)
+    pd.testing.assert_frame_equal(res.summary, before)
+
+
+def test_split_unit_and_tidy():
+    assert report.split_unit("EV (USD million)") == ("EV", "USD million")
+    assert report.split_unit("tariff revenue, new (USD, local currency)") == (
+        "tariff revenue, new", "USD, local currency")
+    assert report.split_unit("utility") == ("utility", "")
+    t = pd.DataFrame({"a (%)": [1.0, 2.0], "b": [3.0, 4.0]}, index=pd.Index(["x", "y"], name="r"))
+    long = report.tidy(t)
+    assert long.values.tolist() == [["x", "a", "%", 1.0], ["x", "b", "", 3.0],
+                                     ["y", "a", "%", 2.0], ["y", "b", "", 4.0]]
+    labelled = t.assign(group=["g1", "g2"])  # a text column is a label, not a value
+    assert report.tidy(labelled).columns.tolist() == ["r", "group", "variable", "unit", "value"]
+    assert report.publication(labelled).flat_header() == ["r", "group", "a (%)", "b"]
+    assert report.format_number(-0.00001, 3) == "0.000"
+    assert report.format_number(-12345.678, 1) == "-12,345.7"
+    assert report.format_number(float("nan"), 2, "failed") == "failed"
+
+
+def test_default_folder_names_are_safe(tmp_path):
+    assert report.default_dir("us_autos_232", tmp_path) == tmp_path / "us_autos_232"
+    assert report.default_dir("../../evil name", tmp_path) == tmp_path / "evil_name"
+    assert report.default_dir("Café/日本 v1.2", tmp_path) == tmp_path / "Café_日本_v1.2"
+    assert report.default_dir("..", tmp_path) == tmp_path / "run"
+
+
+def _siblings(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir()) if parent.exists() else []
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_interrupted_write_leaves_nothing(res, tmp_path, monkeypatch, error):
+    def boom(_res):
+        raise error("Ctrl-C while drawing")
+
+    monkeypatch.setattr(report, "_fig_output_by_sector", boom)
+    out = tmp_path / "new" / "deeper" / "run"
+    with pytest.raises(error):
+        report.write_outputs(res, out)
+    assert _siblings(tmp_path) == []  # neither the folder, its temp sibling, nor new parents
+
+
+def test_existing_folder_is_not_clobbered(res, tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "figures", lambda _res: {})
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    with pytest.raises(report.OutputError, match="already exists.*--out DIR.*--force"):
+        report.write_outputs(res, mine)
+    with pytest.raises(report.OutputError, match="not a folder written by cge"):
+        report.write_outputs(res, mine, overwrite=True)
+    assert _files(mine) == {"notes.txt"}
+    out = res.write(tmp_path / "run")
+    (out / "extra.txt").write_text("from before")
+    assert res.write(tmp_path / "run", overwrite=True) == out  # an earlier cge output: replaced
+    assert "extra.txt" not in _files(out)
+    assert _siblings(tmp_path) == ["mine", "run"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "metadata.json" in _files(res.write(empty))  # an empty folder is used as it is
+
+
+def test_unconverged_results_are_never_written(res, tmp_path):
+    bad = cge.Results(res.economy, res.scenario, SolveInfo("newton", False, 100, 0.5))
+    with pytest.raises(report.OutputError, match="did not converge"):
+        report.write_outputs(bad, tmp_path / "run")
+    assert _siblings(tmp_path) == []
+
+
+def test_comparison_tables(res):
+    ok = report.Outcome("a", res)
+    failed = report.Outcome("b", None, error="the model did not solve")
+    long = report.comparison([ok, failed], [("JPN", "USA")])
+    assert set(long["scenario"]) == {"a"}
+    wide = report.comparison_wide(long, [ok, failed])
+    assert list(wide.columns) == ["a", "b"] and wide["b"].isna().all()
+    ev = wide.loc[("USA", "EV", res.unit), "a"]
+    assert ev == res.summary.at["USA", f"EV ({res.unit})"]
+    goods = [s for s in res.economy.dataset.sectors if s != "SERV"]
+    tr = res.trade.loc[[("JPN", "USA", s) for s in goods if ("JPN", "USA", s) in res.trade.index]]
+    pct = 100 * (tr[f"volume at base prices ({res.unit})"].sum()
+                 / tr[f"base value ({res.unit})"].sum() - 1)
+    assert np.isclose(wide.loc[("USA", "goods imports from JPN, volume", "% change"), "a"], pct,
+                      rtol=1e-12)
+    text = report.to_text(report.publication(wide, na_rep="failed"))
+    assert "failed" in text and "goods imports from JPN" in text
