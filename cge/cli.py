@@ -85,7 +85,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 @main.command("run", short_help="Run a tariff scenario; print and write its results.")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=click.Path())
 @_data_opt
 @_closure_opt
 @_solver_opt
@@ -165,7 +165,7 @@ def _flows(specs: tuple[str, ...], regions: tuple[str, ...]) -> list[tuple[str, 
 
 
 @main.command("compare", short_help="Run several scenarios; print them side by side.")
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path())
 @_data_opt
 @_closure_opt
 @_solver_opt

@@ -9,8 +9,11 @@ re-validates.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +28,10 @@ BALANCE_TOL = 1e-9
 
 
 class DataError(ValueError):
-    """Invalid base-year data. The message names file, row/column, value and a hint."""
+    """Invalid base-year data. The message names file, row/column, value and a hint.
+
+    The message is always one line: newlines (e.g. from a name) are shown escaped.
+    """
 
     def __init__(self, message: str, *, file: str | None = None, hint: str | None = None):
         self.file = file
@@ -33,7 +39,11 @@ class DataError(ValueError):
         text = f"{file}: {message}" if file else message
         if hint:
             text += f" (hint: {hint})"
-        super().__init__(text)
+        super().__init__(_one_line(text))
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 @dataclass(frozen=True)
@@ -107,116 +117,264 @@ class Dataset:
 
 
 # ----------------------------------------------------------------------------------------
+# messages
+# ----------------------------------------------------------------------------------------
+
+#: The files of a data set folder.
+FILES = ("meta.toml", "sam.csv", "trade.csv", "elasticities.csv")
+
+#: Keys ``meta.toml`` may hold.
+META_KEYS = ("name", "unit", "reference_region", "regions", "sectors", "factors", "description",
+             "balance_tolerance")
+
+_NUMBER_HINT = "use plain decimal numbers such as 12.5 or -3e2: no thousands separators, % or currency"
+
+
+def _show(name: object, width: int = 40) -> str:
+    """A name for a message: as is when plain, else quoted with escapes; long names are cut."""
+    s = str(name)
+    if len(s) > width:
+        return f"{s[:width]!r}… ({len(s)} characters)"
+    plain = s != "" and s.isprintable() and s == s.strip() and not any(c in s for c in "'\",")
+    return s if plain else repr(s)
+
+
+def _val(value: object, width: int = 40) -> str:
+    """An offending value for a message: always quoted (repr), long values cut."""
+    if isinstance(value, str) and len(value) > width:
+        return f"{value[:width]!r}… ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= width + 2 else text[:width] + "…"
+
+
+def _names(names, limit: int = 12) -> str:
+    """A list of names for a hint, cut after ``limit``."""
+    names = list(names)
+    text = ", ".join(_show(n) for n in names[:limit])
+    return text + (f", … ({len(names)} in all)" if len(names) > limit else "")
+
+
+def _text_problem(raw: bytes, *, spreadsheet: bool = True) -> tuple[str, str] | None:
+    """Why ``raw`` is not UTF-8 text, as (message, hint); None if it is (a BOM is fine)."""
+    hint = "save the file as UTF-8" + (" (Excel: 'CSV UTF-8')" if spreadsheet else "")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "the file is UTF-16 (or UTF-32) text, not UTF-8", hint
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        byte = raw[exc.start:exc.start + 1].hex()
+        return f"line {line}: byte 0x{byte} is not UTF-8 (Latin-1 or Windows-1252 text?)", hint
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return f"line {line}: NUL byte (UTF-16 text without a byte-order mark, or not text)", hint
+    return None
+
+
+# ----------------------------------------------------------------------------------------
 # loading
 # ----------------------------------------------------------------------------------------
 
 
-def _read_csv(path: Path, required: list[str], optional: list[str] = ()) -> pd.DataFrame:
-    """Read a CSV as text, with clear errors for empty files, delimiters and encodings."""
-    name = path.name
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise DataError("file is missing", file=str(path),
+                        hint=f"a data set folder holds {', '.join(FILES)}")
     if not path.is_file():
-        raise DataError("file is missing", file=str(path), hint=f"a data set needs {name}")
-    raw = path.read_bytes()
+        raise DataError("is not a file", file=str(path), hint=f"a data set folder holds {', '.join(FILES)}")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})",
-            file=name,
-            hint="save the file as CSV UTF-8",
-        ) from None
-    if not text.strip():
-        raise DataError("file is empty", file=name, hint=f"expected a header: {','.join(required)}")
-    header = text.splitlines()[0]
-    cols = [c.strip() for c in header.split(",")]
-    missing = [c for c in required if c not in cols]
-    if missing:
-        hint = f"expected columns {','.join(required)}"
-        if ";" in header or "\t" in header:
-            hint = "the file must be comma-separated; " + hint
-        raise DataError(f"header {header!r} lacks column(s) {', '.join(missing)}", file=name, hint=hint)
-    unknown = [c for c in cols if c not in required and c not in optional]
-    if unknown:
-        raise DataError(f"unknown column(s) {', '.join(unknown)}", file=name,
-                        hint=f"allowed: {', '.join([*required, *optional])}")
-    from io import StringIO
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot be read ({exc.strerror or exc})", file=str(path),
+                        hint="check the file's permissions") from None
 
+
+def _decode(raw: bytes, name: str) -> str:
+    problem = _text_problem(raw, spreadsheet=name.endswith(".csv"))
+    if problem:
+        raise DataError(problem[0], file=name, hint=problem[1])
+    return raw.decode("utf-8-sig")
+
+
+def _parse_meta(raw: bytes, name: str = "meta.toml") -> dict:
     try:
-        df = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.ParserError as exc:
-        raise DataError(f"cannot parse: {exc}", file=name, hint="check quoting and commas") from None
-    df.columns = [c.strip() for c in df.columns]
-    for c in df.columns:
-        df[c] = df[c].str.strip()
-    if df.empty:
-        raise DataError("file has a header but no rows", file=name)
+        return tomllib.loads(_decode(raw, name))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"not valid TOML: {exc}", file=name,
+                        hint='write key = value, strings in double quotes, lists as ["A", "B"]') from None
+
+
+def _check_header(header: list[str], name: str, line: int, required: list[str], optional) -> None:
+    expected = ",".join(required)
+    missing = [c for c in required if c not in header]
+    if missing:
+        hint = f"the first line must be the header {expected}"
+        if any(";" in c or "\t" in c for c in header):
+            hint = "the file must be comma-separated, not semicolons or tabs; " + hint
+        raise DataError(f"line {line}: header {_val(','.join(header), 80)} lacks column(s) "
+                        f"{', '.join(missing)}", file=name, hint=hint)
+    dup = [c for k, c in enumerate(header) if c in header[:k]]
+    if dup:
+        raise DataError(f"line {line}: column {_show(dup[0])} appears twice in the header", file=name,
+                        hint="give each column once")
+    unknown = [c for c in header if c not in required and c not in optional]
+    if unknown:
+        raise DataError(f"line {line}: unknown column(s) {', '.join(map(_val, unknown))}", file=name,
+                        hint=f"allowed: {', '.join([*required, *optional])}")
+
+
+def _parse_csv(raw: bytes, name: str, required: list[str], optional=()) -> pd.DataFrame:
+    """Parse CSV bytes into a table of text cells (stripped), with clear errors for encodings,
+    delimiters, quoting and field counts. ``df.attrs["lines"]`` holds each row's line number in
+    the file (blank lines are skipped; a quoted field may span lines)."""
+    text = _decode(raw, name)
+    if not text.strip():
+        raise DataError("file is empty", file=name,
+                        hint=f"the first line must be the header {','.join(required)}")
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True)
+    header: list[str] | None = None
+    rows, lines, last = [], [], 0
+    try:
+        for record in reader:
+            line, last = last + 1, reader.line_num
+            cells = [c.strip() for c in record]
+            if not any(cells):
+                continue  # blank line, or a line of empty cells
+            while cells[-1] == "" and (header is None or len(cells) > len(header)):
+                cells.pop()  # trailing empty cells, as some spreadsheets write them
+            if header is None:
+                header = cells
+                _check_header(header, name, line, required, optional)
+                continue
+            if len(cells) != len(header):
+                hint = ("a name holding a comma must be in double quotes; write numbers without "
+                        "thousands separators (12500, not 12,500)" if len(cells) > len(header)
+                        else f"each line needs the fields {','.join(header)}")
+                raise DataError(f"line {line}: {len(cells)} fields, but the header has {len(header)}",
+                                file=name, hint=hint)
+            rows.append(cells)
+            lines.append(line)
+    except csv.Error as exc:
+        what = ("a quoted field is never closed" if "end of data" in str(exc)
+                else f"bad quoting ({exc})")
+        raise DataError(f"line {last + 1}: {what}", file=name,
+                        hint='a field holding commas or quotes goes in double quotes, with inner '
+                        'quotes doubled ("")') from None
+    if not rows:
+        raise DataError("file has a header but no data lines", file=name,
+                        hint="a data set needs at least one line in each file")
+    df = pd.DataFrame(rows, columns=header, dtype=str)
+    df.attrs["lines"] = lines
     return df
 
 
-def _numbers(df: pd.DataFrame, col: str, file: str, *, allow_inf: bool = False,
+def _lines(df: pd.DataFrame) -> list[int]:
+    """Line numbers in the file of ``df``'s rows (from :func:`_parse_csv`; else row k is line k + 2)."""
+    lines = df.attrs.get("lines")
+    if lines is not None and len(lines) == len(df):
+        return list(lines)
+    return [k + 2 for k in range(len(df))]
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_INFINITY = re.compile(r"[+-]?inf(?:inity)?", re.IGNORECASE)
+
+
+def _numbers(df: pd.DataFrame, col: str, file: str, lines: list[int], *, allow_inf: bool = False,
              allow_empty_as: float | None = None) -> pd.Series:
-    """Convert a text column to floats; name the first bad row (1-based line in the file)."""
+    """Convert a column of text (or numbers) to floats; name the line of the first bad cell."""
     out = []
-    for k, text in enumerate(df[col]):
+    for k, cell in enumerate(df[col]):
+        text = cell.strip() if isinstance(cell, str) else str(cell)
         if text == "" and allow_empty_as is not None:
             out.append(allow_empty_as)
             continue
-        try:
-            v = float(text)
-        except ValueError:
-            v = None
-        if v is None or math.isnan(v) or (math.isinf(v) and not allow_inf):
-            raise DataError(f"line {k + 2}, column {col}: {text!r} is not a finite number",
-                            file=file, hint="use plain decimal numbers, e.g. 12.5")
-        out.append(v)
+        value = float(text) if _NUMBER.fullmatch(text) else None
+        if allow_inf and _INFINITY.fullmatch(text):
+            value = -math.inf if text.startswith("-") else math.inf
+        elif value is not None and not math.isfinite(value):
+            value = None  # e.g. 1e999
+        if value is None:
+            raise DataError(f"line {lines[k]}, column {col}: {_val(text)} is not a finite number",
+                            file=file, hint=_NUMBER_HINT + ("; psi may be inf or empty" if allow_inf
+                                                             else ""))
+        out.append(value)
     return pd.Series(out, index=df.index, dtype=float)
 
 
 def _check_names(meta: dict, file: str) -> None:
+    """Check ``meta.toml``: keys, account names, reference region, balance tolerance."""
+    if not isinstance(meta, dict):
+        raise DataError("must be a table of key = value lines", file=file)
+    unknown = [k for k in meta if k not in META_KEYS]
+    if unknown:
+        raise DataError(f"unknown key(s) {', '.join(map(_val, unknown))}", file=file,
+                        hint=f"allowed: {', '.join(META_KEYS)}")
     for key in ("regions", "sectors", "factors"):
-        vals = meta.get(key)
-        if not isinstance(vals, list) or not vals or not all(isinstance(v, str) and v for v in vals):
-            raise DataError(f"'{key}' must be a non-empty list of names", file=file)
-        dup = sorted({v for v in vals if vals.count(v) > 1})
+        if key not in meta:
+            raise DataError(f"missing key '{key}'", file=file,
+                            hint=f'add a list of names, e.g. {key} = ["A", "B"]')
+        vals = meta[key]
+        if not isinstance(vals, list) or not vals or not all(isinstance(v, str) for v in vals):
+            raise DataError(f"'{key}' must be a non-empty list of names, not {_val(vals)}", file=file,
+                            hint=f'e.g. {key} = ["A", "B"]')
+        bad = [v for v in vals if not v.strip() or v != v.strip()]
+        if bad:
+            raise DataError(f"'{key}': name {_val(bad[0])} is empty or has leading or trailing "
+                            "spaces", file=file, hint="remove the spaces (CSV cells are read without "
+                            "surrounding spaces)")
+        dup = [v for k, v in enumerate(vals) if v in vals[:k]]
         if dup:
-            raise DataError(f"'{key}' lists {', '.join(dup)} more than once", file=file)
+            raise DataError(f"'{key}' lists {_show(dup[0])} more than once", file=file,
+                            hint="give each name once")
     if len(meta["regions"]) < 2:
-        raise DataError("at least 2 regions are needed", file=file)
+        raise DataError(f"at least 2 regions are needed, 'regions' has {_names(meta['regions'])}",
+                        file=file, hint="a trade model needs a partner, e.g. a rest of the world")
     names = [*meta["regions"], *meta["sectors"], *meta["factors"], *RESERVED]
-    clash = sorted({v for v in names if names.count(v) > 1})
+    clash = [v for k, v in enumerate(names) if v in names[:k]]
     if clash:
-        raise DataError(f"name(s) {', '.join(clash)} used for more than one account", file=file,
+        raise DataError(f"name {_show(clash[0])} is used for more than one account", file=file,
                         hint=f"regions, sectors, factors and {', '.join(RESERVED)} must be distinct")
-    if meta.get("reference_region") not in meta["regions"]:
-        raise DataError(f"reference_region {meta.get('reference_region')!r} is not in regions",
-                        file=file)
+    if "reference_region" not in meta:
+        raise DataError("missing key 'reference_region'", file=file,
+                        hint=f"the region whose currency is the reference, one of {_names(meta['regions'])}")
+    if meta["reference_region"] not in meta["regions"]:
+        raise DataError(f"reference_region {_val(meta['reference_region'])} is not one of the regions",
+                        file=file, hint=f"regions are {_names(meta['regions'])}")
+    for key in ("name", "unit", "description"):
+        if key in meta and not isinstance(meta[key], str):
+            raise DataError(f"'{key}' must be a string, not {_val(meta[key])}", file=file,
+                            hint=f'e.g. {key} = "text"')
+    tol = meta.get("balance_tolerance", BALANCE_TOL)
+    if isinstance(tol, bool) or not isinstance(tol, int | float) or not (math.isfinite(tol) and tol >= 0):
+        raise DataError(f"balance_tolerance {_val(tol)} must be a non-negative number", file=file,
+                        hint=f"relative to each account's size; the default is {BALANCE_TOL:g}")
 
 
 def load_dataset(path: str | Path) -> Dataset:
     """Load and validate the data set in folder ``path`` (see docs/input_format.md).
 
     Raises:
-        DataError: naming file, row, account, values and gap for any inconsistency.
+        DataError: naming file, line, column or account, the offending values and a hint, for
+            any problem: missing or unreadable files, encodings, delimiters, numbers, names,
+            balance and cross-file consistency.
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise DataError(f"data set folder {str(folder)!r} does not exist",
-                        hint="give a folder holding meta.toml, sam.csv, trade.csv, elasticities.csv")
-    meta_path = folder / "meta.toml"
-    if not meta_path.is_file():
-        raise DataError("file is missing", file=str(meta_path))
-    try:
-        meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(f"not valid TOML: {exc}", file="meta.toml") from None
-    sam = _read_csv(folder / "sam.csv", ["region", "row", "col", "value"])
-    trade = _read_csv(folder / "trade.csv",
-                      ["exporter", "importer", "sector", "value", "tariff_pct"])
-    elas = _read_csv(folder / "elasticities.csv", ["sector", "sigma_va", "sigma_d", "sigma_m", "psi"],
-                     ["region", "source"])
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise DataError(f"data set folder {str(folder)!r} {what}",
+                        hint=f"give a folder holding {', '.join(FILES)} (or a shipped data set's name)")
+    raw = {f: _read_bytes(folder / f) for f in FILES}
+    meta = _parse_meta(raw["meta.toml"])
+    _check_names(meta, "meta.toml")
+    sam = _parse_csv(raw["sam.csv"], "sam.csv", ["region", "row", "col", "value"])
+    trade = _parse_csv(raw["trade.csv"], "trade.csv",
+                       ["exporter", "importer", "sector", "value", "tariff_pct"])
+    elas = _parse_csv(raw["elasticities.csv"], "elasticities.csv",
+                      ["sector", "sigma_va", "sigma_d", "sigma_m", "psi"], ["region", "source"])
     digest = hashlib.sha256()
-    for f in ("meta.toml", "sam.csv", "trade.csv", "elasticities.csv"):
-        digest.update((folder / f).read_bytes())
+    for f in FILES:
+        digest.update(raw[f])
     return build_dataset(meta, sam, trade, elas, digest=digest.hexdigest())
 
 
@@ -225,26 +383,29 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
     """Validate tables (text or numeric columns) and return a :class:`Dataset`.
 
     Used by :func:`load_dataset` and by code that builds data in memory (tests, scenarios).
+    Errors name lines in the files (for tables built in memory: row ``k`` is line ``k + 2``).
     """
     _check_names(meta, "meta.toml")
     regions = tuple(meta["regions"])
     sectors = tuple(meta["sectors"])
     factors = tuple(meta["factors"])
     tol = float(meta.get("balance_tolerance", BALANCE_TOL))
+    sam_lines, trade_lines, elas_lines = _lines(sam), _lines(trade), _lines(elasticities)
 
     sam = sam.copy().reset_index(drop=True)
-    sam["value"] = _numbers(sam.astype({"value": str}), "value", "sam.csv")
+    sam["value"] = _numbers(sam, "value", "sam.csv", sam_lines)
     trade = trade.copy().reset_index(drop=True)
-    trade["value"] = _numbers(trade.astype({"value": str}), "value", "trade.csv")
-    trade["tariff_pct"] = _numbers(trade.astype({"tariff_pct": str}), "tariff_pct", "trade.csv")
+    trade["value"] = _numbers(trade, "value", "trade.csv", trade_lines)
+    trade["tariff_pct"] = _numbers(trade, "tariff_pct", "trade.csv", trade_lines)
     elas = elasticities.copy().reset_index(drop=True)
     for c in ("sigma_va", "sigma_d", "sigma_m"):
-        elas[c] = _numbers(elas.astype({c: str}), c, "elasticities.csv")
-    elas["psi"] = _numbers(elas.astype({"psi": str}), "psi", "elasticities.csv", allow_inf=True,
+        elas[c] = _numbers(elas, c, "elasticities.csv", elas_lines)
+    elas["psi"] = _numbers(elas, "psi", "elasticities.csv", elas_lines, allow_inf=True,
                            allow_empty_as=math.inf)
 
-    _validate_sam(sam, regions, sectors, factors)
+    cells = _validate_sam(sam, regions, sectors, factors, sam_lines)
     sam = sam[sam["value"] != 0.0].reset_index(drop=True)
+    sam.attrs.clear()
     ds = Dataset(
         name=str(meta.get("name", "")), unit=str(meta.get("unit", "")),
         reference_region=meta["reference_region"], regions=regions, sectors=sectors,
@@ -252,8 +413,8 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
         description=str(meta.get("description", "")), digest=digest, balance_tol=tol,
     )
     _validate_balance(ds)
-    trade = _validate_trade(ds, trade)
-    elas = _validate_elasticities(ds, elas)
+    trade = _validate_trade(ds, trade, trade_lines, cells)
+    elas = _validate_elasticities(ds, elas, elas_lines)
     object.__setattr__(ds, "trade", trade)
     object.__setattr__(ds, "elasticities", elas)
     _validate_foreign_saving(ds)
@@ -294,38 +455,51 @@ def _allowed(row: str, col: str, sectors: set, factors: set, partners: set) -> s
 _MAY_BE_NEGATIVE = {"investment", "saving", "tax", "revenue"}
 
 
-def _validate_sam(sam: pd.DataFrame, regions, sectors, factors) -> None:
+def _validate_sam(sam: pd.DataFrame, regions, sectors, factors, lines: list[int]) -> dict:
+    """Check every cell; return the line of each cell, keyed by (region, row, col)."""
     sset, fset = set(sectors), set(factors)
-    seen = set()
+    seen: dict = {}
+    used = set()
     for k, (r, row, col, v) in enumerate(sam[["region", "row", "col", "value"]].itertuples(index=False)):
-        line = k + 2
+        line = lines[k]
         if r not in regions:
-            raise DataError(f"line {line}: unknown region {r!r}", file="sam.csv",
-                            hint=f"regions are {', '.join(regions)} (meta.toml)")
+            raise DataError(f"line {line}: unknown region {_val(r)}", file="sam.csv",
+                            hint=f"regions are {_names(regions)} (meta.toml)")
         partners = set(regions) - {r}
         for name in (row, col):
             if name not in sset | fset | set(RESERVED) | partners:
                 hint = ("a region's own code is not an account of its SAM" if name == r else
                         "add it to meta.toml (sectors/factors) or fix the spelling")
-                raise DataError(f"line {line}: region {r}: unknown account {name!r}",
+                raise DataError(f"line {line}: region {_show(r)}: unknown account {_val(name)}",
                                 file="sam.csv", hint=hint)
         kind = _allowed(row, col, sset, fset, partners)
         if kind is None:
-            raise DataError(f"line {line}: region {r}: cell ({row}, {col}) = {v} is not a flow "
-                            f"this SAM format has", file="sam.csv",
-                            hint="see docs/input_format.md for the accounts and their flows")
+            raise DataError(f"line {line}: region {_show(r)}: cell ({_show(row)}, {_show(col)}) = {v} "
+                            "is not a flow this SAM format has", file="sam.csv",
+                            hint="the row receives from the column; see docs/input_format.md")
         if v < 0 and kind not in _MAY_BE_NEGATIVE:
-            raise DataError(f"line {line}: region {r}: {kind} cell ({row}, {col}) is negative "
-                            f"({v})", file="sam.csv", hint="only investment, saving and "
-                            "production-tax cells may be negative")
+            raise DataError(f"line {line}: region {_show(r)}: {kind} cell ({_show(row)}, {_show(col)}) "
+                            f"is negative ({v})", file="sam.csv", hint="only investment, saving, "
+                            "production-tax and government-revenue cells may be negative")
         key = (r, row, col)
         if key in seen:
-            raise DataError(f"line {line}: region {r}: cell ({row}, {col}) appears more than once",
-                            file="sam.csv", hint="give each cell once")
-        seen.add(key)
-    missing = [r for r in regions if r not in set(sam["region"])]
+            raise DataError(f"line {line}: region {_show(r)}: cell ({_show(row)}, {_show(col)}) "
+                            f"appears again (first on line {seen[key]})", file="sam.csv",
+                            hint="give each cell once")
+        seen[key] = line
+        if v != 0:
+            used.update((row, col))
+    missing = [r for r in regions if r not in {key[0] for key in seen}]
     if missing:
-        raise DataError(f"no SAM entries for region(s) {', '.join(missing)}", file="sam.csv")
+        raise DataError(f"no SAM entries for region {_show(missing[0])}", file="sam.csv",
+                        hint="add its SAM to sam.csv, or remove it from meta.toml (regions)")
+    for kind, names in (("sector", sectors), ("factor", factors)):
+        for name in names:
+            if name not in used:
+                raise DataError(f"{kind} {_show(name)} has no non-zero cell in any region's SAM",
+                                file="sam.csv", hint=f"add its rows and columns to sam.csv, or "
+                                f"remove it from meta.toml ({kind}s)")
+    return seen
 
 
 def _gap_ok(a: float, b: float, tol: float) -> bool:
@@ -339,51 +513,65 @@ def _validate_balance(ds: Dataset) -> None:
         for acc in m.index:
             if not _gap_ok(rows[acc], cols[acc], ds.balance_tol):
                 raise DataError(
-                    f"region {r}: account {acc} does not balance: row total (receipts) "
+                    f"region {_show(r)}: account {_show(acc)} does not balance: row total (receipts) "
                     f"{rows[acc]:.10g} vs column total (payments) {cols[acc]:.10g}, gap "
                     f"{rows[acc] - cols[acc]:.6g}", file="sam.csv",
                     hint="every account's receipts must equal its payments")
         for f in ds.factors:
-            if not _gap_ok(m.loc["HOH", f], m.loc[f, list(ds.sectors)].sum(), ds.balance_tol):
-                raise DataError(f"region {r}: factor {f} pays the household {m.loc['HOH', f]} "
-                                f"but earns {m.loc[f, list(ds.sectors)].sum()}", file="sam.csv")
+            paid, earned = m.loc["HOH", f], m.loc[f, list(ds.sectors)].sum()
+            if not _gap_ok(paid, earned, ds.balance_tol):
+                raise DataError(f"region {_show(r)}: factor {_show(f)} pays the household {paid:.10g} "
+                                f"but earns {earned:.10g}", file="sam.csv",
+                                hint="factor income goes to HOH only")
         partners = [p for p in ds.regions if p != r]
         for i in ds.sectors:
             cost = m.loc[[*ds.sectors, *ds.factors, "IDT"], i].sum()
             exports = m.loc[i, partners].sum()
             if exports > cost * (1 + ds.balance_tol) + ds.balance_tol:
-                raise DataError(f"region {r}: sector {i} exports {exports:.10g} but produces "
-                                f"only {cost:.10g}", file="sam.csv",
+                raise DataError(f"region {_show(r)}: sector {_show(i)} exports {exports:.10g} but "
+                                f"produces only {cost:.10g}", file="sam.csv",
                                 hint="exports cannot exceed gross output")
 
 
-def _validate_trade(ds: Dataset, trade: pd.DataFrame) -> pd.DataFrame:
-    seen = set()
+def _validate_trade(ds: Dataset, trade: pd.DataFrame, lines: list[int], cells: dict) -> pd.DataFrame:
+    seen: dict = {}
     for k, (x, m, i, v, t) in enumerate(
         trade[["exporter", "importer", "sector", "value", "tariff_pct"]].itertuples(index=False)
     ):
-        line = k + 2
+        line = lines[k]
         for role, name in (("exporter", x), ("importer", m)):
             if name not in ds.regions:
-                raise DataError(f"line {line}: unknown {role} {name!r}", file="trade.csv",
-                                hint=f"regions are {', '.join(ds.regions)}")
+                raise DataError(f"line {line}: unknown {role} {_val(name)}", file="trade.csv",
+                                hint=f"regions are {_names(ds.regions)} (meta.toml)")
         if i not in ds.sectors:
-            raise DataError(f"line {line}: unknown sector {i!r}", file="trade.csv",
-                            hint=f"sectors are {', '.join(ds.sectors)} (meta.toml)")
+            raise DataError(f"line {line}: unknown sector {_val(i)}", file="trade.csv",
+                            hint=f"sectors are {_names(ds.sectors)} (meta.toml)")
         if x == m:
-            raise DataError(f"line {line}: exporter and importer are both {x}", file="trade.csv")
+            raise DataError(f"line {line}: exporter and importer are both {_show(x)}", file="trade.csv",
+                            hint="trade.csv holds trade between different regions only")
         if v < 0:
-            raise DataError(f"line {line}: trade value {v} is negative", file="trade.csv")
+            raise DataError(f"line {line}: trade value {v:g} is negative", file="trade.csv",
+                            hint="values are exports at world prices, >= 0")
         if t <= -100:
-            raise DataError(f"line {line}: tariff_pct {t} is at or below -100%", file="trade.csv",
+            raise DataError(f"line {line}: tariff_pct {t:g} is at or below -100%", file="trade.csv",
                             hint="a tariff is a percentage of the c.i.f. value, greater than -100")
         if (x, m, i) in seen:
-            raise DataError(f"line {line}: ({x}, {m}, {i}) appears more than once", file="trade.csv")
-        seen.add((x, m, i))
+            raise DataError(f"line {line}: ({_show(x)}, {_show(m)}, {_show(i)}) appears again (first "
+                            f"on line {seen[x, m, i]})", file="trade.csv", hint="give each flow once")
+        seen[x, m, i] = line
     trade = trade.assign(tariff=trade["tariff_pct"] / 100.0)
     flows = {(x, m, i): (v, t) for x, m, i, v, t in
              trade[["exporter", "importer", "sector", "value", "tariff"]].itertuples(index=False)}
     tol = ds.balance_tol
+    hint = "exports must equal the partner's imports at world prices in both SAMs and trade.csv"
+
+    def where(x, m, i, region, row, col):
+        at = f"line {seen[x, m, i]}: " if (x, m, i) in seen else ""
+        cell = f"{_show(region)}'s SAM cell ({_show(row)}, {_show(col)})"
+        if (region, row, col) in cells:
+            cell += f" (sam.csv line {cells[region, row, col]})"
+        return at, cell
+
     for x in ds.regions:
         for m in ds.regions:
             if x == m:
@@ -393,52 +581,60 @@ def _validate_trade(ds: Dataset, trade: pd.DataFrame) -> pd.DataFrame:
                 exp_sam = ds.matrix(x).loc[i, m]
                 imp_sam = ds.matrix(m).loc[x, i]
                 if not _gap_ok(v, exp_sam, tol):
+                    at, cell = where(x, m, i, x, i, m)
                     raise DataError(
-                        f"exports of {i} from {x} to {m}: trade.csv has {v:.10g}, {x}'s SAM cell "
-                        f"({i}, {m}) has {exp_sam:.10g}, gap {v - exp_sam:.6g}", file="trade.csv",
-                        hint="exports must equal the partner's imports at world prices")
+                        f"{at}exports of {_show(i)} from {_show(x)} to {_show(m)}: trade.csv has "
+                        f"{v:.10g}, {cell} has {exp_sam:.10g}, gap {v - exp_sam:.6g}",
+                        file="trade.csv", hint=hint)
                 if not _gap_ok(v, imp_sam, tol):
+                    at, cell = where(x, m, i, m, x, i)
                     raise DataError(
-                        f"imports of {i} by {m} from {x}: trade.csv has {v:.10g}, {m}'s SAM cell "
-                        f"({x}, {i}) has {imp_sam:.10g}, gap {v - imp_sam:.6g}", file="trade.csv",
-                        hint="exports must equal the partner's imports at world prices")
+                        f"{at}imports of {_show(i)} by {_show(m)} from {_show(x)}: trade.csv has "
+                        f"{v:.10g}, {cell} has {imp_sam:.10g}, gap {v - imp_sam:.6g}",
+                        file="trade.csv", hint=hint)
     for m in ds.regions:
         for i in ds.sectors:
             rev = sum(v * t for (x, mm, ii), (v, t) in flows.items() if mm == m and ii == i)
             trf = ds.matrix(m).loc["TRF", i]
             if not _gap_ok(rev, trf, tol):
                 raise DataError(
-                    f"region {m}: tariff revenue on {i} is {trf:.10g} in the SAM (TRF, {i}) but "
-                    f"tariff_pct × value in trade.csv gives {rev:.10g}, gap {trf - rev:.6g}",
-                    file="trade.csv", hint="base tariff rates must match the SAM's TRF row")
-    return trade[trade["value"] > 0].reset_index(drop=True)
+                    f"region {_show(m)}: tariff revenue on {_show(i)} is {trf:.10g} in the SAM (TRF, "
+                    f"{_show(i)}) but tariff_pct × value in trade.csv gives {rev:.10g}, gap "
+                    f"{trf - rev:.6g}", file="trade.csv",
+                    hint="base tariff rates must match the SAM's TRF row")
+    out = trade[trade["value"] > 0].reset_index(drop=True)
+    out.attrs.clear()
+    return out
 
 
-def _validate_elasticities(ds: Dataset, elas: pd.DataFrame) -> pd.DataFrame:
+def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
     if "region" not in elas.columns:
         elas["region"] = ""
     if "source" not in elas.columns:
         elas["source"] = ""
     cols = ["sigma_va", "sigma_d", "sigma_m", "psi"]
-    for k, row in enumerate(elas.itertuples(index=False)):
-        line = k + 2
+    seen: dict = {}
+    for k, row in enumerate(elas[["region", "sector", *cols]].itertuples(index=False)):
+        line = lines[k]
         if row.sector not in ds.sectors:
-            raise DataError(f"line {line}: unknown sector {row.sector!r}", file="elasticities.csv",
-                            hint=f"sectors are {', '.join(ds.sectors)}")
+            raise DataError(f"line {line}: unknown sector {_val(row.sector)}", file="elasticities.csv",
+                            hint=f"sectors are {_names(ds.sectors)} (meta.toml)")
         if row.region and row.region not in ds.regions:
-            raise DataError(f"line {line}: unknown region {row.region!r}", file="elasticities.csv")
+            raise DataError(f"line {line}: unknown region {_val(row.region)}", file="elasticities.csv",
+                            hint=f"regions are {_names(ds.regions)}, or empty for all regions")
         for c in cols:
             v = getattr(row, c)
             if not v > 0:
-                raise DataError(f"line {line}: {c} = {v} for {row.sector} must be > 0",
+                raise DataError(f"line {line}: {c} = {v} for {_show(row.sector)} must be > 0",
                                 file="elasticities.csv",
                                 hint="use 1 for Cobb–Douglas; psi empty or inf for perfect "
                                 "transformation")
-    dup = elas.duplicated(["region", "sector"])
-    if dup.any():
-        k = int(dup.idxmax())
-        raise DataError(f"line {k + 2}: ({elas.region[k] or '*'}, {elas.sector[k]}) given twice",
-                        file="elasticities.csv")
+        key = (row.region, row.sector)
+        if key in seen:
+            raise DataError(f"line {line}: ({_show(row.region or '*')}, {_show(row.sector)}) given "
+                            f"again (first on line {seen[key]})", file="elasticities.csv",
+                            hint="give each sector once (per region)")
+        seen[key] = line
     out = []
     for r in ds.regions:
         for i in ds.sectors:
@@ -446,8 +642,9 @@ def _validate_elasticities(ds: Dataset, elas: pd.DataFrame) -> pd.DataFrame:
             if hit.empty:
                 hit = elas[(elas.region == "") & (elas.sector == i)]
             if hit.empty:
-                raise DataError(f"no elasticities for sector {i} (region {r})",
-                                file="elasticities.csv", hint="add a row for the sector")
+                raise DataError(f"no elasticities for sector {_show(i)} (region {_show(r)})",
+                                file="elasticities.csv",
+                                hint="add a line for the sector (with an empty region for all regions)")
             row = hit.iloc[0]
             out.append({"region": r, "sector": i, **{c: float(row[c]) for c in cols},
                         "source": row["source"]})

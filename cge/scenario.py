@@ -26,13 +26,21 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import DataError, Dataset
+from .closure import CLOSURES
+from .data import DataError, Dataset, _one_line, _show, _text_problem, _val
 
 OPERATIONS = ("add_pct", "set_pct", "floor_pct")
 
 
 class ScenarioError(ValueError):
-    """An invalid scenario; the message names the file, shock and field, with a hint."""
+    """An invalid scenario; the message names the file, shock and field, with a hint.
+
+    The message is always one line: newlines (e.g. from a name) are shown escaped.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        self.hint = hint
+        super().__init__(_one_line(message + (f" (hint: {hint})" if hint else "")))
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,9 @@ class Scenario:
                     else list(sh.exporters))
             _known(where, "exporters", exps, ds.regions)
             if sh.importer in exps:
-                raise ScenarioError(f"{where}: importer {sh.importer} is also an exporter")
+                raise ScenarioError(f"{where}: importer {_show(sh.importer)} is also an exporter",
+                                    hint="a region does not trade with itself; drop it from "
+                                    "'exporters'")
             secs = (_all_goods(ds) if sh.sectors == "all" else list(sh.sectors))
             _known(where, "sectors", secs, ds.sectors)
             hit = 0
@@ -92,13 +102,17 @@ class Scenario:
                     if key in rates:
                         rates[key] = sh.new_rate(rates[key])
                         if rates[key] <= -1:
-                            raise ScenarioError(f"{where}: tariff on {i} from {s} into "
-                                                f"{sh.importer} would be {100 * rates[key]:g}%, "
-                                                "at or below -100%")
+                            raise ScenarioError(f"{where}: tariff on {_show(i)} from {_show(s)} "
+                                                f"into {_show(sh.importer)} would be "
+                                                f"{100 * rates[key]:g}%, at or below -100%",
+                                                hint="a tariff must stay above -100% (a subsidy "
+                                                "cannot exceed the price)")
                         hit += 1
             if hit == 0:
-                raise ScenarioError(f"{where}: no base-year trade in {', '.join(secs)} from "
-                                    f"{', '.join(exps)} to {sh.importer}; the shock has no effect")
+                raise ScenarioError(f"{where}: no base-year trade in {_list(secs)} from "
+                                    f"{_list(exps)} to {_show(sh.importer)}; the shock has no "
+                                    "effect", hint="check importer, exporters and sectors against "
+                                    "trade.csv")
         return rates
 
 
@@ -106,11 +120,19 @@ def _all_goods(ds: Dataset) -> list[str]:
     return [i for i in ds.sectors if i != "SERV"]
 
 
+def _list(names) -> str:
+    names = list(names)
+    return ", ".join(_show(n) for n in names[:12]) + (f", … ({len(names)} in all)"
+                                                      if len(names) > 12 else "")
+
+
 def _known(where: str, what: str, names: list, allowed) -> None:
     bad = [n for n in names if n not in allowed]
     if bad:
         raise ScenarioError(f"{where}: unknown {what[:-1] if what.endswith('s') else what} "
-                            f"{', '.join(map(repr, bad))}; known: {', '.join(allowed)}")
+                            f"{', '.join(map(_val, bad))}; known: {_list(allowed)}",
+                            hint=f"'{what}' takes names from the data set's meta.toml"
+                            + (' or "all"' if what != "importer" else ""))
 
 
 def _names(where: str, key: str, value) -> tuple[str, ...] | str:
@@ -120,67 +142,100 @@ def _names(where: str, key: str, value) -> tuple[str, ...] | str:
         return (value,)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise ScenarioError(f"{where}: '{key}' must be a name, a list of names or \"all\"")
+    raise ScenarioError(f"{where}: '{key}' must be a name, a list of names or \"all\", not "
+                        f"{_val(value)}", hint=f'e.g. {key} = ["A", "B"] or {key} = "all"')
 
 
 def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
     """Parse scenario TOML text (data only: no code is evaluated)."""
+    if not text.strip():
+        raise ScenarioError(f"{path}: file is empty", hint='a scenario has name = "..." and '
+                            "[[shock]] tables; see scenarios/us_autos_232.toml")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    allowed = {"name", "description", "source", "closure", "shock"}
-    extra = sorted(set(raw) - allowed)
+        raise ScenarioError(f"{path}: not valid TOML: {exc}",
+                            hint='write key = value, strings in double quotes, each shock under '
+                            'a [[shock]] line') from None
+    allowed = ("name", "description", "source", "closure", "shock")
+    extra = [k for k in raw if k not in allowed]
     if extra:
-        raise ScenarioError(f"{path}: unknown field(s) {', '.join(extra)}; allowed: "
-                            f"{', '.join(sorted(allowed))}")
-    name = raw.get("name")
-    if not isinstance(name, str) or not name:
-        raise ScenarioError(f"{path}: missing field 'name' (a non-empty string)")
+        raise ScenarioError(f"{path}: unknown field(s) {', '.join(map(_val, extra))}",
+                            hint=f"allowed: {', '.join(allowed)}")
+    if "name" not in raw:
+        raise ScenarioError(f"{path}: missing field 'name'", hint='add a line name = "my_scenario"')
+    name = raw["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise ScenarioError(f"{path}: 'name' must be a non-empty string, not {_val(name)}",
+                            hint='e.g. name = "my_scenario"')
+    for key in ("description", "source", "closure"):
+        if key in raw and not isinstance(raw[key], str):
+            raise ScenarioError(f"{path}: '{key}' must be a string, not {_val(raw[key])}",
+                                hint=f'e.g. {key} = "text"' if key != "closure"
+                                else 'e.g. closure = "default"')
+    if "closure" in raw and raw["closure"] not in CLOSURES:
+        raise ScenarioError(f"{path}: unknown closure {_val(raw['closure'])}",
+                            hint=f"closures are {_list(CLOSURES)} (see docs/model.md)")
     shocks = []
     items = raw.get("shock", [])
     if not isinstance(items, list):
-        raise ScenarioError(f"{path}: 'shock' must be an array of tables ([[shock]])")
+        raise ScenarioError(f"{path}: 'shock' must be an array of tables",
+                            hint="start each shock with a [[shock]] line (double brackets)")
+    fields = ("importer", "exporters", "sectors", *OPERATIONS)
     for k, item in enumerate(items, start=1):
         where = f"{path}: shock {k}"
         if not isinstance(item, dict):
-            raise ScenarioError(f"{where}: must be a table")
-        extra = sorted(set(item) - {"importer", "exporters", "sectors", *OPERATIONS})
+            raise ScenarioError(f"{where}: must be a table",
+                                hint="start each shock with a [[shock]] line (double brackets)")
+        extra = [f for f in item if f not in fields]
         if extra:
-            raise ScenarioError(f"{where}: unknown field(s) {', '.join(extra)}")
+            raise ScenarioError(f"{where}: unknown field(s) {', '.join(map(_val, extra))}",
+                                hint=f"allowed: {', '.join(fields)}")
         for key in ("importer", "exporters", "sectors"):
             if key not in item:
-                raise ScenarioError(f"{where}: missing field '{key}'")
+                raise ScenarioError(f"{where}: missing field '{key}'",
+                                    hint='importer is a region; exporters and sectors are lists '
+                                    'of names or "all"')
         if not isinstance(item["importer"], str):
-            raise ScenarioError(f"{where}: 'importer' must be a region name")
+            raise ScenarioError(f"{where}: 'importer' must be a region name, not "
+                                f"{_val(item['importer'])}", hint='e.g. importer = "USA"')
         ops = [o for o in OPERATIONS if o in item]
         if len(ops) != 1:
-            raise ScenarioError(f"{where}: give exactly one of {', '.join(OPERATIONS)}")
+            raise ScenarioError(f"{where}: give exactly one of {', '.join(OPERATIONS)}"
+                                + (f", not {len(ops)}" if ops else ""),
+                                hint="add_pct adds points to the base rate, set_pct sets the rate, "
+                                "floor_pct raises rates below it")
         value = item[ops[0]]
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise ScenarioError(f"{where}: {ops[0]} must be a number, not {value!r}")
+            raise ScenarioError(f"{where}: {ops[0]} must be a number, not {_val(value)}",
+                                hint=f"a percentage without quotes, e.g. {ops[0]} = 25")
         if ops[0] != "add_pct" and value <= -100:
-            raise ScenarioError(f"{where}: {ops[0]} = {value} is at or below -100%")
+            raise ScenarioError(f"{where}: {ops[0]} = {value:g} is at or below -100%",
+                                hint="a tariff must stay above -100%")
         shocks.append(Shock(item["importer"], _names(where, "exporters", item["exporters"]),
                             _names(where, "sectors", item["sectors"]), ops[0], float(value)))
-    closure = raw.get("closure")
-    if closure is not None and not isinstance(closure, str):
-        raise ScenarioError(f"{path}: 'closure' must be a closure name")
-    return Scenario(name=name, shocks=tuple(shocks), description=str(raw.get("description", "")),
-                    source=str(raw.get("source", "")), closure=closure,
+    return Scenario(name=name, shocks=tuple(shocks), description=raw.get("description", ""),
+                    source=raw.get("source", ""), closure=raw.get("closure"),
                     digest=hashlib.sha256(text.encode()).hexdigest(), path=path)
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and parse a scenario file."""
     p = Path(path)
+    if not p.exists():
+        raise ScenarioError(f"{p}: scenario file not found", hint="give the path of a .toml file, "
+                            "e.g. scenarios/us_autos_232.toml")
     if not p.is_file():
-        raise ScenarioError(f"{p}: scenario file not found")
+        raise ScenarioError(f"{p}: is not a file", hint="give the path of a .toml scenario file")
     try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{p}: not UTF-8 text") from None
-    return parse_scenario(text, path=str(p))
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"{p}: cannot be read ({exc.strerror or exc})",
+                            hint="check the file's permissions") from None
+    problem = _text_problem(raw, spreadsheet=False)
+    if problem:
+        raise ScenarioError(f"{p}: {problem[0]}", hint=problem[1])
+    return parse_scenario(raw.decode("utf-8-sig"), path=str(p))
 
 
 __all__ = ["Scenario", "Shock", "ScenarioError", "DataError", "load_scenario", "parse_scenario"]
