@@ -46,6 +46,9 @@ class Economy:
     mutable Params only. The benchmark solution is kept for warm starts and for results.
     """
 
+    #: Elasticity kinds that can be changed after the build (Params of the same names).
+    ELASTICITIES = ("sigma_va", "sigma_d", "sigma_m", "psi")
+
     def __init__(self, data: str | Path | Dataset | None = None,
                  closure: str | Closure | None = None):
         self.dataset: Dataset = resolve_data(data)
@@ -55,12 +58,29 @@ class Economy:
         self.model: pyo.ConcreteModel = build_model(self.benchmark, self.closure)
         self.core: CompiledModel = compile_model(self.model)
         self.setup_seconds = time.perf_counter() - t0
-        self._params = [p for c in self.model.component_objects(pyo.Param) if c.mutable
-                        for p in c.values()]
+        params = [(c.local_name, p) for c in self.model.component_objects(pyo.Param)
+                  if c.mutable for p in c.values()]
+        # instruments (tariffs, taxes, saving rates, endowments) vs elasticities
+        self._params = [p for name, p in params if name not in self.ELASTICITIES]
         self._param_base = [pyo.value(p) for p in self._params]
+        self._elas = [p for name, p in params if name in self.ELASTICITIES]
+        self._elas_base = [pyo.value(p) for p in self._elas]
         self.x_base = self.core.x_from_model()
-        self.p_base = self.core.params()
+        self._p_base = np.array(self.core.params())
+        self._elas_pos = np.array([k for k, o in enumerate(self.core.param_objects)
+                                   if o.parent_component().local_name in self.ELASTICITIES],
+                                  dtype=int)
         self.last_info: SolveInfo | None = None
+
+    @property
+    def p_base(self) -> list[float]:
+        """The benchmark parameter vector of the compiled core: base instruments, with the
+        current elasticities (the benchmark solution solves it for any elasticities)."""
+        p = self._p_base.copy()
+        if self._elas_pos.size:
+            now = self.core.params()
+            p[self._elas_pos] = [now[k] for k in self._elas_pos]
+        return p.tolist()
 
     # ------------------------------------------------------------------ benchmark
     def replication(self) -> dict[str, float]:
@@ -71,10 +91,16 @@ class Economy:
                 "max_walras": float(np.max(np.abs(W), initial=0.0))}
 
     def reset(self) -> None:
-        """Restore base parameter values and the benchmark solution."""
+        """Restore base instruments (tariffs, taxes, saving rates, endowments) and the benchmark
+        solution. Elasticities are kept (see :meth:`reset_elasticities`)."""
         for p, v in zip(self._params, self._param_base):
             p.set_value(v)
         self.core.x_to_model(self.x_base)
+
+    def reset_elasticities(self) -> None:
+        """Restore the data's elasticities."""
+        for p, v in zip(self._elas, self._elas_base):
+            p.set_value(v)
 
     # ------------------------------------------------------------------ shocks
     def base_tariffs(self) -> dict:
@@ -89,6 +115,43 @@ class Economy:
             if not v > -1:
                 raise ValueError(f"tariff {k} = {v}: must be > -1 (-100%)")
             self.model.tm[k] = float(v)
+
+    def elasticities(self) -> dict:
+        """Current elasticities by (kind, region, sector), for every CES/CET nest in the model."""
+        return {(kind, *k): pyo.value(par[k]) for kind in self.ELASTICITIES
+                for par in [getattr(self.model, kind)] for k in par}
+
+    def set_elasticities(self, values: dict) -> None:
+        """Set elasticities by (kind, region, sector), kind in :attr:`ELASTICITIES`.
+
+        The functional form of each nest is fixed when the model is built (Cobb–Douglas where
+        the data's σ is exactly 1, perfect transformation where ψ is infinite), so a Cobb–Douglas
+        nest keeps σ = 1 and a CES nest's σ must stay positive and away from 1 (|σ − 1| >
+        1e-6, where the CES formula is singular). The benchmark stays a solution for any values
+        (calibrated share form); only counterfactuals change.
+
+        Raises:
+            ValueError: an unknown kind or nest, a Cobb–Douglas nest, or a value out of range.
+        """
+        b = self.benchmark
+        for key, v in values.items():
+            kind, *k = key
+            k = tuple(k)
+            if kind not in self.ELASTICITIES:
+                raise ValueError(f"unknown elasticity {kind!r}; kinds: {', '.join(self.ELASTICITIES)}")
+            par = getattr(self.model, kind)
+            if k not in par:
+                raise ValueError(f"{kind} {k}: no such nest in the model (zero flow or perfect "
+                                 "transformation)")
+            base = getattr(b, kind)[k]
+            if kind != "psi" and base == 1:
+                raise ValueError(f"{kind} {k} is Cobb–Douglas in the data (σ = 1); its form is "
+                                 "fixed: give it a value other than 1 in elasticities.csv to vary it")
+            if not (v > 0 and abs(v - 1) > 1e-6) or not np.isfinite(v):
+                raise ValueError(f"{kind} {k} = {v}: must be finite, > 0 and not 1 (CES form)")
+            if not par.mutable:
+                raise ValueError("this model's elasticities are fixed at build time")
+            par[k] = float(v)
 
     def apply(self, scenario: Scenario) -> None:
         """Reset to base rates, then set the scenario's tariffs."""

@@ -92,12 +92,13 @@ def build_model(b: Benchmark, closure: Closure) -> pyo.ConcreteModel:
     m.endow = pyo.Param(m.MOB, initialize=1.0, **mut, doc="mobile factor endowment index")
     m.endow_sf = pyo.Param(m.SPEC, initialize=1.0, **mut, doc="specific factor endowment index")
     sub = lambda d, keys: {k: d[k] for k in keys}  # noqa: E731
-    # elasticities are structural (they decide Cobb-Douglas and CET forms): immutable; to try
-    # other values, build a new Economy from a data set with another elasticities table
-    m.sigma_va = pyo.Param(m.PROD, initialize=sub(b.sigma_va, m.PROD))
-    m.sigma_d = pyo.Param(m.ARM, initialize=sub(b.sigma_d, m.ARM))
-    m.sigma_m = pyo.Param(m.IMP, initialize=sub(b.sigma_m, m.IMP))
-    m.psi = pyo.Param(m.CET, initialize=sub(b.psi, m.CET))
+    # elasticities: the data's values decide each nest's form at build time (Cobb-Douglas
+    # where σ = 1, perfect transformation where ψ = ∞); within a CES/CET form they are
+    # mutable, changed only through Economy.set_elasticities, which guards the forms
+    m.sigma_va = pyo.Param(m.PROD, initialize=sub(b.sigma_va, m.PROD), **mut)
+    m.sigma_d = pyo.Param(m.ARM, initialize=sub(b.sigma_d, m.ARM), **mut)
+    m.sigma_m = pyo.Param(m.IMP, initialize=sub(b.sigma_m, m.IMP), **mut)
+    m.psi = pyo.Param(m.CET, initialize=sub(b.psi, m.CET), **mut)
 
     # ---------------------------------------------------------------- variables (benchmark 1)
     pos = dict(initialize=1.0, bounds=(FLOOR, None))

@@ -40,9 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
-from scipy.sparse.linalg import splu
 
-from .solver import SolveError, ipopt, newton
+from .path import walk
 
 #: Components of the decomposition, in reporting order, with their group.
 COMPONENTS = {
@@ -241,17 +240,9 @@ def decompose(economy, *, tol: float = 1e-6, max_nodes: int = 128) -> Decomposit
 
 
 def _integrate(core, m, b, x_base, p0, dp, n):
-    t, w = np.polynomial.legendre.leggauss(n)
-    lams, weights = (t + 1) / 2, w / 2
-    x = x_base.copy()
     acc: dict[tuple, float] = {}
     direct = {r: 0.0 for r in b.regions}
-    h = 1e-5
-    for lam, wt in zip(lams, weights):
-        p = p0 + lam * dp
-        x = _solve_at(core, x, p)
-        dF = (core.residual(x, (p + h * dp).tolist()) - core.residual(x, (p - h * dp).tolist())) / (2 * h)
-        dx = splu(core.jacobian(x, p.tolist())).solve(-dF)
+    for _, wt, x, p, (dx,) in walk(core, x_base, p0, [dp], n):
         state = _Path(core, x, p, dx, dp)
         for r in b.regions:
             rows, dd = _rates(m, b, r, state)
@@ -262,17 +253,3 @@ def _integrate(core, m, b, x_base, p0, dp, n):
     detail = pd.DataFrame([(r, c, COMPONENTS[c], i, s, v) for (r, c, i, s), v in acc.items()],
                           columns=["region", "component", "group", "sector", "partner", "value"])
     return detail, direct
-
-
-def _solve_at(core, x, p):
-    pl = p.tolist()
-    xn, info = newton(core, x, pl, tol=1e-12)
-    if not info.converged:
-        xn, info = ipopt(core, x, pl, tol=1e-12)
-    if not info.converged:
-        from .solver import residual_blocks, worst_equations
-
-        F = core.residual(xn, pl)
-        raise SolveError("welfare decomposition: a point on the path did not solve", info,
-                         worst_equations(core, F), residual_blocks(core, F))
-    return xn

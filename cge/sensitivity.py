@@ -1,0 +1,411 @@
+"""Which shock did it, and how sensitive is it: subtotals and local sensitivities.
+
+Subtotals (Harrison, Horridge & Pearson 2000)
+    A scenario's shocks are split into groups (e.g. US tariffs vs Japanese retaliation). Along
+    the straight line from the base to the scenario, the solution's tangent is linear in the
+    parameter direction, so it splits exactly by group: ``dx/dλ = Σ_g dx_g/dλ``. Integrating
+    each part over ``λ`` (Gauss–Legendre at solved points, :mod:`cge.path`) gives each group's
+    contribution to every variable and to regional EV; the contributions add up to the total
+    change (to the quadrature error, driven below 1e-9 relative by adding nodes).
+
+Local sensitivities
+    At a solution, ``dx/dt_k = −J⁻¹ ∂F/∂t_k`` for every tariff ``t_k`` (one LU factorisation),
+    reported per percentage point: regional EV (currency unit) and every variable (percent of
+    its base value).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .path import tangents, walk
+from .scenario import Scenario
+from .welfare import _Path, _rates, regional_ev
+
+
+@dataclass
+class Subtotals:
+    """Contributions of shock groups to a scenario's results.
+
+    Attributes:
+        ev: per region: regional EV (``total``), each group's contribution and ``residual``
+            (total − sum of groups), in the data's currency unit.
+        variables: per model variable (index, base 1; prices and quantities): ``base``,
+            ``new``, ``total`` change, each group's contribution and ``residual``. For a
+            quantity index, ``100 × contribution`` is percentage points of the % change.
+        groups: group name → the tariff cells (exporter, importer, sector) it moves.
+        nodes: quadrature nodes used.
+    """
+
+    ev: pd.DataFrame
+    variables: pd.DataFrame
+    groups: dict[str, list[tuple[str, str, str]]]
+    nodes: int
+
+
+def scenario_groups(scenario: Scenario, economy) -> dict[str, list[tuple[str, str, str]]]:
+    """One group per shock of ``scenario``: the tariff cells whose final rate that shock set
+    (a later shock that overrides a cell takes it over). Named "shock k: importer ← ...", or
+    by the shock's ``group`` label when several shocks share one."""
+    ds, base = economy.dataset, economy.base_tariffs()
+    final = scenario.tariffs(ds, base)
+    owner: dict = {}
+    before = dict(base)
+    for k, sh in enumerate(scenario.shocks, start=1):
+        after = dataclasses.replace(scenario, shocks=scenario.shocks[:k]).tariffs(ds, base)
+        label = getattr(sh, "group", None) or _label(k, sh)
+        for key, v in after.items():
+            if v != before[key]:
+                owner[key] = label
+        before = after
+    groups: dict[str, list] = {}
+    for key, label in owner.items():
+        if final[key] != base[key]:
+            groups.setdefault(label, []).append(key)
+    return groups
+
+
+def _label(k: int, sh) -> str:
+    ex = "all" if sh.exporters == "all" else ",".join(sh.exporters)
+    se = "all goods" if sh.sectors == "all" else ",".join(sh.sectors)
+    return f"shock {k}: {sh.importer} from {ex}, {se}"
+
+
+def subtotals(economy, groups: dict[str, list[tuple[str, str, str]]], *, tol: float = 1e-9,
+              max_nodes: int = 256) -> Subtotals:
+    """Contributions of tariff ``groups`` to the economy's current (solved) scenario.
+
+    Every tariff cell that differs from its base rate must belong to exactly one group; any
+    other changed parameter (e.g. an endowment) forms the group ``"other"``. The model's
+    variables are left as they were.
+
+    Raises:
+        ValueError: a changed tariff cell in no group or in two, or an unknown cell.
+        SolveError: a point on the path does not solve.
+    """
+    core, m, b = economy.core, economy.model, economy.benchmark
+    p1, p0 = np.array(core.params()), np.array(economy.p_base)
+    x1 = core.x_from_model()
+    pos = {id(o): k for k, o in enumerate(core.param_objects)}
+    seen: dict = {}
+    dirs: dict[str, np.ndarray] = {}
+    for name, cells in groups.items():
+        d = np.zeros_like(p0)
+        for key in cells:
+            if key not in m.tm:
+                raise ValueError(f"group {name!r}: no traded flow {key}")
+            if key in seen:
+                raise ValueError(f"tariff {key} is in groups {seen[key]!r} and {name!r}")
+            seen[key] = name
+            k = pos.get(id(m.tm[key]))
+            if k is not None:
+                d[k] = p1[k] - p0[k]
+        dirs[name] = d
+    rest = p1 - p0 - np.sum(list(dirs.values()), axis=0)
+    tm_pos = {pos[id(m.tm[key])]: key for key in m.tm if id(m.tm[key]) in pos}
+    loose = [tm_pos[k] for k in np.flatnonzero(rest) if k in tm_pos]
+    if loose:
+        raise ValueError(f"changed tariff(s) in no group: {', '.join(map(str, loose[:5]))}")
+    if np.any(rest != 0):
+        dirs["other"] = rest
+    names = list(dirs)
+    total_x = x1 - economy.x_base
+    ev = regional_ev(m, b)
+    n = 8
+    while True:
+        cx = {g: np.zeros_like(x1) for g in names}
+        cev = {g: dict.fromkeys(b.regions, 0.0) for g in names}
+        for _, wt, x, p, dxs in walk(core, economy.x_base, p0, [dirs[g] for g in names], n):
+            for g, dx in zip(names, dxs):
+                cx[g] += wt * dx
+                state = _Path(core, x, p, dx, dirs[g])
+                for r in b.regions:
+                    cev[g][r] += wt * _rates(m, b, r, state)[1]
+        res_x = total_x - np.sum([cx[g] for g in names], axis=0)
+        res_ev = {r: ev[r] - sum(cev[g][r] for g in names) for r in b.regions}
+        scale = max(1.0, float(np.max(np.abs(x1))))
+        ev_scale = max(abs(v) for v in ev.values()) or 1.0
+        ok = (np.max(np.abs(res_x), initial=0.0) <= tol * scale
+              and max(abs(v) for v in res_ev.values()) <= tol * ev_scale)
+        if ok or 2 * n > max_nodes:
+            break
+        n *= 2
+    core.x_to_model(x1)
+    ev_tab = pd.DataFrame({"total": pd.Series(ev), **{g: pd.Series(cev[g]) for g in names},
+                           "residual": pd.Series(res_ev)}).reindex(list(b.regions))
+    ev_tab.index.name = "region"
+    var_tab = pd.DataFrame({"base": economy.x_base, "new": x1, "total": total_x,
+                            **{g: cx[g] for g in names}, "residual": res_x},
+                           index=pd.Index([v.name for v in core.variables], name="variable"))
+    return Subtotals(ev=ev_tab, variables=var_tab,
+                     groups={g: list(groups.get(g, [])) for g in names}, nodes=n)
+
+
+@dataclass
+class Sensitivities:
+    """Derivatives of results with respect to each tariff, at a solution, per percentage point.
+
+    Attributes:
+        ev: (exporter, importer, sector) of the tariff × region: d(regional EV)/d(tariff), in
+            the data's currency unit per percentage point.
+        variables: model variable × tariff cell: d(variable)/d(tariff) in percent of the
+            variable's base value per percentage point.
+    """
+
+    ev: pd.DataFrame
+    variables: pd.DataFrame
+
+
+def local_sensitivities(economy, cells: list[tuple[str, str, str]] | None = None) -> Sensitivities:
+    """Local sensitivities of the economy's current solution to tariffs ``cells`` (default:
+    every traded flow), by the implicit-function theorem on the factorised Jacobian."""
+    core, m, b = economy.core, economy.model, economy.benchmark
+    p = np.array(core.params())
+    x = core.x_from_model()
+    pos = {id(o): k for k, o in enumerate(core.param_objects)}
+    cells = list(m.tm) if cells is None else list(cells)
+    dirs = []
+    for key in cells:
+        if key not in m.tm:
+            raise ValueError(f"no traded flow {key}")
+        d = np.zeros_like(p)
+        d[pos[id(m.tm[key])]] = 0.01  # one percentage point
+        dirs.append(d)
+    dxs = tangents(core, x, p, dirs)
+    ev = {}
+    for key, d, dx in zip(cells, dirs, dxs):
+        state = _Path(core, x, p, dx, d)
+        ev[key] = {r: _rates(m, b, r, state)[1] for r in b.regions}
+    idx = pd.MultiIndex.from_tuples(cells, names=["exporter", "importer", "sector"])
+    ev_tab = pd.DataFrame([ev[k] for k in cells], index=idx)
+    var_tab = pd.DataFrame(100 * np.column_stack(dxs) / economy.x_base[:, None],
+                           index=pd.Index([v.name for v in core.variables], name="variable"),
+                           columns=idx)
+    return Sensitivities(ev=ev_tab, variables=var_tab)
+
+
+# ---------------------------------------------------------------------------------------------
+# Systematic sensitivity analysis (SSA)
+
+
+def stroud3(n: int) -> np.ndarray:
+    """Stroud's order-3 quadrature points for ``n`` independent symmetric variables of mean 0 and
+    variance 1 (Arndt 1996, GTAP Technical Paper 2; the points of GTAP's SSA, after Liu 1997):
+    ``2n`` equally weighted points that reproduce every moment of order ≤ 3.
+
+    Row ``j`` (1 ≤ j ≤ 2n): coordinates ``2r−1, 2r`` are ``√2 cos((2r−1) jπ/n)`` and
+    ``√2 sin((2r−1) jπ/n)``; when ``n`` is odd the last is ``(−1)^j``.
+    """
+    pts = np.zeros((2 * n, n))
+    for j in range(1, 2 * n + 1):
+        for r in range(1, n // 2 + 1):
+            ang = (2 * r - 1) * j * np.pi / n
+            pts[j - 1, 2 * r - 2] = np.sqrt(2) * np.cos(ang)
+            pts[j - 1, 2 * r - 1] = np.sqrt(2) * np.sin(ang)
+        if n % 2:
+            pts[j - 1, n - 1] = (-1) ** j
+    return pts
+
+
+#: Standardised (mean 0, variance 1) symmetric distributions, by name: their half-width.
+DISTRIBUTIONS = {"uniform": np.sqrt(3.0), "triangular": np.sqrt(6.0), "normal": np.inf}
+
+
+def _draw(dist: str, rng: np.random.Generator, shape, corr: np.ndarray | None) -> np.ndarray:
+    """Standardised draws; with ``corr``, a Gaussian copula gives the rank correlation."""
+    from scipy.stats import norm
+
+    z = rng.standard_normal(shape)
+    if corr is not None:
+        z = z @ np.linalg.cholesky(corr).T
+    if dist == "normal":
+        return z
+    u = norm.cdf(z)
+    if dist == "uniform":
+        return np.sqrt(3.0) * (2 * u - 1)
+    # symmetric triangular on [-√6, √6]
+    w = np.sqrt(6.0)
+    return np.where(u < 0.5, -w + w * np.sqrt(2 * u), w - w * np.sqrt(2 * (1 - u)))
+
+
+@dataclass
+class SSA:
+    """Systematic sensitivity analysis of one scenario.
+
+    Attributes:
+        summary: per result (``measure``, ``region``, ``item``): ``mean``, ``sd``, ``lower``,
+            ``upper`` (quadrature: mean ± 2 sd; Monte Carlo: the 2.5% and 97.5% quantiles) and
+            ``point`` (at the mean parameters). EV in the data's unit; trade and prices in %
+            change from the benchmark.
+        points: every point's parameter values (standardised and actual) and results.
+        parameters: the varied parameters: name, mean, sd, distribution.
+        method: ``"quadrature"`` or ``"montecarlo"``; ``failed``: points that did not solve.
+    """
+
+    summary: pd.DataFrame
+    points: pd.DataFrame
+    parameters: pd.DataFrame
+    method: str
+    failed: list[int]
+
+    def ev(self) -> pd.DataFrame:
+        """Mean and standard deviation of regional EV by region (the headline SSA table)."""
+        t = self.summary.xs("EV", level="measure").droplevel("item")
+        return t[["mean", "sd", "lower", "upper", "point"]]
+
+    def figure(self, path=None):
+        """EV by region: mean with ±2 sd (or the Monte Carlo interval) as error bars."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        t = self.ev()
+        fig, ax = plt.subplots(figsize=(5, 3.2))
+        err = np.vstack([t["mean"] - t["lower"], t["upper"] - t["mean"]])
+        ax.bar(t.index, t["mean"], yerr=err, capsize=4, color="#4c72b0")
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_ylabel("EV")
+        ax.set_title(f"EV by region ({self.method}, {len(self.parameters)} parameters)")
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(path)
+            plt.close(fig)
+        return fig
+
+
+def _measures(economy, shocked: list) -> dict[tuple[str, str, str], float]:
+    m, b = economy.model, economy.benchmark
+    out = {("EV", r, ""): v for r, v in regional_ev(m, b).items()}
+    for k in shocked:
+        out[("trade volume (% change)", k[1], f"{k[2]} from {k[0]}")] = 100 * (m.ms[k].value - 1)
+    for r in b.regions:
+        tot = sum(b.MS[k] for k in b.MS if k[1] == r)
+        vol = sum(b.MS[k] * m.ms[k].value for k in b.MS if k[1] == r)
+        out[("imports, total volume (% change)", r, "")] = 100 * (vol / tot - 1)
+        out[("real absorption price (CPI, % change)", r, "")] = 100 * (m.cpi[r].value - 1)
+    return out
+
+
+def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "quadrature",
+        distribution: str = "uniform", shock: float = 0.0, draws: int = 1000, seed: int = 0,
+        correlation: float | np.ndarray | None = None) -> SSA:
+    """Systematic sensitivity analysis of ``scenario`` over elasticities and the shock size.
+
+    Args:
+        vary: elasticity kind (``sigma_va``, ``sigma_d``, ``sigma_m``, ``psi``) → relative
+            half-width of its range, e.g. ``{"sigma_m": 0.5}`` varies each sector's σ_M over
+            ±50% of its value (one parameter per sector, common to all regions, as GTAP's
+            ESUBM; Cobb–Douglas nests and perfect transformation are not varied).
+        shock: relative half-width for the size of the scenario's tariff changes (0: fixed).
+        method: ``"quadrature"`` (Stroud order 3, 2N points for N parameters) or
+            ``"montecarlo"`` (``draws`` seeded draws).
+        distribution: ``"uniform"`` or ``"triangular"`` over the range, or ``"normal"`` with
+            the range as ±√3 s.d. (same variance as the uniform).
+        correlation: Monte Carlo only: a common correlation between all parameters, or a full
+            matrix (Gaussian copula).
+
+    The economy is left with the data's elasticities, solved at the scenario (mean values).
+    """
+    if method not in ("quadrature", "montecarlo"):
+        raise ValueError(f"method must be 'quadrature' or 'montecarlo', not {method!r}")
+    if distribution not in DISTRIBUTIONS:
+        raise ValueError(f"distribution must be one of {', '.join(DISTRIBUTIONS)}")
+    economy.reset_elasticities()
+    current = economy.elasticities()
+    b = economy.benchmark
+    params = []  # (name, [(kind, r, i) ...], mean)
+    for kind, width in vary.items():
+        if kind not in economy.ELASTICITIES:
+            raise ValueError(f"unknown elasticity {kind!r}; kinds: {', '.join(economy.ELASTICITIES)}")
+        if not 0 < width < 1:
+            raise ValueError(f"{kind}: the relative half-width must be in (0, 1), not {width}")
+        for i in b.sectors:
+            keys = [k for k in current if k[0] == kind and k[2] == i
+                    and (kind == "psi" or getattr(b, kind)[k[1:]] != 1)]
+            if keys:
+                params.append((f"{kind}[{i}]", keys, width))
+    if shock:
+        params.append(("shock size", [], shock))
+    if not params:
+        raise ValueError("nothing to vary: give elasticity kinds with CES nests, or a shock width")
+    n = len(params)
+    # a unit-variance standardised variable x maps to value·(1 + width·x/√3): the uniform on
+    # ±width has sd width/√3; triangular and normal use the same sd
+    if method == "quadrature":
+        X = stroud3(n)
+    else:
+        rng = np.random.default_rng(seed)
+        corr = None
+        if correlation is not None:
+            corr = (np.full((n, n), float(correlation)) + (1 - float(correlation)) * np.eye(n)
+                    if np.isscalar(correlation) else np.asarray(correlation, dtype=float))
+        X = _draw(distribution, rng, (draws, n), corr)
+    rel = X / np.sqrt(3.0) * np.array([w for _, _, w in params])
+    if np.any(rel <= -1):
+        raise ValueError("a draw makes a parameter non-positive: narrow the range or use a "
+                         "bounded distribution")
+    base = economy.base_tariffs()
+    final = scenario.tariffs(economy.dataset, base)
+    shocked = sorted(k for k in final if final[k] != base[k])
+
+    def run_point(row: np.ndarray | None):
+        economy.reset()
+        economy.reset_elasticities()
+        scale = 1.0
+        if row is not None:
+            vals = {}
+            for (name, keys, _), r_ in zip(params, row):
+                if name == "shock size":
+                    scale = 1 + r_
+                    continue
+                for k in keys:
+                    v = current[k] * (1 + r_)
+                    if abs(v - 1) < 1e-4:  # the CES formula is singular at exactly 1
+                        v = 1 + np.copysign(1e-4, v - 1)
+                    vals[k] = v
+            economy.set_elasticities(vals)
+        economy.set_tariffs({k: base[k] + scale * (final[k] - base[k]) for k in shocked})
+        economy.solve()
+        return _measures(economy, shocked)
+
+    point = run_point(None)
+    rows, failed = [], []
+    from .solver import SolveError
+
+    for j, row in enumerate(rel):
+        try:
+            rows.append(run_point(row))
+        except SolveError:
+            failed.append(j)
+            rows.append(None)
+    economy.reset_elasticities()
+    economy.reset()
+    economy.set_tariffs({k: final[k] for k in shocked})
+    economy.solve()
+    ok = [r for r in rows if r is not None]
+    keys = list(point)
+    Y = np.array([[r[k] for k in keys] for r in ok])
+    mean, sd = Y.mean(axis=0), Y.std(axis=0)
+    if method == "quadrature":
+        lower, upper = mean - 2 * sd, mean + 2 * sd
+    else:
+        lower, upper = np.quantile(Y, 0.025, axis=0), np.quantile(Y, 0.975, axis=0)
+    idx = pd.MultiIndex.from_tuples(keys, names=["measure", "region", "item"])
+    summary = pd.DataFrame({"mean": mean, "sd": sd, "lower": lower, "upper": upper,
+                            "point": [point[k] for k in keys]}, index=idx)
+    pts = pd.DataFrame(X, columns=[name for name, _, _ in params])
+    res = pd.DataFrame([r if r is not None else {} for r in rows])
+    res.columns = [" | ".join(filter(None, k)) for k in res.columns]
+    points = pd.concat([pts.add_prefix("x: "), res], axis=1)
+    parameters = pd.DataFrame(
+        [{"parameter": name, "relative half-width": w, "sd (relative)": w / np.sqrt(3.0),
+          "distribution": "stroud3" if method == "quadrature" else distribution,
+          "mean": (float(np.mean([current[k] for k in keys_])) if keys_ else 1.0)}
+         for name, keys_, w in params]).set_index("parameter")
+    return SSA(summary=summary, points=points, parameters=parameters, method=method,
+               failed=failed)

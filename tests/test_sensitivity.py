@@ -1,0 +1,85 @@
+"""Subtotals add up and match solo effects for small shocks; local sensitivities match re-solves."""
+
+import numpy as np
+import pytest
+
+import cge
+from cge import sensitivity
+from cge.welfare import regional_ev
+
+
+@pytest.fixture(scope="module")
+def eco():
+    return cge.Economy()
+
+
+def test_subtotals_add_up_exactly(eco):
+    sc = cge.load_scenario("scenarios/jpn_retaliation_farm.toml")
+    cge.run(sc, economy=eco)
+    groups = sensitivity.scenario_groups(sc, eco)
+    assert len(groups) == len(sc.shocks)  # one group per shock, each owning its cells
+    st = sensitivity.subtotals(eco, groups)
+    v = st.variables
+    parts = v[list(groups)].sum(axis=1)
+    # total change computed from the two solutions; the parts from the path integral
+    assert np.max(np.abs(v["total"] - parts)) <= 1e-9 * max(1.0, v["new"].abs().max())
+    ev = regional_ev(eco.model, eco.benchmark)
+    for r, total in ev.items():
+        assert st.ev.loc[r, "total"] == pytest.approx(total, rel=1e-12)
+        assert abs(total - st.ev.loc[r, list(groups)].sum()) <= 1e-9 * max(map(abs, ev.values()))
+    # the model keeps the scenario's solution
+    assert np.array_equal(eco.core.x_from_model(), v["new"].to_numpy())
+
+
+def test_small_shocks_contribute_their_solo_effects(eco):
+    """Two one-point tariff rises: interactions are second order, so each group's
+    contribution equals the change it causes alone to within a few percent of itself."""
+    base = eco.base_tariffs()
+    a, b = ("JPN", "USA", "AUTO"), ("USA", "JPN", "FOOD")
+    solo = {}
+    for key in (a, b):
+        eco.reset()
+        eco.set_tariffs({key: base[key] + 0.01})
+        eco.solve()
+        solo[key] = regional_ev(eco.model, eco.benchmark)
+    eco.reset()
+    eco.set_tariffs({a: base[a] + 0.01, b: base[b] + 0.01})
+    eco.solve()
+    st = sensitivity.subtotals(eco, {"autos": [a], "food": [b]})
+    for name, key in (("autos", a), ("food", b)):
+        for r in eco.dataset.regions:
+            assert st.ev.loc[r, name] == pytest.approx(solo[key][r], rel=0.03, abs=1e-3)
+
+
+def test_local_sensitivities_match_finite_differences(eco):
+    cge.run("scenarios/us_autos_232.toml", economy=eco)
+    x1 = eco.core.x_from_model()
+    cells = [("JPN", "USA", "AUTO"), ("USA", "JPN", "FOOD")]
+    sens = sensitivity.local_sensitivities(eco, cells)
+    names = [v.name for v in eco.core.variables]
+    k = names.index("ms[JPN,USA,AUTO]")
+    for key in cells:
+        t = eco.model.tm[key].value
+        out = []
+        for h in (1e-4, -1e-4):
+            eco.model.tm[key] = t + h
+            eco.core.x_to_model(x1)
+            eco.solve()
+            out.append((regional_ev(eco.model, eco.benchmark), eco.core.x_from_model()[k]))
+        eco.model.tm[key] = t
+        eco.core.x_to_model(x1)
+        for r in eco.dataset.regions:
+            fd = (out[0][0][r] - out[1][0][r]) / 2e-4 * 0.01  # per percentage point
+            assert sens.ev.loc[key, r] == pytest.approx(fd, rel=1e-5)
+        fd_flow = 100 * (out[0][1] - out[1][1]) / 2e-4 * 0.01
+        assert sens.variables.loc["ms[JPN,USA,AUTO]", key] == pytest.approx(fd_flow, rel=1e-5)
+    # a tariff on a flow lowers that flow
+    assert sens.variables.loc["ms[JPN,USA,AUTO]", ("JPN", "USA", "AUTO")] < 0
+
+
+def test_bad_groups_are_refused(eco):
+    cge.run("scenarios/jpn_retaliation_farm.toml", economy=eco)
+    with pytest.raises(ValueError, match="in no group"):
+        sensitivity.subtotals(eco, {"autos": [("JPN", "USA", "AUTO")]})
+    with pytest.raises(ValueError, match="no traded flow"):
+        sensitivity.subtotals(eco, {"x": [("JPN", "JPN", "AUTO")]})
