@@ -14,6 +14,7 @@ A scenario file::
     add_pct = 25                   # percentage points added to the base rate
     # set_pct = 50                 # or: the rate is set to this level (percent)
     # floor_pct = 15               # or: rates below this level are raised to it
+    # group = "US tariffs"         # optional label: shocks with the same group form one subtotal
 
 Shocks are applied in order to the base rates, so a later shock may override an earlier one.
 """
@@ -52,6 +53,7 @@ class Shock:
     sectors: tuple[str, ...] | str
     operation: str
     value: float
+    group: str = ""  # label for subtotals (cge.sensitivity); shocks may share one
 
     def new_rate(self, rate: float) -> float:
         """The tariff rate (fraction) after this shock, given the rate before it."""
@@ -181,7 +183,7 @@ def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
     if not isinstance(items, list):
         raise ScenarioError(f"{path}: 'shock' must be an array of tables",
                             hint="start each shock with a [[shock]] line (double brackets)")
-    fields = ("importer", "exporters", "sectors", *OPERATIONS)
+    fields = ("importer", "exporters", "sectors", *OPERATIONS, "group")
     for k, item in enumerate(items, start=1):
         where = f"{path}: shock {k}"
         if not isinstance(item, dict):
@@ -212,8 +214,13 @@ def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
         if ops[0] != "add_pct" and value <= -100:
             raise ScenarioError(f"{where}: {ops[0]} = {value:g} is at or below -100%",
                                 hint="a tariff must stay above -100%")
+        group = item.get("group", "")
+        if not isinstance(group, str):
+            raise ScenarioError(f"{where}: 'group' must be a label, not {_val(group)}",
+                                hint='e.g. group = "Japanese retaliation"')
         shocks.append(Shock(item["importer"], _names(where, "exporters", item["exporters"]),
-                            _names(where, "sectors", item["sectors"]), ops[0], float(value)))
+                            _names(where, "sectors", item["sectors"]), ops[0], float(value),
+                            group))
     return Scenario(name=name, shocks=tuple(shocks), description=raw.get("description", ""),
                     source=raw.get("source", ""), closure=raw.get("closure"),
                     digest=hashlib.sha256(text.encode()).hexdigest(), path=path)

@@ -37,7 +37,7 @@ class Subtotals:
         variables: per model variable (index, base 1; prices and quantities): ``base``,
             ``new``, ``total`` change, each group's contribution and ``residual``. For a
             quantity index, ``100 × contribution`` is percentage points of the % change.
-        groups: group name → the tariff cells (exporter, importer, sector) it moves.
+        groups: group name → {tariff cell (exporter, importer, sector): its change (fraction)}.
         nodes: quadrature nodes used.
     """
 
@@ -47,26 +47,26 @@ class Subtotals:
     nodes: int
 
 
-def scenario_groups(scenario: Scenario, economy) -> dict[str, list[tuple[str, str, str]]]:
-    """One group per shock of ``scenario``: the tariff cells whose final rate that shock set
-    (a later shock that overrides a cell takes it over). Named "shock k: importer ← ...", or
-    by the shock's ``group`` label when several shocks share one."""
+def scenario_groups(scenario: Scenario, economy) -> dict[str, dict[tuple[str, str, str], float]]:
+    """Shock groups of ``scenario``: group → {tariff cell: the part of its change (fraction)}.
+
+    Shocks apply in order; each shock is credited with the change it makes to each cell's rate
+    (e.g. a 15% floor then "AUTO at 15%": the floor made the whole change of AUTO, the second
+    shock none). Groups are the shocks' ``group`` labels (shocks sharing a label are added
+    up), else one per shock, named "shock k: importer from exporters, sectors".
+    """
     ds, base = economy.dataset, economy.base_tariffs()
-    final = scenario.tariffs(ds, base)
-    owner: dict = {}
+    groups: dict[str, dict] = {}
     before = dict(base)
     for k, sh in enumerate(scenario.shocks, start=1):
         after = dataclasses.replace(scenario, shocks=scenario.shocks[:k]).tariffs(ds, base)
-        label = getattr(sh, "group", None) or _label(k, sh)
+        label = sh.group or _label(k, sh)
         for key, v in after.items():
             if v != before[key]:
-                owner[key] = label
+                g = groups.setdefault(label, {})
+                g[key] = g.get(key, 0.0) + v - before[key]
         before = after
-    groups: dict[str, list] = {}
-    for key, label in owner.items():
-        if final[key] != base[key]:
-            groups.setdefault(label, []).append(key)
-    return groups
+    return {g: cells for g, cells in groups.items() if cells}
 
 
 def _label(k: int, sh) -> str:
@@ -75,41 +75,42 @@ def _label(k: int, sh) -> str:
     return f"shock {k}: {sh.importer} from {ex}, {se}"
 
 
-def subtotals(economy, groups: dict[str, list[tuple[str, str, str]]], *, tol: float = 1e-9,
+def subtotals(economy, groups: dict[str, list | dict], *, tol: float = 1e-9,
               max_nodes: int = 256) -> Subtotals:
     """Contributions of tariff ``groups`` to the economy's current (solved) scenario.
 
-    Every tariff cell that differs from its base rate must belong to exactly one group; any
-    other changed parameter (e.g. an endowment) forms the group ``"other"``. The model's
-    variables are left as they were.
+    ``groups`` maps a name to a list of tariff cells (exporter, importer, sector), whose whole
+    change the group takes, or to {cell: part of its change (fraction)}, as from
+    :func:`scenario_groups`. The groups must share out every tariff change exactly; any other
+    changed parameter (e.g. an endowment) forms the group ``"other"``. The model's variables
+    are left as they were.
 
     Raises:
-        ValueError: a changed tariff cell in no group or in two, or an unknown cell.
+        ValueError: a tariff change not shared out exactly, or an unknown cell.
         SolveError: a point on the path does not solve.
     """
     core, m, b = economy.core, economy.model, economy.benchmark
     p1, p0 = np.array(core.params()), np.array(economy.p_base)
     x1 = core.x_from_model()
     pos = {id(o): k for k, o in enumerate(core.param_objects)}
-    seen: dict = {}
     dirs: dict[str, np.ndarray] = {}
     for name, cells in groups.items():
         d = np.zeros_like(p0)
-        for key in cells:
+        items = cells.items() if isinstance(cells, dict) else [(c, None) for c in cells]
+        for key, part in items:
             if key not in m.tm:
                 raise ValueError(f"group {name!r}: no traded flow {key}")
-            if key in seen:
-                raise ValueError(f"tariff {key} is in groups {seen[key]!r} and {name!r}")
-            seen[key] = name
             k = pos.get(id(m.tm[key]))
             if k is not None:
-                d[k] = p1[k] - p0[k]
+                d[k] += (p1[k] - p0[k]) if part is None else part
         dirs[name] = d
     rest = p1 - p0 - np.sum(list(dirs.values()), axis=0)
     tm_pos = {pos[id(m.tm[key])]: key for key in m.tm if id(m.tm[key]) in pos}
-    loose = [tm_pos[k] for k in np.flatnonzero(rest) if k in tm_pos]
+    loose = [f"{tm_pos[k]} ({100 * rest[k]:+.6g} points)" for k in np.flatnonzero(
+        np.abs(rest) > 1e-12 * (1 + np.abs(p1))) if k in tm_pos]
     if loose:
-        raise ValueError(f"changed tariff(s) in no group: {', '.join(map(str, loose[:5]))}")
+        raise ValueError(f"tariff change(s) in no group, or counted twice: {', '.join(loose[:5])}")
+    rest[list(tm_pos)] = 0.0
     if np.any(rest != 0):
         dirs["other"] = rest
     names = list(dirs)
@@ -141,8 +142,9 @@ def subtotals(economy, groups: dict[str, list[tuple[str, str, str]]], *, tol: fl
     var_tab = pd.DataFrame({"base": economy.x_base, "new": x1, "total": total_x,
                             **{g: cx[g] for g in names}, "residual": res_x},
                            index=pd.Index([v.name for v in core.variables], name="variable"))
-    return Subtotals(ev=ev_tab, variables=var_tab,
-                     groups={g: list(groups.get(g, [])) for g in names}, nodes=n)
+    shares = {g: {tm_pos[k]: float(dirs[g][k]) for k in np.flatnonzero(dirs[g]) if k in tm_pos}
+              for g in names}
+    return Subtotals(ev=ev_tab, variables=var_tab, groups=shares, nodes=n)
 
 
 @dataclass

@@ -17,7 +17,9 @@ def test_subtotals_add_up_exactly(eco):
     sc = cge.load_scenario("scenarios/jpn_retaliation_farm.toml")
     cge.run(sc, economy=eco)
     groups = sensitivity.scenario_groups(sc, eco)
-    assert len(groups) == len(sc.shocks)  # one group per shock, each owning its cells
+    # the file labels its shocks: the US measure, and Japan's answer (two shocks)
+    assert {k: len(v) for k, v in groups.items()} == {"US Section 232 autos": 1,
+                                                      "Japan's farm retaliation": 2}
     st = sensitivity.subtotals(eco, groups)
     v = st.variables
     parts = v[list(groups)].sum(axis=1)
@@ -79,7 +81,24 @@ def test_local_sensitivities_match_finite_differences(eco):
 
 def test_bad_groups_are_refused(eco):
     cge.run("scenarios/jpn_retaliation_farm.toml", economy=eco)
-    with pytest.raises(ValueError, match="in no group"):
+    with pytest.raises(ValueError, match="in no group, or counted twice"):
         sensitivity.subtotals(eco, {"autos": [("JPN", "USA", "AUTO")]})
     with pytest.raises(ValueError, match="no traded flow"):
         sensitivity.subtotals(eco, {"x": [("JPN", "JPN", "AUTO")]})
+
+
+def test_unlabelled_shocks_are_groups_credited_with_the_change_they_make(eco):
+    """The 2025 deal: a 15% floor on all goods, then AUTO at 15% and METL at 50%. The floor
+    makes AUTO's whole change (2.3 -> 15), so "AUTO at 15%" adds nothing; METL's change is
+    shared: the floor 2.1 -> 15, then 15 -> 50."""
+    sc = cge.load_scenario("scenarios/us_japan_deal_2025.toml")
+    groups = sensitivity.scenario_groups(sc, eco)
+    assert list(groups) == ["shock 1: USA from JPN, all goods", "shock 3: USA from JPN, METL"]
+    floor, metl = groups.values()
+    assert len(floor) == 9
+    assert floor[("JPN", "USA", "AUTO")] == pytest.approx(0.15 - 0.023, abs=1e-12)
+    assert floor[("JPN", "USA", "METL")] == pytest.approx(0.15 - 0.021, abs=1e-12)
+    assert metl == {("JPN", "USA", "METL"): pytest.approx(0.35, abs=1e-12)}
+    cge.run(sc, economy=eco)
+    st = sensitivity.subtotals(eco, groups)
+    assert abs(st.ev["residual"]).max() <= 1e-9 * abs(st.ev["total"]).max()
