@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
-from scipy.sparse.linalg import splu
 
 from .core import CompiledModel
-from .solver import SolveError, ipopt, newton, residual_blocks, worst_equations
+from .solver import SolveError, ipopt, newton, reject_spurious, residual_blocks, worst_equations
 
 
 def parameter_derivative(core: CompiledModel, x: np.ndarray, p: np.ndarray, d: np.ndarray,
@@ -35,7 +34,7 @@ def tangents(core: CompiledModel, x: np.ndarray, p: np.ndarray,
              directions: list[np.ndarray]) -> list[np.ndarray]:
     """Solution tangents ``dx = −J⁻¹ ∂F/∂p · d`` for each parameter direction ``d``
     (one LU factorisation for all)."""
-    lu = splu(core.jacobian(x, p.tolist()))
+    lu = core.lu(x, p.tolist())
     return [lu.solve(-parameter_derivative(core, x, p, d)) for d in directions]
 
 
@@ -45,6 +44,7 @@ def solve_point(core: CompiledModel, x: np.ndarray, p: np.ndarray,
     Pyomo model. Raises :class:`SolveError`."""
     pl = p.tolist()
     xn, info = newton(core, x, pl, tol=1e-12)
+    reject_spurious(core, xn, info)
     if not info.converged:
         xn, info = ipopt(core, x, pl, tol=1e-12)
     if not info.converged:

@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse.linalg import splu
 
 from .core import CompiledModel
 
@@ -141,7 +140,7 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
             msg = "residual not finite"
             break
         try:
-            dx = splu(core.jacobian(x, p)).solve(-F)
+            dx = core.lu(x, p).solve(-F)
         except RuntimeError as exc:  # singular Jacobian
             msg = f"singular Jacobian ({exc})"
             break
@@ -249,6 +248,7 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
     p = core.params()
     x0 = core.x_from_model() if x0 is None else x0
     x, info = SOLVERS[solver](core, x0, p, tol=tol)
+    reject_spurious(core, x, info)
     if not info.converged and fallback and solver == "newton":
         x2, info2 = ipopt(core, x0, p, tol=tol)
         if info2.converged:
@@ -271,6 +271,31 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
     info.warnings = vanishing(core, x)
     core.x_to_model(x)
     return info
+
+
+#: Price variables (components of cge.model): a price cannot collapse to zero in a regular
+#: equilibrium (each region's CPI or a factor price is its numeraire).
+PRICES = frozenset({"pf", "pfs", "pva", "pz", "pd", "pwe", "pm", "pq", "cpi", "eps"})
+
+
+def reject_spurious(core: CompiledModel, x: np.ndarray, info: SolveInfo) -> None:
+    """Mark ``info`` not converged if a price fell below its lower bound.
+
+    With every residual absolute, a point where some prices are ~1e-20 and quantities ~1e10
+    can pass the residual test without being an equilibrium (found by the property tests).
+    Quantities may vanish (a flow priced out by a tariff); prices may not.
+    """
+    if not info.converged:
+        return
+    mask = getattr(core, "_price_mask", None)
+    if mask is None:
+        mask = np.array([v.parent_component().local_name in PRICES for v in core.variables])
+        core._price_mask = mask
+    bad = np.flatnonzero(mask & (x < core.lower))
+    if bad.size:
+        info.converged = False
+        names = ", ".join(f"{core.variables[int(k)].name} = {x[k]:.2g}" for k in bad[:3])
+        info.message = f"spurious root: price(s) below their floor ({names})"
 
 
 #: A quantity index below this share of its benchmark value is reported as vanishing.
