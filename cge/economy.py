@@ -198,7 +198,7 @@ class Economy:
         failure. If the step falls below 1/1024 of the shock (or ``max_steps`` is exceeded),
         the error says how far it got and what was happening there.
         """
-        from .solver import SOLVERS, residual_blocks, worst_equations
+        from .solver import SOLVERS, reject_spurious, residual_blocks, worst_equations
 
         t0 = time.perf_counter()
         target = np.array(self.core.params())
@@ -209,6 +209,7 @@ class Economy:
             trial = min(1.0, lam + step)
             p = (start + trial * (target - start)).tolist()
             xn, info = SOLVERS[solver](self.core, x, p)
+            reject_spurious(self.core, xn, info)
             steps += 1
             if info.converged:
                 lam, x = trial, xn
@@ -243,8 +244,14 @@ def diagnose(core: CompiledModel, x: np.ndarray, reached: float, k: int = 5) -> 
     positive = np.isfinite(core.lower) & (core.lower > 0)
     idx = [int(i) for i in np.flatnonzero(positive & (x < 1e-2))]
     if not idx:
-        return [f"at {100 * reached:.1f}% of the shock no quantity is near zero: the path "
-                "turns back or the solver stalls; try --solver ipopt"]
+        move = np.where(positive, np.abs(np.log(np.maximum(x, 1e-300))), 0.0)
+        top = [int(i) for i in np.argsort(-move)[:k]]
+        return [f"at {100 * reached:.1f}% of the shock no quantity is near zero; the largest "
+                "moves (index, base 1): " + ", ".join(f"{core.variables[i].name} = {x[i]:.3g}"
+                                                     for i in top),
+                "the equilibrium path may turn back (a fold: no equilibrium beyond it, e.g. "
+                "with import demand elasticities below 1) or the solver stalls; try "
+                "--solver ipopt or a smaller shock"]
     idx.sort(key=lambda i: x[i])
     names = [core.variables[i].name for i in idx]
     lines = [f"at {100 * reached:.1f}% of the shock, heading to zero (share of base value): "

@@ -6,6 +6,8 @@ failure to replicate is the model's fault, not the data's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -14,7 +16,9 @@ from cge.data import Dataset, build_dataset
 
 def make_dataset(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, *, zero_share: float = 0.2,
                  sigma: float | None = None, psi: float | None = None,
-                 factors: tuple[str, ...] = ("LAB", "CAP")) -> Dataset:
+                 factors: tuple[str, ...] = ("LAB", "CAP"),
+                 no_trade: Iterable[tuple[int, int]] = (), no_imports: Iterable[tuple[int, int]] = (),
+                 elasticities: pd.DataFrame | None = None) -> Dataset:
     """A random but balanced data set.
 
     Trade flows ``T[s, r, i]`` (some zero), tariffs, intermediates ``X``, factor payments and a
@@ -22,6 +26,13 @@ def make_dataset(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, *, zero_
     follow, and household/government/investment accounts close by construction:
     ``SH + SG + FS = I`` holds because total final demand = factor income + taxes + imports −
     exports.
+
+    Options beyond the defaults (which leave the random draws, hence the data, unchanged):
+    ``no_trade`` — (exporter, importer) index pairs whose bilateral flow is zero in every
+    sector; ``no_imports`` — (importer, sector) index pairs: that region imports none of that
+    sector from anyone; ``elasticities`` — a table replacing the drawn one (columns ``sector``,
+    optional ``region``, ``sigma_va``, ``sigma_d``, ``sigma_m``, ``psi``), e.g. from
+    :func:`elasticity_table`. Regions are named ``R0, R1, …``, sectors ``S0, S1, …``.
     """
     rng = np.random.default_rng(seed)
     R = [f"R{k}" for k in range(n_regions)]
@@ -30,6 +41,10 @@ def make_dataset(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, *, zero_
     T *= rng.uniform(size=T.shape) >= zero_share
     for r in range(n_regions):
         T[r, r, :] = 0.0
+    for s, r in no_trade:
+        T[s, r, :] = 0.0
+    for r, i in no_imports:
+        T[:, r, i] = 0.0
     tariff = np.round(rng.uniform(0, 0.15, T.shape), 4) * (T > 0)
     sam, trade = [], []
     for r, rn in enumerate(R):
@@ -46,6 +61,11 @@ def make_dataset(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, *, zero_
         trf = (imports * tariff[:, r, :]).sum(axis=0)
         Q = Z - exports + imports.sum(axis=0) + trf
         fd = Q - X.sum(axis=1)
+        if (fd <= 0).any():  # little value added, few imports (used to fail the assert below)
+            F[0] += np.where(fd <= 0, 10.0 - fd, 0.0)
+            Z = X.sum(axis=0) + F.sum(axis=0) + idt
+            Q = Z - exports + imports.sum(axis=0) + trf
+            fd = Q - X.sum(axis=1)
         assert (fd > 0).all()
         C, G, I = 0.6 * fd, 0.25 * fd, 0.15 * fd
         for i, si in enumerate(S):
@@ -89,6 +109,16 @@ def make_dataset(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, *, zero_
     ela = pd.DataFrame({"sector": S, "sigma_va": 1.0 if sigma is None else sigma, "sigma_d": sd,
                         "sigma_m": 2 * sd, "psi": np.inf if psi is None else psi,
                         "source": "synthetic"})
+    if elasticities is not None:
+        ela = elasticities
     meta = {"name": f"synthetic{n_regions}x{n_sectors}", "unit": "unit", "regions": R,
             "sectors": S, "factors": list(factors), "reference_region": R[0]}
     return build_dataset(meta, sam_df, trade_df, ela)
+
+
+def elasticity_table(values: dict[tuple[int, int], tuple[float, float, float, float]]) -> pd.DataFrame:
+    """An elasticities table by region and sector from ``{(r, i): (sigma_va, sigma_d, sigma_m,
+    psi)}`` (indices into ``R0…``, ``S0…``; ``psi = inf`` is perfect transformation)."""
+    rows = [{"region": f"R{r}", "sector": f"S{i}", "sigma_va": va, "sigma_d": d, "sigma_m": m,
+             "psi": p, "source": "synthetic"} for (r, i), (va, d, m, p) in sorted(values.items())]
+    return pd.DataFrame(rows)
