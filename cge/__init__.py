@@ -1,6 +1,6 @@
 """cge — a calibrated multi-region Armington CGE model of tariffs (Pyomo + Ipopt/Newton).
 
-Public API: :func:`run`, :class:`Economy`, :class:`Results`, :func:`load_dataset`,
+Public API: :func:`run`, :func:`sweep`, :class:`Economy`, :class:`Results`, :func:`load_dataset`,
 :func:`load_scenario`, :class:`Closure`, :data:`CLOSURES`.
 """
 
@@ -10,8 +10,9 @@ from .economy import Economy, run
 from .results import Results
 from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from .solver import SolveError
+from .sweeps import sweep
 
 __version__ = "0.1.0"
 __all__ = ["run", "Economy", "Results", "Dataset", "DataError", "load_dataset", "Scenario",
            "ScenarioError", "load_scenario", "parse_scenario", "Closure", "CLOSURES",
-           "SolveError", "__version__"]
+           "SolveError", "sweep", "__version__"]

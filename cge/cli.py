@@ -1,4 +1,4 @@
-"""Command-line interface: ``cge run``, ``cge compare``, ``cge check``, ``cge data``.
+"""Command-line interface: ``cge run``, ``cge compare``, ``cge sweep``, ``cge check``, ``cge data``.
 
 Errors in user input print one line and exit with code 2; a solve that fails exits with 1;
 Ctrl-C exits with 130 and leaves nothing behind; ``--debug`` shows the traceback.
@@ -59,6 +59,7 @@ def main() -> None:
     Examples:
       cge run scenarios/us_autos_232.toml       # run a scenario, write ./us_autos_232/
       cge compare scenarios/*.toml --out cmp    # several scenarios side by side
+      cge sweep grid.toml --out grid            # a grid of scenarios as one job (docs/sweeps.md)
       cge check                                 # calibration gate for CI
       cge data usjpn2024                        # describe a data set
 
@@ -248,6 +249,93 @@ def _unique(names: list[str]) -> list[str]:
         seen[n] = seen.get(n, 0) + 1
         out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
     return out
+
+
+@main.command("sweep", short_help="Solve a grid of tariff scenarios as one job (resumable).")
+@click.argument("sweep_file", metavar="SWEEP.toml", type=click.Path())
+@_data_opt
+@click.option("--closure", type=click.Choice(list(CLOSURES)), default=None,
+              help="macro closure (default: the sweep file's, else 'default')")
+@_solver_opt
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="output folder (default: ./NAME, NAME being the sweep's name); "
+                                  "rerunning with the same folder resumes")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="local worker processes (default: the number of CPUs; 1 = serial)")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="run on a dask.distributed cluster: its scheduler's address, e.g. "
+                   "tcp://10.0.0.5:8786 (docs/sweeps.md)")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None, metavar="K",
+              help="members per chunk, the unit of work and of saving (default: 8 to 32)")
+@click.option("--restart", is_flag=True, help="discard the results DIR holds and start over")
+@click.option("--no-progress", is_flag=True, help="no progress bar")
+@_debug_opt
+def sweep_cmd(sweep_file, data, closure, solver, out, workers, scheduler, chunk_size, restart,
+              no_progress, debug) -> None:
+    """Solve every member of a sweep file, a grid of tariff scenarios, and gather the results
+    (EV, real GDP, trade, output, prices by member) into one netCDF file.
+
+    A sweep file names a base scenario (or a list of scenarios) and [[axis]] tables, each a
+    tariff change with a list of values; the members are every combination (docs/sweeps.md).
+    Members are solved in chunks on local processes (--workers) or on a dask cluster
+    (--scheduler). Each finished chunk is saved in the output folder at once, so an interrupted
+    sweep resumes where it stopped when the same command is run again; a folder holding a
+    different sweep (other members, data, closure or solver) is refused. The folder receives
+    sweep.nc (xarray/netCDF), members.csv (status of each member) and, with pyarrow installed,
+    sweep.parquet. A member that fails to solve is recorded with the reason and the exit code
+    is then 1.
+
+    \b
+    Examples:
+      cge sweep grid.toml                         # all CPUs, writes ./NAME/
+      cge sweep grid.toml --out runs/grid -j 2    # two processes; rerun to resume
+      cge sweep grid.toml --scheduler tcp://10.0.0.5:8786
+      cge sweep grid.toml --closure fixed_exchange_rate --data wiod2011 --restart
+    """
+    from .sweeps import load_sweep, sweep
+
+    if scheduler is not None and workers is not None:
+        raise click.UsageError("--workers and --scheduler cannot be combined (the cluster's "
+                               "workers do the work)")
+    t0 = time.perf_counter()
+    with _Guard(debug):
+        spec = load_sweep(sweep_file)
+        target = Path(out) if out is not None else report.default_dir(spec.name)
+        saved = {"n": 0}
+        try:
+            res = sweep(spec, data=data, closure=closure, solver=solver, out=target,
+                        executor=scheduler, workers=workers, chunk_size=chunk_size,
+                        progress=not no_progress, restart=restart,
+                        on_chunk=lambda done, total: saved.update(n=done))
+        except KeyboardInterrupt:
+            click.echo(f"interrupted; {saved['n']} member(s) saved in {_show(target.resolve())}/: "
+                       "run the same command again to resume", err=True)
+            sys.exit(130)
+    seconds = time.perf_counter() - t0
+    a = res.attrs
+    n, failed = int(a["members"]), int(a["members_failed"])
+    now, solve_s = int(a["solved_now"]), float(a["solve_seconds"])
+    rate = f"{now / max(solve_s, 1e-9):.1f} members/s"
+    click.echo(f"sweep {a['title']}: {n} members on {a['data']} ({a['currency_unit']}); closure "
+               f"{a['closure'].split(':')[0]}; solver {a['solver']}")
+    if now:
+        click.echo(f"solved {now} now" + (f" ({a['solved_before']} saved before)"
+                                           if a["solved_before"] else "")
+                   + f" on {a['engine']} in {solve_s:.1f} s: {rate}")
+    else:
+        click.echo(f"nothing left to solve: all {n} members were saved before")
+    click.echo(f"{n - failed} converged, {failed} failed; {seconds:.1f} s in all")
+    if failed:
+        bad = res.member.values[res.status.values == "failed"]
+        for m in bad[:5]:
+            msg = str(res.message.sel(member=m).values)
+            click.echo(f"  FAILED {m}: {msg}")
+        if len(bad) > 5:
+            click.echo(f"  ... and {len(bad) - 5} more (members.csv lists them all)")
+    files = ", ".join(_show(Path(p)) for p in a.get("written", "").split())
+    click.echo(f"wrote {files}")
+    if failed:
+        sys.exit(1)
 
 
 @main.command("check")

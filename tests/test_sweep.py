@@ -1,0 +1,281 @@
+"""Sweeps: a scenario set solved as one job. The same numbers serially, on two processes and on
+a dask cluster; a member that cannot solve is reported and spoils nothing; an interrupted sweep
+resumes with only the rest; members agree with cge.run; bad sweep files give one clear error."""
+
+import importlib
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from click.testing import CliRunner
+
+import cge
+from cge import sweeps as sw
+from cge.cli import main
+from cge.scenario import Scenario, Shock
+
+SCENARIOS = Path(__file__).parent.parent / "scenarios"
+GRID = f"""name = "autos_grid"
+description = "Section 232 on Japanese autos, then more on the autos and on all US imports"
+base = "{(SCENARIOS / 'us_autos_232.toml').as_posix()}"
+
+[[axis]]
+name = "jpn_auto"
+importer = "USA"
+exporters = ["JPN"]
+sectors = ["AUTO"]
+add_pct = [0, 15, 30]
+
+[[axis]]
+name = "us_all"
+importer = "USA"
+exporters = "all"
+sectors = "all"
+add_pct = {{ start = 0, stop = 15, num = 4 }}
+"""
+CHUNK = 4  # 12 members, 3 chunks
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sweep") / "grid.toml"
+    path.write_text(GRID)
+    return path
+
+
+@pytest.fixture(scope="module")
+def serial(grid) -> xr.Dataset:
+    return cge.sweep(grid, workers=1, chunk_size=CHUNK)
+
+
+def _same(a: xr.Dataset, b: xr.Dataset, tol: float) -> None:
+    assert list(a.member.values) == list(b.member.values)
+    for name in sw.VARIABLES:
+        x, y = a[name].values, b[name].values
+        assert np.array_equal(np.isnan(x), np.isnan(y)), name
+        ok = ~np.isnan(x)
+        assert np.max(np.abs(x[ok] - y[ok]) / np.maximum(1.0, np.abs(x[ok])), initial=0) <= tol, name
+    assert list(a.status.values) == list(b.status.values)
+
+
+def test_grid_members_coordinates_and_units(serial):
+    """12 members, the last axis fastest; shock values as coordinates; every member solved;
+    the tariffs are the base scenario's plus the axes' points."""
+    assert serial.sizes == {"member": 12, "region": 3, "exporter": 3, "importer": 3, "sector": 10}
+    assert list(serial.jpn_auto.values) == [0.0] * 4 + [15.0] * 4 + [30.0] * 4
+    assert list(serial.us_all.values) == [0.0, 5.0, 10.0, 15.0] * 3
+    assert serial.member.values[5] == "jpn_auto=15, us_all=5"
+    assert (serial.status == "converged").all() and (serial.residual <= 1e-9).all()
+    assert serial.ev.attrs["units"] == "USD million" and serial.jpn_auto.attrs["units"] == "percentage points"
+    base = cge.Economy().base_tariffs()
+    t = serial.tariff_pct.sel(exporter="JPN", importer="USA")
+    assert t.sel(sector="AUTO").values[5] == pytest.approx(100 * base["JPN", "USA", "AUTO"] + 25 + 15 + 5)
+    assert t.sel(sector="AGR").values[5] == pytest.approx(100 * base["JPN", "USA", "AGR"] + 5)
+    assert np.isnan(serial.trade_volume_pct.sel(exporter="USA", importer="USA")).all()
+    # more tariffs on Japanese autos: fewer of them, more so the higher the tariff
+    auto = serial.trade_volume_pct.sel(exporter="JPN", importer="USA", sector="AUTO")
+    assert (auto.values[[0, 4, 8]] < 0).all() and auto.values[0] > auto.values[4] > auto.values[8]
+
+
+def test_serial_and_two_processes_give_identical_results(grid, serial):
+    two = cge.sweep(grid, workers=2, chunk_size=CHUNK)
+    assert two.attrs["engine"] == "2 local processes"
+    _same(serial, two, 1e-12)
+
+
+def test_dask_local_cluster_gives_the_same_numbers(grid, serial):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        res = cge.sweep(grid, executor=client, chunk_size=CHUNK)
+        assert res.attrs["engine"].startswith("dask cluster at tcp://127.0.0.1")
+        _same(serial, res, 1e-10)
+        # the scheduler's address (a client is opened and closed) and the client's executor
+        _same(serial, cge.sweep(grid, executor=cluster.scheduler_address, chunk_size=6), 1e-10)
+        _same(serial, cge.sweep(grid, executor=client.get_executor(), chunk_size=CHUNK), 1e-10)
+
+
+def _sc(name: str, importer: str, exporters, sectors, op: str, value: float) -> Scenario:
+    return Scenario(name=name, shocks=(Shock(importer, exporters, sectors, op, value),))
+
+
+def test_a_failing_member_is_reported_and_the_others_match_solo_solves():
+    """Fixed exchange rates, Japan +200 points on all imports from everyone: no equilibrium
+    (tests/test_hard_shocks.py). It fails with its diagnosis, between two members that solve;
+    they equal a fresh cge.run of each (EV, trade, GDP, output, prices)."""
+    eco = cge.Economy(None, "fixed_exchange_rate")
+    base = eco.base_tariffs()
+    bad = {k: base[k] + 2.0 for k in base if k[1] == "JPN"}
+    ok = [_sc("autos", "USA", ("JPN",), ("AUTO",), "add_pct", 25),
+          _sc("farm", "JPN", ("USA",), ("AGR", "FOOD"), "set_pct", 40)]
+    res = cge.sweep([ok[0], bad, ok[1]], closure="fixed_exchange_rate", workers=1, chunk_size=3)
+    assert list(res.member.values) == ["autos", "member1", "farm"]
+    assert list(res.status.values) == ["converged", "failed", "converged"]
+    f = res.sel(member="member1")
+    assert "did not solve" in str(f.message.values) and 0.1 < float(f.reached) < 1.0
+    assert "(S" in str(f.worst_block.values) or "(M" in str(f.worst_block.values)
+    assert "investment, in JPN would turn negative" in str(f.diagnosis.values)
+    assert np.isnan(f.ev).all() and np.isnan(f.trade_volume_pct).all()
+    assert res.attrs["members_failed"] == 1
+    for sc in ok:
+        solo = cge.run(sc, closure="fixed_exchange_rate")
+        m = res.sel(member=sc.name)
+        summ, trade, sec = solo.summary, solo.trade, solo.sectors
+        for r in ("USA", "JPN", "ROW"):
+            assert float(m.ev.sel(region=r)) == pytest.approx(summ.at[r, "EV (USD million)"],
+                                                              rel=1e-8, abs=1e-6)
+            assert float(m.ev_household.sel(region=r)) == pytest.approx(
+                summ.at[r, "EV, household (USD million)"], rel=1e-8, abs=1e-6)
+            assert float(m.real_gdp_pct.sel(region=r)) == pytest.approx(
+                summ.at[r, "real GDP (% change)"], rel=1e-7, abs=1e-10)
+            assert float(m.terms_of_trade_pct.sel(region=r)) == pytest.approx(
+                summ.at[r, "terms of trade (% change)"], rel=1e-7, abs=1e-10)
+        for (s, r, i), row in trade.iterrows():
+            assert float(m.trade_volume_pct.sel(exporter=s, importer=r, sector=i)) == pytest.approx(
+                row["volume (% change)"], rel=1e-7, abs=1e-9)
+            assert float(m.tariff_pct.sel(exporter=s, importer=r, sector=i)) == pytest.approx(
+                row["tariff (%)"])
+        for (r, i), row in sec.iterrows():
+            assert float(m.output_pct.sel(region=r, sector=i)) == pytest.approx(
+                row["output (% change)"], rel=1e-7, abs=1e-9)
+            assert float(m.armington_price_pct.sel(region=r, sector=i)) == pytest.approx(
+                row["consumer (Armington) price (% change)"], rel=1e-7, abs=1e-9)
+
+
+def test_resume_solves_only_the_rest_and_equals_a_clean_run(grid, serial, tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    real = sw._solve_chunk
+    calls = {"chunks": 0}
+
+    def interrupted(*args):
+        calls["chunks"] += 1
+        if calls["chunks"] == 2:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(sw, "_solve_chunk", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cge.sweep(grid, workers=1, chunk_size=CHUNK, out=out)
+    assert len(list((out / "chunks").glob("*.npz"))) == 1 and not (out / "sweep.nc").exists()
+    monkeypatch.setattr(sw, "_solve_chunk", real)
+
+    solves = {"n": 0}
+    solve = cge.Economy.solve
+
+    def counting(self, *args, **kwargs):
+        solves["n"] += 1
+        return solve(self, *args, **kwargs)
+
+    monkeypatch.setattr(cge.Economy, "solve", counting)
+    res = cge.sweep(grid, workers=1, chunk_size=CHUNK, out=out)
+    assert solves["n"] == 12 - CHUNK
+    assert (res.attrs["solved_now"], res.attrs["solved_before"]) == (8, 4)
+    _same(serial, res, 0.0)
+    on_disk = xr.open_dataset(out / "sweep.nc", engine="scipy").load()
+    _same(serial, on_disk, 0.0)
+    assert list(on_disk.message.values) == list(serial.message.values)
+    assert on_disk.jpn_auto.attrs["operation"] == "add_pct"
+    table = pd.read_csv(out / "members.csv")
+    assert list(table.columns[:4]) == ["member", "jpn_auto", "us_all", "status"]
+    assert (table.status == "converged").sum() == 12
+    tidy = sw.to_tidy(serial)
+    assert list(tidy.columns) == ["member", "jpn_auto", "us_all", "variable", "units", "region",
+                                  "sector", "exporter", "importer", "value"]
+    assert len(tidy) == sum(int(serial[v].notnull().sum()) for v in sw.VARIABLES)
+    if importlib.util.find_spec("pyarrow") is not None:  # optional: Parquet with pyarrow
+        assert pd.read_parquet(out / "sweep.parquet").equals(tidy.reset_index(drop=True))
+    # nothing left to solve: assembled again from the saved chunks
+    again = cge.sweep(grid, workers=1, chunk_size=CHUNK, out=out)
+    assert solves["n"] == 8 and again.attrs["solved_now"] == 0
+    # another sweep in the same folder is refused, naming what differs; --restart starts over
+    with pytest.raises(sw.SweepError, match="holds a different sweep.*closure: default there, "
+                       "fixed_exchange_rate now"):
+        cge.sweep(grid, workers=1, out=out, closure="fixed_exchange_rate")
+    other = tmp_path / "grid2.toml"
+    other.write_text(GRID.replace("[0, 15, 30]", "[0, 15, 31]"))
+    with pytest.raises(sw.SweepError, match="members differ from member 8"):
+        cge.sweep(other, workers=1, out=out)
+    assert json.loads((out / "manifest.json").read_text())["closure"]["name"] == "default"
+
+
+def test_parameter_overrides_are_members_too():
+    """A member may also override other mutable parameters (here: 2% more US labour); the next
+    member without the override is back at base values."""
+    eco = cge.Economy()
+    key = next(k for k in eco.model.endow if k[0] == "USA")
+    members = [sw.Member("labour", params={"endow": {key: 1.02}}), {}, sw.Member("again")]
+    res = cge.sweep(members, workers=1)
+    assert float(res.real_gdp_pct.sel(member="labour", region="USA")) > 0.5
+    assert np.allclose(res.ev.sel(member="member1"), 0, atol=1e-6)
+    assert np.allclose(res.ev.sel(member="again"), 0, atol=1e-6)
+    with pytest.raises(sw.SweepError, match="cannot override parameter 'sigma_m'.*elasticities"):
+        cge.sweep([sw.Member("x", params={"sigma_m": {("USA", "AUTO"): 2.0}})], workers=1)
+    with pytest.raises(sw.SweepError, match="no base-year trade flow"):
+        cge.sweep([{("USA", "USA", "AUTO"): 0.1}], workers=1)
+
+
+BAD = [
+    ("", "file is empty"),
+    ('name = "x"\n[[axis]]\nimporter = "USA"\nexporters = "all"\nsectors = "all"\n',
+     "give exactly one of add_pct, set_pct, floor_pct"),
+    ('name = "x"\n[[axis]]\nimporter = "USA"\nexporters = "all"\nsectors = "all"\nadd_pct = 10\n',
+     "add_pct must be a non-empty list of numbers"),
+    ('name = "x"\n[[axis]]\nimporter = "USA"\nexporters = "all"\nsectors = "all"\n'
+     'add_pct = [1, "2"]\n', "add_pct values must be numbers"),
+    ('name = "x"\n[[shock]]\nimporter = "USA"\n', "unknown field(s) 'shock'"),
+    ('name = "x"\nbase = "nowhere.toml"\n', "scenario file not found"),
+    ('name = "x"\n[[axis]]\nimporter = "USA"\nexporters = ["JPN"]\nsectors = ["CARS"]\n'
+     "add_pct = [1, 2]\n", "axis 1 (axis1): unknown sector 'CARS'"),
+    ('name = "x"\n[[axis]]\nimporter = "USA"\nexporters = ["JPN"]\nsectors = ["AUTO"]\n'
+     "set_pct = { start = 0, stop = 10 }\n", "needs exactly start, stop and num; missing num"),
+]
+
+
+@pytest.mark.parametrize("text, message", BAD)
+def test_a_bad_sweep_file_is_one_clear_error(tmp_path, monkeypatch, text, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.toml").write_text(text)
+    with pytest.raises(sw.SweepError) as exc:
+        cge.sweep(tmp_path / "bad.toml", workers=1)
+    assert message in str(exc.value) and "\n" not in str(exc.value) and "hint" in str(exc.value)
+    out = CliRunner().invoke(main, ["sweep", "bad.toml", "--workers", "1"])
+    assert out.exit_code == 2 and out.output.count("\n") == 1 and message in out.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_cli_sweep_summary_and_resume(grid, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = ["sweep", str(grid), "--workers", "1", "--chunk-size", "6", "--no-progress"]
+    out = CliRunner().invoke(main, args)
+    assert out.exit_code == 0, out.output
+    assert "sweep autos_grid: 12 members on usjpn2024" in out.output
+    assert "12 converged, 0 failed" in out.output and "members/s" in out.output
+    assert "solved 12 now on serial" in out.output
+    assert "wrote autos_grid/sweep.nc, autos_grid/members.csv" in out.output
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and "nothing left to solve: all 12 members were saved" in again.output
+    clash = CliRunner().invoke(main, [*args, "--closure", "fixed_exchange_rate"])
+    assert clash.exit_code == 2 and "holds a different sweep" in clash.output
+    both = CliRunner().invoke(main, [*args, "--scheduler", "tcp://127.0.0.1:1"])
+    assert both.exit_code == 2 and "cannot be combined" in both.output
+    help_text = CliRunner().invoke(main, ["sweep", "--help"]).output
+    assert "Examples:" in help_text and "--scheduler" in help_text
+
+
+def test_shipped_sweep_files_validate():
+    """Every sweep file in scenarios/sweeps parses and its grid is validated against the data."""
+    files = sorted((Path(__file__).parent.parent / "scenarios" / "sweeps").glob("*.toml"))
+    assert files
+    eco = cge.Economy()
+    for f in files:
+        spec = sw.load_sweep(f)
+        members = spec.members()
+        assert len(members) == spec.size() > 0
+        for member in members:  # every shock names known regions and sectors of traded flows
+            member.scenario.tariffs(eco.dataset, eco.base_tariffs())
+    assert sw.load_sweep(files[0]).size() == 30  # autos_retaliation_grid: 6 x 5
