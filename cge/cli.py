@@ -338,13 +338,132 @@ def sweep_cmd(sweep_file, data, closure, solver, out, workers, scheduler, chunk_
         sys.exit(1)
 
 
+@main.command("sensitivity", short_help="How sure, and which shock: SSA, subtotals, local sensitivities.")
+@click.argument("scenario", type=click.Path())
+@click.option("--vary", multiple=True, metavar="KIND=WIDTH",
+              help="vary each sector's elasticity KIND (sigma_va, sigma_d, sigma_m, psi) over "
+              "±WIDTH of its value, e.g. sigma_m=0.5; repeatable (default: sigma_d=0.5 and "
+              "sigma_m=0.5, unless --shock-width, --subtotals or --local is given)")
+@click.option("--shock-width", type=float, default=0.0, show_default=True,
+              help="also vary the size of the scenario's tariff changes over ±this share")
+@click.option("--method", type=click.Choice(["quadrature", "montecarlo"]), default="quadrature",
+              show_default=True, help="Stroud order-3 quadrature (2N points) or Monte Carlo")
+@click.option("--distribution", type=click.Choice(["uniform", "triangular", "normal"]),
+              default="uniform", show_default=True, help="Monte Carlo distribution")
+@click.option("--draws", type=int, default=1000, show_default=True, help="Monte Carlo draws")
+@click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed")
+@click.option("--subtotals", is_flag=True, help="contributions of the scenario's shock groups")
+@click.option("--local", "local_", is_flag=True,
+              help="d(regional EV)/d(tariff) for the shocked tariffs, per percentage point")
+@_data_opt
+@_closure_opt
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="also write the tables (CSV) and a figure to DIR (atomically)")
+@_force_opt
+@_debug_opt
+def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, seed, subtotals,
+                    local_, data, closure, out, force, debug) -> None:
+    """How sure is a SCENARIO's result, and which of its shocks did it?
+
+    Systematic sensitivity analysis over elasticities and the shock size (mean, s.d. and an
+    interval of every result; GTAP's Gaussian quadrature or Monte Carlo), subtotals by shock
+    group (shocks sharing a `group` label in the scenario file; they add up to the total), and
+    local sensitivities to each shocked tariff. See docs/sensitivity.md.
+
+    \b
+    Examples:
+      cge sensitivity scenarios/us_autos_232.toml                        # SSA, sigma_d/m ±50%
+      cge sensitivity scenarios/us_autos_232.toml --vary sigma_m=0.3 --shock-width 0.2
+      cge sensitivity scenarios/us_autos_232.toml --method montecarlo --draws 2000 --seed 1
+      cge sensitivity scenarios/jpn_retaliation_farm.toml --subtotals --local
+    """
+    import pandas as pd
+
+    from . import sensitivity as sens
+
+    widths = {}
+    for item in vary:
+        kind, sep, w = item.partition("=")
+        try:
+            widths[kind.strip()] = float(w)
+        except ValueError:
+            raise click.BadParameter(f"{item!r}: expected KIND=WIDTH, e.g. sigma_m=0.5",
+                                     param_hint="--vary") from None
+        if not sep:
+            raise click.BadParameter(f"{item!r}: expected KIND=WIDTH", param_hint="--vary")
+    if not (widths or shock_width or subtotals or local_):
+        widths = {"sigma_d": 0.5, "sigma_m": 0.5}
+    t0 = time.perf_counter()
+    with _Guard(debug):
+        sc = load_scenario(scenario)
+        target = report.check_target(out, force) if out is not None else None
+        eco = Economy(data, closure or sc.closure)
+        res = run(sc, economy=eco)
+        tables: dict[str, pd.DataFrame] = {}
+        fig = None
+        lines = [f"scenario  {sc.name} (data {eco.dataset.name}, {eco.dataset.unit}; closure "
+                 f"{eco.closure.name})"]
+        pd_opts = ("display.width", 200, "display.max_columns", 20,
+                   "display.float_format", "{:,.4g}".format)
+        if widths or shock_width:
+            a = sens.ssa(eco, sc, widths, shock=shock_width, method=method,
+                         distribution=distribution, draws=draws, seed=seed)
+            tables |= {"ssa_summary": a.summary, "ssa_parameters": a.parameters,
+                       "ssa_points": a.points}
+            fig = a.figure
+            n = len(a.points)
+            lines += ["", f"SSA: {len(a.parameters)} parameters, {a.method}, {n} points"
+                      + (f", {len(a.failed)} failed" if a.failed else "")
+                      + (" (interval: mean ± 2 s.d.)" if method == "quadrature"
+                         else " (interval: 2.5–97.5% quantiles)"),
+                      f"regional EV ({eco.dataset.unit}):"]
+            with pd.option_context(*pd_opts):
+                lines.append(a.ev().to_string())
+        if subtotals:
+            st = sens.subtotals(eco, sens.scenario_groups(sc, eco))
+            tables |= {"subtotals_ev": st.ev, "subtotals_variables": st.variables}
+            lines += ["", f"subtotals of regional EV by shock group ({eco.dataset.unit}; they add "
+                      "up to the total):"]
+            with pd.option_context(*pd_opts):
+                lines.append(st.ev.to_string())
+        if local_:
+            base, final = eco.base_tariffs(), sc.tariffs(eco.dataset, eco.base_tariffs())
+            cells = [k for k in final if final[k] != base[k]]
+            ls = sens.local_sensitivities(eco, cells)
+            tables |= {"local_ev": ls.ev, "local_variables": ls.variables}
+            lines += ["", f"d(regional EV)/d(tariff) at the scenario, {eco.dataset.unit} per "
+                      "percentage point:"]
+            with pd.option_context(*pd_opts):
+                lines.append(ls.ev.to_string())
+        click.echo("\n".join(lines))
+        if target is not None:
+            with report.atomic_dir(target, overwrite=force) as tmp:
+                for name, table in tables.items():
+                    table.to_csv(tmp / f"{name}.csv")
+                if fig is not None:
+                    fig(tmp / "ssa_ev.png")
+                    fig(tmp / "ssa_ev.svg")
+                meta = {"generator": "cge", "command": _command("sensitivity", [scenario]),
+                        "scenario": {"name": sc.name, "path": sc.path, "sha256": sc.digest},
+                        "data": {"name": eco.dataset.name, "sha256": eco.dataset.digest},
+                        "closure": eco.closure.name, "solve": {"iterations": res.info.iterations,
+                                                               "max_residual": res.info.max_residual},
+                        "ssa": {"vary": widths, "shock_width": shock_width, "method": method,
+                                "distribution": distribution, "draws": draws, "seed": seed},
+                        "versions": report.versions(),
+                        "wall_seconds": time.perf_counter() - t0}
+                (tmp / "metadata.json").write_text(report._json(meta), encoding="utf-8")
+            click.echo(f"\nwrote {len(tables)} tables to {_show(target)}/")
+
+
 @main.command("check")
 @click.option("--data", "datas", multiple=True, metavar="NAME|DIR",
               help="data set(s) to check (default: every shipped data set)")
 @_debug_opt
 def check_cmd(datas, debug) -> None:
     """Check calibration: data balance and consistency, benchmark replication under every
-    closure (max residual <= 1e-10), and return to the benchmark from a perturbed start.
+    closure (max residual <= 1e-10), return to the benchmark from a perturbed start, and a
+    determinate equilibrium (Jacobian condition number < 1e12).
 
     Exits with 1 if any check fails (for users' CI).
     """
@@ -369,16 +488,38 @@ def check_cmd(datas, debug) -> None:
             except SolveError:
                 back = float("inf")
             ok = ok and back <= 1e-8
+            cond = _condition(eco)
+            ok = ok and cond < 1e12
             failed += not ok
             click.echo(f"  {'ok  ' if ok else 'FAIL'} {cname:24s} benchmark residual "
                        f"{rep['max_residual']:.1e}, Walras {rep['max_walras']:.1e}, return from "
-                       f"perturbed start {back:.1e}")
+                       f"perturbed start {back:.1e}, Jacobian condition {cond:.1e}")
+            if cond >= 1e12:
+                click.echo("       the equilibrium is not determinate at the benchmark (singular "
+                           "Jacobian): typically a region that does not trade, or one that "
+                           "imports nothing and sells only into Cobb-Douglas (sigma = 1) demand, "
+                           "so nothing pins its exchange rate; give it trade or price-elastic "
+                           "demand")
     if not datas:
         failed += _pipeline_checks()
     if failed:
         click.echo(f"{failed} check(s) failed", err=True)
         sys.exit(1)
     click.echo("all checks passed")
+
+
+def _condition(eco: Economy) -> float:
+    """2-norm condition number of the benchmark Jacobian, columns scaled by the variables
+    (inf if singular). A determinate, locally unique equilibrium has a finite one."""
+    J = eco.core.jacobian(eco.x_base, eco.p_base).toarray() * np.abs(eco.x_base)[None, :]
+    if J.shape[0] > 4000:  # too large for a dense SVD: rely on the LU
+        try:
+            eco.core.lu(eco.x_base, eco.p_base)
+            return 0.0
+        except RuntimeError:
+            return float("inf")
+    s = np.linalg.svd(J, compute_uv=False)
+    return float(s[0] / s[-1]) if s[-1] > 0 else float("inf")
 
 
 def _pipeline_checks() -> int:

@@ -102,3 +102,36 @@ def test_unlabelled_shocks_are_groups_credited_with_the_change_they_make(eco):
     cge.run(sc, economy=eco)
     st = sensitivity.subtotals(eco, groups)
     assert abs(st.ev["residual"]).max() <= 1e-9 * abs(st.ev["total"]).max()
+
+
+def test_cli_sensitivity_prints_and_writes(tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+    from conftest import TWOCGE
+
+    from cge.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.toml").write_text('name = "abolish"\n[[shock]]\nimporter = "USA"\n'
+                                     'exporters = ["JPN"]\nsectors = "all"\nset_pct = 0\n'
+                                     'group = "US cuts"\n[[shock]]\nimporter = "JPN"\n'
+                                     'exporters = ["USA"]\nsectors = "all"\nset_pct = 0\n'
+                                     'group = "Japan cuts"\n')
+    out = CliRunner().invoke(main, ["sensitivity", "s.toml", "--data", str(TWOCGE), "--vary",
+                                    "sigma_m=0.4", "--subtotals", "--local", "--out", "o"])
+    assert out.exit_code == 0, out.output
+    assert "SSA: 2 parameters, quadrature, 4 points" in out.output
+    assert "US cuts" in out.output and "Japan cuts" in out.output
+    files = sorted(p.name for p in (tmp_path / "o").iterdir())
+    assert "ssa_summary.csv" in files and "subtotals_ev.csv" in files and "ssa_ev.png" in files
+    meta = json.loads((tmp_path / "o" / "metadata.json").read_text())
+    assert meta["ssa"]["vary"] == {"sigma_m": 0.4}
+    import pandas as pd
+
+    ev = pd.read_csv(tmp_path / "o" / "subtotals_ev.csv", index_col=0)
+    assert (ev["total"] - ev["US cuts"] - ev["Japan cuts"]).abs().max() <= 1e-6
+    bad = CliRunner().invoke(main, ["sensitivity", "s.toml", "--data", str(TWOCGE), "--vary",
+                                    "sigma_x=0.5", "--out", "b"])
+    assert bad.exit_code == 2 and bad.output.startswith("error: ") and "unknown elasticity" in bad.output
+    assert not (tmp_path / "b").exists()
