@@ -17,7 +17,7 @@ from . import report
 from .closure import CLOSURES
 from .data import DataError
 from .economy import DATA_DIR, DEFAULT_DATA, Economy, resolve_data, run
-from .scenario import ScenarioError, load_scenario
+from .scenario import ScenarioError, load_scenario, unique_names
 from .solver import SolveError, solve
 
 
@@ -206,7 +206,7 @@ def compare_cmd(scenarios, data, closure, solver, flows, out, force, debug) -> N
                 economies[cname] = Economy(ds, cname)
             sc.tariffs(ds, economies[cname].base_tariffs())
             plan.append((sc, economies[cname]))
-        names = _unique([sc.name for sc in scs])
+        names = unique_names([sc.name for sc in scs])
         outcomes = []
         with click.progressbar(plan, label="solving", file=sys.stderr,
                                item_show_func=lambda p: p[0].name if p else None) as bar:
@@ -239,16 +239,6 @@ def compare_cmd(scenarios, data, closure, solver, flows, out, force, debug) -> N
     if failed:
         click.echo(f"{failed} of {len(outcomes)} scenario(s) failed", err=True)
         sys.exit(1)
-
-
-def _unique(names: list[str]) -> list[str]:
-    """Scenario names made unique for table columns: repeats get ``#2``, ``#3``, ..."""
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
-    return out
 
 
 @main.command("sweep", short_help="Solve a grid of tariff scenarios as one job (resumable).")

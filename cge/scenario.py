@@ -137,15 +137,55 @@ def _known(where: str, what: str, names: list, allowed) -> None:
                             + (' or "all"' if what != "importer" else ""))
 
 
-def _names(where: str, key: str, value) -> tuple[str, ...] | str:
+def parse_names(where: str, key: str, value, error: type[ScenarioError] = ScenarioError
+                ) -> tuple[str, ...] | str:
+    """``exporters``/``sectors`` of a shock (or sweep axis): a name, a list of names or "all"."""
     if value == "all":
         return "all"
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return tuple(value)
-    raise ScenarioError(f"{where}: '{key}' must be a name, a list of names or \"all\", not "
-                        f"{_val(value)}", hint=f'e.g. {key} = ["A", "B"] or {key} = "all"')
+    raise error(f"{where}: '{key}' must be a name, a list of names or \"all\", not "
+                f"{_val(value)}", hint=f'e.g. {key} = ["A", "B"] or {key} = "all"')
+
+
+def check_change_table(where: str, item, fields: tuple[str, ...], *,
+                       error: type[ScenarioError] = ScenarioError, kind: str = "shock",
+                       op_hint: str = "add_pct adds points to the base rate, set_pct sets the "
+                       "rate, floor_pct raises rates below it") -> str:
+    """Check one tariff-change table (a scenario's ``[[shock]]``, a sweep's ``[[axis]]``): a
+    table with known fields, ``importer`` (a name), ``exporters``, ``sectors`` and exactly one
+    operation of :data:`OPERATIONS`. Returns the operation; raises ``error`` with a hint."""
+    if not isinstance(item, dict):
+        raise error(f"{where}: must be a table",
+                    hint=f"start each {kind} with a [[{kind}]] line (double brackets)")
+    extra = [f for f in item if f not in fields]
+    if extra:
+        raise error(f"{where}: unknown field(s) {', '.join(map(_val, extra))}",
+                    hint=f"allowed: {', '.join(fields)}")
+    for key in ("importer", "exporters", "sectors"):
+        if key not in item:
+            raise error(f"{where}: missing field '{key}'", hint='importer is a region; exporters '
+                        'and sectors are lists of names or "all"')
+    if not isinstance(item["importer"], str):
+        raise error(f"{where}: 'importer' must be a region name, not {_val(item['importer'])}",
+                    hint='e.g. importer = "USA"')
+    ops = [o for o in OPERATIONS if o in item]
+    if len(ops) != 1:
+        raise error(f"{where}: give exactly one of {', '.join(OPERATIONS)}"
+                    + (f", not {len(ops)}" if ops else ""), hint=op_hint)
+    return ops[0]
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Names made unique (for table columns, sweep members): repeats get ``#2``, ``#3``, ..."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+    return out
 
 
 def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
@@ -186,40 +226,20 @@ def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
     fields = ("importer", "exporters", "sectors", *OPERATIONS, "group")
     for k, item in enumerate(items, start=1):
         where = f"{path}: shock {k}"
-        if not isinstance(item, dict):
-            raise ScenarioError(f"{where}: must be a table",
-                                hint="start each shock with a [[shock]] line (double brackets)")
-        extra = [f for f in item if f not in fields]
-        if extra:
-            raise ScenarioError(f"{where}: unknown field(s) {', '.join(map(_val, extra))}",
-                                hint=f"allowed: {', '.join(fields)}")
-        for key in ("importer", "exporters", "sectors"):
-            if key not in item:
-                raise ScenarioError(f"{where}: missing field '{key}'",
-                                    hint='importer is a region; exporters and sectors are lists '
-                                    'of names or "all"')
-        if not isinstance(item["importer"], str):
-            raise ScenarioError(f"{where}: 'importer' must be a region name, not "
-                                f"{_val(item['importer'])}", hint='e.g. importer = "USA"')
-        ops = [o for o in OPERATIONS if o in item]
-        if len(ops) != 1:
-            raise ScenarioError(f"{where}: give exactly one of {', '.join(OPERATIONS)}"
-                                + (f", not {len(ops)}" if ops else ""),
-                                hint="add_pct adds points to the base rate, set_pct sets the rate, "
-                                "floor_pct raises rates below it")
-        value = item[ops[0]]
+        op = check_change_table(where, item, fields)
+        value = item[op]
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise ScenarioError(f"{where}: {ops[0]} must be a number, not {_val(value)}",
-                                hint=f"a percentage without quotes, e.g. {ops[0]} = 25")
-        if ops[0] != "add_pct" and value <= -100:
-            raise ScenarioError(f"{where}: {ops[0]} = {value:g} is at or below -100%",
+            raise ScenarioError(f"{where}: {op} must be a number, not {_val(value)}",
+                                hint=f"a percentage without quotes, e.g. {op} = 25")
+        if op != "add_pct" and value <= -100:
+            raise ScenarioError(f"{where}: {op} = {value:g} is at or below -100%",
                                 hint="a tariff must stay above -100%")
         group = item.get("group", "")
         if not isinstance(group, str):
             raise ScenarioError(f"{where}: 'group' must be a label, not {_val(group)}",
                                 hint='e.g. group = "Japanese retaliation"')
-        shocks.append(Shock(item["importer"], _names(where, "exporters", item["exporters"]),
-                            _names(where, "sectors", item["sectors"]), ops[0], float(value),
+        shocks.append(Shock(item["importer"], parse_names(where, "exporters", item["exporters"]),
+                            parse_names(where, "sectors", item["sectors"]), op, float(value),
                             group))
     return Scenario(name=name, shocks=tuple(shocks), description=raw.get("description", ""),
                     source=raw.get("source", ""), closure=raw.get("closure"),

@@ -56,7 +56,16 @@ import numpy as np
 
 from .closure import CLOSURES, Closure, get_closure
 from .data import Dataset
-from .scenario import OPERATIONS, Scenario, ScenarioError, Shock, load_scenario
+from .scenario import (
+    OPERATIONS,
+    Scenario,
+    ScenarioError,
+    Shock,
+    check_change_table,
+    load_scenario,
+    parse_names,
+    unique_names,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
@@ -174,17 +183,6 @@ def _val(v: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _names(where: str, key: str, value: object) -> tuple[str, ...] | str:
-    if value == "all":
-        return "all"
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise SweepError(f"{where}: '{key}' must be a name, a list of names or \"all\", not {_val(value)}",
-                     hint=f'e.g. {key} = ["A", "B"] or {key} = "all"')
-
-
 def _number(where: str, key: str, v: object) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
         raise SweepError(f"{where}: {key} values must be numbers, not {_val(v)}",
@@ -292,26 +290,9 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
     fields = ("name", "importer", "exporters", "sectors", *OPERATIONS)
     for k, item in enumerate(items, start=1):
         where = f"{path}: axis {k}"
-        if not isinstance(item, dict):
-            raise SweepError(f"{where}: must be a table",
-                             hint="start each axis with an [[axis]] line (double brackets)")
-        bad = [f for f in item if f not in fields]
-        if bad:
-            raise SweepError(f"{where}: unknown field(s) {', '.join(map(_val, bad))}",
-                             hint=f"allowed: {', '.join(fields)}")
-        for key in ("importer", "exporters", "sectors"):
-            if key not in item:
-                raise SweepError(f"{where}: missing field '{key}'", hint='importer is a region; '
-                                 'exporters and sectors are lists of names or "all"')
-        if not isinstance(item["importer"], str):
-            raise SweepError(f"{where}: 'importer' must be a region name, not {_val(item['importer'])}",
-                             hint='e.g. importer = "USA"')
-        ops = [o for o in OPERATIONS if o in item]
-        if len(ops) != 1:
-            raise SweepError(f"{where}: give exactly one of {', '.join(OPERATIONS)}"
-                             + (f", not {len(ops)}" if ops else ""),
-                             hint="e.g. add_pct = [0, 10, 25]: points added to the rate; set_pct "
-                             "sets the rate; floor_pct raises rates below it")
+        op = check_change_table(where, item, fields, error=SweepError, kind="axis",
+                                op_hint="e.g. add_pct = [0, 10, 25]: points added to the rate; "
+                                "set_pct sets the rate; floor_pct raises rates below it")
         label = item.get("name", f"axis{k}")
         if not isinstance(label, str) or not label.isidentifier():
             raise SweepError(f"{where}: 'name' must be a plain identifier (letters, digits, _), "
@@ -321,9 +302,10 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
             raise SweepError(f"{where}: axis name {label!r} is "
                              + ("reserved" if label in ("scenario", "member") else "used twice"),
                              hint="give each axis its own name")
-        axes.append(Axis(label, item["importer"], _names(where, "exporters", item["exporters"]),
-                         _names(where, "sectors", item["sectors"]), ops[0],
-                         _values(where, ops[0], item[ops[0]])))
+        axes.append(Axis(label, item["importer"],
+                         parse_names(where, "exporters", item["exporters"], SweepError),
+                         parse_names(where, "sectors", item["sectors"], SweepError), op,
+                         _values(where, op, item[op])))
     spec = SweepSpec(name=name, description=raw.get("description", ""), closure=raw.get("closure"),
                      scenarios=tuple(scenarios), scenario_axis="scenarios" in raw, axes=tuple(axes),
                      path=path, digest=hashlib.sha256(text.encode()).hexdigest())
@@ -372,15 +354,6 @@ def _as_member(k: int, item: Member | Scenario | Mapping) -> Member:
         return Member(name=f"member{k}", tariffs=dict(item))
     raise SweepError(f"member {k}: a sweep member is a Scenario, a dict of tariff rates or a Member, "
                      f"not {type(item).__name__}", hint="e.g. {('JPN', 'USA', 'AUTO'): 0.25}")
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
-    return out
 
 
 def _resolve(members: list[Member], ds: Dataset, base: dict, mutable: Callable[[], dict] | None
@@ -997,7 +970,7 @@ def _members_of(members, closure) -> tuple[str, list[Member], str | None, dict]:
 
 def _renamed(items: list[Member]) -> list[Member]:
     """Members with unique names (repeats get ``#2``, ``#3``, ...): names index the results."""
-    names = _unique([m.name for m in items])
+    names = unique_names([m.name for m in items])
     return [m if m.name == n else Member(n, m.scenario, m.tariffs, m.params, m.coords)
             for m, n in zip(items, names)]
 
