@@ -107,8 +107,11 @@ class Member:
         params: overrides of other *mutable* model parameters, by Param name and index, e.g.
             ``{"endow": {("USA", "LAB"): 1.02}}`` (2% more US labour) or
             ``{"tz": {("JPN", "AUTO"): 0.05}}``. Values are in the Param's own units
-            (docs/model.md). Elasticities cannot be overridden here; draws of them would be
-            another kind of entry of a member, with its own validation.
+            (docs/model.md). Elasticities go in ``elasticities``.
+        elasticities: elasticity draws by (kind, region, sector), kind one of ``sigma_va``,
+            ``sigma_d``, ``sigma_m``, ``psi`` (:meth:`cge.economy.Economy.set_elasticities`:
+            a CES nest's value, > 0 and not 1; Cobb–Douglas nests are fixed). Others keep the
+            data's values.
         coords: values describing the member, one per coordinate (e.g. an axis's
             percentage points); they become coordinates along ``member`` in the results.
     """
@@ -118,6 +121,7 @@ class Member:
     tariffs: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
     params: Mapping[str, Mapping[Any, float]] = field(default_factory=dict)
     coords: Mapping[str, float | str] = field(default_factory=dict)
+    elasticities: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -343,6 +347,7 @@ class _Job:
     rates: tuple[float, ...]
     params: tuple[tuple[str, Any, float], ...]
     digest: str
+    elasticities: tuple[tuple[tuple[str, str, str], float], ...] = ()
 
 
 def _as_member(k: int, item: Member | Scenario | Mapping) -> Member:
@@ -383,8 +388,8 @@ def _resolve(members: list[Member], ds: Dataset, base: dict, mutable: Callable[[
                 params_ok = mutable() if mutable is not None else {}
             if pname not in params_ok:
                 hint = ("tariffs go in 'tariffs' or a scenario" if pname == "tm" else
-                        "elasticities are not a sweep member parameter (yet): draws of them "
-                        "would be their own kind of member entry" if pname in ELASTICITIES else
+                        "elasticity draws go in the member's 'elasticities'"
+                        if pname in ELASTICITIES else
                         f"mutable parameters: {', '.join(sorted(n for n in params_ok if n != 'tm'))}")
                 raise SweepError(f"{where}: cannot override parameter {_val(pname)}", hint=hint)
             for idx, v in entries.items():
@@ -395,11 +400,25 @@ def _resolve(members: list[Member], ds: Dataset, base: dict, mutable: Callable[[
                     raise SweepError(f"{where}: {pname}[{idx}] = {_val(v)} is not a finite number")
                 overrides.append((pname, idx, float(v)))
         overrides.sort(key=lambda t: (t[0], repr(t[1])))
+        elas = []
+        for key, v in mem.elasticities.items():
+            if not (isinstance(key, tuple) and len(key) == 3 and key[0] in ELASTICITIES):
+                raise SweepError(f"{where}: elasticity key {_val(key)}: expected (kind, region, "
+                                 f"sector), kind one of {', '.join(ELASTICITIES)}")
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) \
+                    or v <= 0 or abs(v - 1) <= 1e-6:
+                raise SweepError(f"{where}: elasticity {_val(key)} = {_val(v)}: must be a finite "
+                                 "number > 0 and not 1 (a CES nest)")
+            elas.append((tuple(key), float(v)))
+        elas.sort()
         vec = tuple(rates[key] for key in keys)
         text = json.dumps({"name": mem.name, "rates": [repr(v) for v in vec],
                            "params": [[n, repr(i), repr(v)] for n, i, v in overrides],
-                           "coords": {c: repr(v) for c, v in sorted(mem.coords.items())}})
-        jobs.append(_Job(k, vec, tuple(overrides), hashlib.sha256(text.encode()).hexdigest()[:16]))
+                           "coords": {c: repr(v) for c, v in sorted(mem.coords.items())},
+                           **({"elasticities": [[list(k), repr(v)] for k, v in elas]}
+                              if elas else {})})
+        jobs.append(_Job(k, vec, tuple(overrides), hashlib.sha256(text.encode()).hexdigest()[:16],
+                         tuple(elas)))
     return jobs
 
 
@@ -570,6 +589,9 @@ def _set_params(eco: Economy, keys: list, job: _Job, touched: dict) -> None:
     tm = eco.model.tm
     for key, v in zip(keys, job.rates):
         tm[key] = v
+    eco.reset_elasticities()
+    if job.elasticities:
+        eco.set_elasticities(dict(job.elasticities))
     wanted = {(n, i): v for n, i, v in job.params}
     for (n, i), base in list(touched.items()):
         if (n, i) not in wanted:

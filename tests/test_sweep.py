@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 import cge
 from cge import sweeps as sw
+from cge import welfare
 from cge.cli import main
 from cge.scenario import Scenario, Shock
 
@@ -213,10 +214,35 @@ def test_parameter_overrides_are_members_too():
     assert float(res.real_gdp_pct.sel(member="labour", region="USA")) > 0.5
     assert np.allclose(res.ev.sel(member="member1"), 0, atol=1e-6)
     assert np.allclose(res.ev.sel(member="again"), 0, atol=1e-6)
-    with pytest.raises(sw.SweepError, match="cannot override parameter 'sigma_m'.*elasticities"):
+    with pytest.raises(sw.SweepError, match="cannot override parameter 'sigma_m'.*'elasticities'"):
         cge.sweep([sw.Member("x", params={"sigma_m": {("USA", "AUTO"): 2.0}})], workers=1)
     with pytest.raises(sw.SweepError, match="no base-year trade flow"):
         cge.sweep([{("USA", "USA", "AUTO"): 0.1}], workers=1)
+
+
+def test_elasticity_draws_are_members_and_match_solo_solves():
+    """Members may draw elasticities (with or without a tariff shock); each equals a solo solve
+    with Economy.set_elasticities, and the next member is back at the data's values."""
+    sc = cge.load_scenario(SCENARIOS / "us_autos_232.toml")
+    draw = {("sigma_m", "USA", "AUTO"): 4.0, ("sigma_d", "USA", "AUTO"): 1.5}
+    members = [sw.Member("low", scenario=sc, elasticities=draw), sw.Member("data", scenario=sc),
+               sw.Member("bench", elasticities=draw)]
+    res = cge.sweep(members, workers=1)
+    eco = cge.Economy()
+    for name, el in (("low", draw), ("data", {})):
+        eco.reset_elasticities()
+        eco.set_elasticities(el)
+        cge.run(sc, economy=eco)
+        ev = welfare.regional_ev(eco.model, eco.benchmark)
+        for r, v in ev.items():
+            assert float(res.ev.sel(member=name, region=r)) == pytest.approx(v, rel=1e-9, abs=1e-6)
+    # the benchmark solves the model for any elasticities: no shock, no change
+    assert np.allclose(res.ev.sel(member="bench"), 0, atol=1e-6)
+    # a lower import elasticity: Japanese autos fall less than with the data's 7.1
+    vol = res.trade_volume_pct.sel(exporter="JPN", importer="USA", sector="AUTO")
+    assert float(vol.sel(member="data")) < float(vol.sel(member="low")) < 0
+    with pytest.raises(sw.SweepError, match="must be a finite number > 0 and not 1"):
+        cge.sweep([sw.Member("x", elasticities={("sigma_m", "USA", "AUTO"): 1.0})], workers=1)
 
 
 BAD = [
