@@ -123,9 +123,10 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     """Sparse Newton's method with a backtracking line search on ``||F||_2``.
 
     Positive variables move multiplicatively (a step in log x). A factorisation is reused for
-    the next step (a chord step, one residual evaluation instead of a factorisation) as long
-    as that step at least halves ``||F||``; otherwise the Jacobian is factorised afresh and a
-    Newton step with backtracking is taken. Returns ``(x, info)``; ``info.converged`` tells
+    the next step (a chord step, one residual evaluation instead of a factorisation) if that
+    step at least halves ``||F||``, and kept for the step after only if it cut ``||F||``
+    at least fourfold; otherwise the Jacobian is factorised afresh and a Newton step with backtracking
+    is taken. Returns ``(x, info)``; ``info.converged`` tells
     whether max |F| <= ``tol``.
     """
     t0 = time.perf_counter()
@@ -134,7 +135,7 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     positive = np.isfinite(core.lower) & (core.lower > 0)
     msg = "maximum iterations reached"
     it = 0
-    lu = None
+    lu, fresh = None, False
     for it in range(1, max_iter + 1):
         if _norm(F) <= tol:
             msg = "converged"
@@ -144,17 +145,18 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
             msg = "residual not finite"
             break
         f0 = float(F @ F)
-        if lu is not None:  # chord step with the last factorisation: cheap when it works
+        if lu is not None and fresh:  # chord step with the last factorisation: cheap when it works
             dx = lu.solve(-F)
             rel = np.where(positive, dx / np.where(positive, x, 1.0), 0.0)
             if np.all(np.isfinite(rel)) and np.max(np.abs(rel), initial=0.0) <= 5.0:
                 xn = np.where(positive, x * np.exp(rel), x + dx)
                 Fn = core.residual(xn, p)
                 if np.all(np.isfinite(Fn)) and float(Fn @ Fn) <= 0.25 * f0:
+                    fresh = float(Fn @ Fn) <= 0.0625 * f0  # contracting fast: keep it
                     x, F = xn, Fn
                     continue
         try:
-            lu = core.lu(x, p)
+            lu, fresh = core.lu(x, p), True
             dx = lu.solve(-F)
         except RuntimeError as exc:  # singular Jacobian
             msg = f"singular Jacobian ({exc})"
