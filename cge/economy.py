@@ -127,8 +127,8 @@ class Economy:
         The functional form of each nest is fixed when the model is built (Cobb–Douglas where
         the data's σ is exactly 1, perfect transformation where ψ is infinite), so a Cobb–Douglas
         nest keeps σ = 1 and a CES nest's σ must stay positive and away from 1 (|σ − 1| >
-        1e-6, where the CES formula is singular). The benchmark stays a solution for any values
-        (calibrated share form); only counterfactuals change.
+        1e-6, where the CES formula is singular); a CET ψ must be positive. The benchmark
+        stays a solution for any values (calibrated share form); only counterfactuals change.
 
         Raises:
             ValueError: an unknown kind or nest, a Cobb–Douglas nest, or a value out of range.
@@ -147,8 +147,9 @@ class Economy:
             if kind != "psi" and base == 1:
                 raise ValueError(f"{kind} {k} is Cobb–Douglas in the data (σ = 1); its form is "
                                  "fixed: give it a value other than 1 in elasticities.csv to vary it")
-            if not (v > 0 and abs(v - 1) > 1e-6) or not np.isfinite(v):
-                raise ValueError(f"{kind} {k} = {v}: must be finite, > 0 and not 1 (CES form)")
+            if not (v > 0 and np.isfinite(v)) or (kind != "psi" and abs(v - 1) <= 1e-6):
+                raise ValueError(f"{kind} {k} = {v}: must be finite, > 0"
+                                 + ("" if kind == "psi" else " and not 1 (CES form)"))
             if not par.mutable:
                 raise ValueError("this model's elasticities are fixed at build time")
             par[k] = float(v)

@@ -367,7 +367,7 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
                     continue
                 for k in keys:
                     v = current[k] * (1 + r_)
-                    if abs(v - 1) < 1e-4:  # the CES formula is singular at exactly 1
+                    if k[0] != "psi" and abs(v - 1) < 1e-4:  # CES: singular at exactly 1
                         v = 1 + np.copysign(1e-4, v - 1)
                     vals[k] = v
             economy.set_elasticities(vals)

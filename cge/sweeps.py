@@ -406,7 +406,7 @@ def _resolve(members: list[Member], ds: Dataset, base: dict, mutable: Callable[[
                 raise SweepError(f"{where}: elasticity key {_val(key)}: expected (kind, region, "
                                  f"sector), kind one of {', '.join(ELASTICITIES)}")
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) \
-                    or v <= 0 or abs(v - 1) <= 1e-6:
+                    or v <= 0 or (key[0] != "psi" and abs(v - 1) <= 1e-6):
                 raise SweepError(f"{where}: elasticity {_val(key)} = {_val(v)}: must be a finite "
                                  "number > 0 and not 1 (a CES nest)")
             elas.append((tuple(key), float(v)))

@@ -86,3 +86,13 @@ def test_quadrature_agrees_with_monte_carlo():
     # the economy is left at the scenario with the data's elasticities
     assert eco.elasticities()[("sigma_d", "USA", "BRD")] == 2.0
     assert eco.model.tm["JPN", "USA", "BRD"].value == 0.0
+
+
+def test_cet_elasticity_may_be_one():
+    """ψ = 1 is an ordinary CET frontier (the formula's singularity is at ψ = −1): allowed, and
+    the benchmark still solves the model."""
+    eco = cge.Economy(TWOCGE, Closure(name="twocge", numeraire="LAB"))
+    eco.set_elasticities({("psi", "USA", "MLK"): 1.0})
+    assert np.max(np.abs(eco.core.residual(eco.x_base, eco.core.params()))) <= 1e-13
+    with pytest.raises(ValueError, match="must be finite, > 0"):
+        eco.set_elasticities({("psi", "USA", "MLK"): 0.0})
