@@ -188,28 +188,40 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
-def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
-    """Parse scenario TOML text (data only: no code is evaluated)."""
+def parse_toml_table(text: str, path: str, allowed: tuple[str, ...], *,
+                     error: type[ScenarioError] = ScenarioError, what: str = "scenario",
+                     kind: str = "shock", example: str = "docs",
+                     extra_hint: dict[str, str] | None = None) -> dict:
+    """The top-level table of a scenario or sweep file: TOML (data only), not empty, only
+    ``allowed`` keys, and a non-empty string ``name``. Raises ``error`` with a hint."""
     if not text.strip():
-        raise ScenarioError(f"{path}: file is empty", hint='a scenario has name = "..." and '
-                            "[[shock]] tables; see scenarios/us_autos_232.toml")
+        raise error(f"{path}: file is empty", hint=f'a {what} has name = "..." and '
+                    f"[[{kind}]] tables; see {example}")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}",
-                            hint='write key = value, strings in double quotes, each shock under '
-                            'a [[shock]] line') from None
-    allowed = ("name", "description", "source", "closure", "shock")
+        raise error(f"{path}: not valid TOML: {exc}", hint="write key = value, strings in double "
+                    f"quotes, each {kind} under a [[{kind}]] line") from None
     extra = [k for k in raw if k not in allowed]
     if extra:
-        raise ScenarioError(f"{path}: unknown field(s) {', '.join(map(_val, extra))}",
-                            hint=f"allowed: {', '.join(allowed)}")
-    if "name" not in raw:
-        raise ScenarioError(f"{path}: missing field 'name'", hint='add a line name = "my_scenario"')
-    name = raw["name"]
+        hint = next((h for k, h in (extra_hint or {}).items() if k in extra),
+                    f"allowed: {', '.join(allowed)}")
+        raise error(f"{path}: unknown field(s) {', '.join(map(_val, extra))}", hint=hint)
+    name = raw.get("name")
+    label = "my_" + what.split()[0]
+    if name is None:
+        raise error(f"{path}: missing field 'name'", hint=f'add a line name = "{label}"')
     if not isinstance(name, str) or not name.strip():
-        raise ScenarioError(f"{path}: 'name' must be a non-empty string, not {_val(name)}",
-                            hint='e.g. name = "my_scenario"')
+        raise error(f"{path}: 'name' must be a non-empty string, not {_val(name)}",
+                    hint=f'e.g. name = "{label}"')
+    return raw
+
+
+def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
+    """Parse scenario TOML text (data only: no code is evaluated)."""
+    raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "shock"),
+                           kind="shock", example="scenarios/us_autos_232.toml")
+    name = raw["name"]
     for key in ("description", "source", "closure"):
         if key in raw and not isinstance(raw[key], str):
             raise ScenarioError(f"{path}: '{key}' must be a string, not {_val(raw[key])}",

@@ -45,7 +45,6 @@ import sys
 import tempfile
 import threading
 import time
-import tomllib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -64,6 +63,7 @@ from .scenario import (
     check_change_table,
     load_scenario,
     parse_names,
+    parse_toml_table,
     unique_names,
 )
 
@@ -233,28 +233,12 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
     folder). Names of regions and sectors are checked against the data when the sweep runs.
     """
     root = Path(root) if root is not None else Path.cwd()
-    if not text.strip():
-        raise SweepError(f"{path}: file is empty", hint='a sweep file has name = "..." and '
-                         "[[axis]] tables; see docs/sweeps.md")
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError(f"{path}: not valid TOML: {exc}",
-                         hint="write key = value, strings in double quotes, each axis under an "
-                         "[[axis]] line") from None
-    allowed = ("name", "description", "closure", "base", "scenarios", "axis")
-    extra = [k for k in raw if k not in allowed]
-    if extra:
-        hint = f"allowed: {', '.join(allowed)}"
-        if "shock" in extra:
-            hint = "a sweep file varies [[axis]] tables over a base scenario: put fixed shocks " \
-                   "in a scenario file and name it with base = \"...\""
-        raise SweepError(f"{path}: unknown field(s) {', '.join(map(_val, extra))}", hint=hint)
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise SweepError(f"{path}: " + ("missing field 'name'" if name is None
-                                        else f"'name' must be a non-empty string, not {_val(name)}"),
-                         hint='e.g. name = "my_sweep"')
+    raw = parse_toml_table(
+        text, path, ("name", "description", "closure", "base", "scenarios", "axis"),
+        error=SweepError, what="sweep file", kind="axis", example="docs/sweeps.md",
+        extra_hint={"shock": "a sweep file varies [[axis]] tables over a base scenario: put "
+                    'fixed shocks in a scenario file and name it with base = "..."'})
+    name = raw["name"]
     for key in ("description", "closure", "base"):
         if key in raw and not isinstance(raw[key], str):
             raise SweepError(f"{path}: '{key}' must be a string, not {_val(raw[key])}",
