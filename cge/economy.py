@@ -24,6 +24,8 @@ from .solver import SolveError, SolveInfo, solve
 
 #: Folder of the shipped data sets (the repository's data/), overridable with CGE_DATA_DIR.
 DATA_DIR = Path(os.environ.get("CGE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+#: A CES elasticity may not come closer to 1 than this (the CES formula is singular at 1).
+SIGMA_ONE_GAP = 1e-4
 #: The default data set: USA, Japan and the rest of the world, 2024.
 DEFAULT_DATA = "usjpn2024"
 
@@ -121,38 +123,44 @@ class Economy:
         return {(kind, *k): pyo.value(par[k]) for kind in self.ELASTICITIES
                 for par in [getattr(self.model, kind)] for k in par}
 
+    def check_elasticities(self, values: dict) -> None:
+        """Raise ValueError unless every (kind, region, sector) → value may be set (see
+        :meth:`set_elasticities`); changes nothing."""
+        b = self.benchmark
+        for key, v in values.items():
+            if not (isinstance(key, tuple) and len(key) == 3 and key[0] in self.ELASTICITIES):
+                raise ValueError(f"elasticity key {key!r}: expected (kind, region, sector), kind "
+                                 f"one of {', '.join(self.ELASTICITIES)}")
+            kind, k = key[0], tuple(key[1:])
+            par = getattr(self.model, kind)
+            if k not in par:
+                raise ValueError(f"{kind} {k}: no such nest in the model (zero flow or perfect "
+                                 "transformation)")
+            if kind != "psi" and getattr(b, kind)[k] == 1:
+                raise ValueError(f"{kind} {k} is Cobb–Douglas in the data (σ = 1); its form is "
+                                 "fixed: give it a value other than 1 in elasticities.csv to vary it")
+            if isinstance(v, bool) or not isinstance(v, int | float) or not (v > 0 and np.isfinite(v)) \
+                    or (kind != "psi" and abs(v - 1) < SIGMA_ONE_GAP):
+                raise ValueError(f"{kind} {k} = {v!r}: must be finite, > 0"
+                                 + ("" if kind == "psi" else
+                                    f" and at least {SIGMA_ONE_GAP:g} away from 1 (CES form)"))
+
     def set_elasticities(self, values: dict) -> None:
         """Set elasticities by (kind, region, sector), kind in :attr:`ELASTICITIES`.
 
         The functional form of each nest is fixed when the model is built (Cobb–Douglas where
         the data's σ is exactly 1, perfect transformation where ψ is infinite), so a Cobb–Douglas
-        nest keeps σ = 1 and a CES nest's σ must stay positive and away from 1 (|σ − 1| >
-        1e-6, where the CES formula is singular); a CET ψ must be positive. The benchmark
-        stays a solution for any values (calibrated share form); only counterfactuals change.
+        nest keeps σ = 1 and a CES nest's σ must stay positive and at least
+        :data:`SIGMA_ONE_GAP` away from 1 (the CES formula is singular at 1 and loses digits
+        near it); a CET ψ must be positive. The benchmark stays a solution for any values
+        (calibrated share form); only counterfactuals change.
 
         Raises:
             ValueError: an unknown kind or nest, a Cobb–Douglas nest, or a value out of range.
         """
-        b = self.benchmark
-        for key, v in values.items():
-            kind, *k = key
-            k = tuple(k)
-            if kind not in self.ELASTICITIES:
-                raise ValueError(f"unknown elasticity {kind!r}; kinds: {', '.join(self.ELASTICITIES)}")
-            par = getattr(self.model, kind)
-            if k not in par:
-                raise ValueError(f"{kind} {k}: no such nest in the model (zero flow or perfect "
-                                 "transformation)")
-            base = getattr(b, kind)[k]
-            if kind != "psi" and base == 1:
-                raise ValueError(f"{kind} {k} is Cobb–Douglas in the data (σ = 1); its form is "
-                                 "fixed: give it a value other than 1 in elasticities.csv to vary it")
-            if not (v > 0 and np.isfinite(v)) or (kind != "psi" and abs(v - 1) <= 1e-6):
-                raise ValueError(f"{kind} {k} = {v}: must be finite, > 0"
-                                 + ("" if kind == "psi" else " and not 1 (CES form)"))
-            if not par.mutable:
-                raise ValueError("this model's elasticities are fixed at build time")
-            par[k] = float(v)
+        self.check_elasticities(values)
+        for (kind, *k), v in values.items():
+            getattr(self.model, kind)[tuple(k)] = float(v)
 
     def apply(self, scenario: Scenario) -> None:
         """Reset to base rates, then set the scenario's tariffs."""

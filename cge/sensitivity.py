@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .economy import SIGMA_ONE_GAP
 from .path import tangents, walk
 from .scenario import Scenario
 from .welfare import _Path, _rates, regional_ev
@@ -367,8 +368,8 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
                     continue
                 for k in keys:
                     v = current[k] * (1 + r_)
-                    if k[0] != "psi" and abs(v - 1) < 1e-4:  # CES: singular at exactly 1
-                        v = 1 + np.copysign(1e-4, v - 1)
+                    if k[0] != "psi" and abs(v - 1) < SIGMA_ONE_GAP:  # CES: singular at 1
+                        v = 1 + np.copysign(SIGMA_ONE_GAP, v - 1)
                     vals[k] = v
             economy.set_elasticities(vals)
         economy.set_tariffs({k: base[k] + scale * (final[k] - base[k]) for k in shocked})

@@ -40,7 +40,7 @@ def test_elasticity_guards_and_benchmark_invariance():
     eco = cge.Economy(TWOCGE, Closure(name="twocge", numeraire="LAB"))
     with pytest.raises(ValueError, match="Cobb–Douglas"):
         eco.set_elasticities({("sigma_va", "JPN", "BRD"): 2.0})
-    with pytest.raises(ValueError, match="not 1"):
+    with pytest.raises(ValueError, match="away from 1"):
         eco.set_elasticities({("sigma_m", "JPN", "BRD"): 1.0})
     with pytest.raises(ValueError, match="unknown elasticity"):
         eco.set_elasticities({("sigma_x", "JPN", "BRD"): 2.0})
