@@ -129,7 +129,7 @@ class Economy:
         b = self.benchmark
         for key, v in values.items():
             if not (isinstance(key, tuple) and len(key) == 3 and key[0] in self.ELASTICITIES):
-                raise ValueError(f"elasticity key {key!r}: expected (kind, region, sector), kind "
+                raise ValueError(f"unknown elasticity {key!r}: expected (kind, region, sector), kind "
                                  f"one of {', '.join(self.ELASTICITIES)}")
             kind, k = key[0], tuple(key[1:])
             par = getattr(self.model, kind)
