@@ -20,7 +20,7 @@ from .core import CompiledModel, compile_model
 from .data import Dataset, load_dataset
 from .model import build_model
 from .scenario import Scenario, load_scenario
-from .solver import SolveError, SolveInfo, solve
+from .solver import SolveError, SolveInfo, _masks, solve
 
 #: Folder of the shipped data sets (the repository's data/), overridable with CGE_DATA_DIR.
 DATA_DIR = Path(os.environ.get("CGE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
@@ -207,7 +207,7 @@ class Economy:
         failure. If the step falls below 1/1024 of the shock (or ``max_steps`` is exceeded),
         the error says how far it got and what was happening there.
         """
-        from .solver import SOLVERS, reject_spurious, residual_blocks, worst_equations
+        from .solver import SOLVERS, residual_blocks, worst_equations
 
         t0 = time.perf_counter()
         target = np.array(self.core.params())
@@ -218,7 +218,6 @@ class Economy:
             trial = min(1.0, lam + step)
             p = (start + trial * (target - start)).tolist()
             xn, info = SOLVERS[solver](self.core, x, p)
-            reject_spurious(self.core, xn, info)
             steps += 1
             if info.converged:
                 lam, x = trial, xn
@@ -250,7 +249,7 @@ def diagnose(core: CompiledModel, x: np.ndarray, reached: float, k: int = 5) -> 
     if reached == 0.0:
         return ["not even 1/1024 of the shock solved from the benchmark: check that the "
                 "benchmark replicates (cge check) and that the shock is meaningful"]
-    positive = np.isfinite(core.lower) & (core.lower > 0)
+    positive = _masks(core)[0]
     idx = [int(i) for i in np.flatnonzero(positive & (x < 1e-2))]
     if not idx:
         move = np.where(positive, np.abs(np.log(np.maximum(x, 1e-300))), 0.0)

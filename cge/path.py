@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from .core import CompiledModel
-from .solver import SolveError, ipopt, newton, reject_spurious, residual_blocks, worst_equations
+from .solver import SolveError, ipopt, newton, residual_blocks, worst_equations
 
 
 def parameter_derivative(core: CompiledModel, x: np.ndarray, p: np.ndarray, d: np.ndarray,
@@ -44,7 +44,6 @@ def solve_point(core: CompiledModel, x: np.ndarray, p: np.ndarray,
     Pyomo model. Raises :class:`SolveError`."""
     pl = p.tolist()
     xn, info = newton(core, x, pl, tol=1e-12)
-    reject_spurious(core, xn, info)
     if not info.converged:
         xn, info = ipopt(core, x, pl, tol=1e-12)
     if not info.converged:

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .scenario import all_goods
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
@@ -560,7 +562,9 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path, *, na_rep:
 
 _TITLES = {"summary": "Welfare and macro aggregates by region",
            "trade": "Bilateral trade by sector (exporter → importer)",
-           "sectors": "Output, trade and prices by region and sector"}
+           "welfare": "Decomposition of regional EV by region",
+           "sectors": "Output, trade and prices by region and sector",
+           "welfare_detail": "Decomposition of regional EV by component, sector and partner"}
 
 
 def _report_md(res: Results, figs: list[str]) -> str:
@@ -573,7 +577,9 @@ def _report_md(res: Results, figs: list[str]) -> str:
         lines += [f"Source: {sc.source}", ""]
     lines += [f"- data: {ds.name} ({ds.unit}), digest `{ds.digest[:12]}`",
               f"- closure: {res.economy.closure.describe()}",
-              f"- solve: {info.solver}, {info.iterations} iterations, max residual "
+              f"- solve: {info.solver}"
+              + (f" (continuation: {info.steps} steps)" if info.steps > 1 else "")
+              + f", {info.iterations} iterations, max residual "
               f"{info.max_residual:.1e}, Walras residual {info.max_walras:.1e}", ""]
     for name, table in res.tables().items():
         lines += [f"## {_TITLES.get(name, name)}", "", to_markdown(table), "",
@@ -609,7 +615,8 @@ def write_outputs(res: Results, out_dir: str | Path | None = None, *, overwrite:
         sc = res.scenario
         if sc is not None and sc.path and Path(sc.path).is_file():
             raw = Path(sc.path).read_bytes()
-            if hashlib.sha256(raw).hexdigest() == sc.digest:  # unchanged since it was read
+            # the digest is the SHA-256 of the file's bytes (cge.load_scenario): unchanged since read
+            if hashlib.sha256(raw).hexdigest() == sc.digest:
                 (tmp / "scenario.toml").write_bytes(raw)
         meta = metadata(res, wall_seconds=wall_seconds, command=command)
         meta["files"] = sorted([str(p.relative_to(tmp).as_posix()) for p in tmp.rglob("*")
@@ -634,11 +641,6 @@ class Outcome:
         return self.results is not None
 
 
-def goods(sectors: Sequence[str]) -> list[str]:
-    """Goods sectors: every sector except ``SERV`` (as in scenarios' ``sectors = "all"``)."""
-    return [s for s in sectors if s != "SERV"]
-
-
 def comparison(outcomes: Sequence[Outcome], flows: Sequence[tuple[str, str]] = ()) -> pd.DataFrame:
     """Tidy comparison: ``scenario, region, variable, unit, value``.
 
@@ -653,13 +655,14 @@ def comparison(outcomes: Sequence[Outcome], flows: Sequence[tuple[str, str]] = (
             continue
         res = oc.results
         summ, trade = res.summary, res.trade
+        goods = set(all_goods(res.economy.dataset))
         for r in summ.index:
             rows += [(oc.name, r, "EV", res.unit, summ.at[r, f"EV ({res.unit})"]),
                      (oc.name, r, "EV", "% of base income", summ.at[r, "EV (% of base income)"]),
                      (oc.name, r, "real GDP", "% change", summ.at[r, "real GDP (% change)"])]
         for e, i in flows:
             keys = [k for k in trade.index if k[0] == e and k[1] == i
-                    and k[2] in goods(res.economy.dataset.sectors)]
+                    and k[2] in goods]
             base = trade.loc[keys, f"base value ({res.unit})"].sum()
             new = trade.loc[keys, f"volume at base prices ({res.unit})"].sum()
             var = f"goods imports from {e}, volume"

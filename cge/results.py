@@ -67,7 +67,9 @@ class Results:
         return self.scenario.name if self.scenario is not None else "benchmark"
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every publishable table, by name: ``summary``, ``trade``, ``sectors``.
+        """Every publishable table, by name: ``summary`` (regional and household EV, macro
+        aggregates), ``welfare`` (the regional EV's decomposition), ``trade``, ``sectors`` and
+        ``welfare_detail`` (the decomposition by component, sector and partner, long format).
 
         Writers (:func:`cge.report.write_outputs`) iterate over this dict; a new table is added
         here (as a property computed from the solved model) and is then written everywhere.
@@ -232,7 +234,9 @@ class Results:
         lines = [f"scenario  {title}",
                  f"data      {self.economy.dataset.name} ({self.unit})",
                  f"closure   {self.economy.closure.describe()}",
-                 f"solve     {info.solver}, {info.iterations} iterations, max residual "
+                 f"solve     {info.solver}"
+                 + (f" (continuation: {info.steps} steps)" if info.steps > 1 else "")
+                 + f", {info.iterations} iterations, max residual "
                  f"{info.max_residual:.1e}, Walras residuals {info.max_walras:.1e}, "
                  f"{info.seconds:.3f} s",
                  *[f"warning   {w}" for w in getattr(info, "warnings", [])], "",

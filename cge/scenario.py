@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,7 +96,7 @@ class Scenario:
                 raise ScenarioError(f"{where}: importer {_show(sh.importer)} is also an exporter",
                                     hint="a region does not trade with itself; drop it from "
                                     "'exporters'")
-            secs = (_all_goods(ds) if sh.sectors == "all" else list(sh.sectors))
+            secs = (all_goods(ds) if sh.sectors == "all" else list(sh.sectors))
             _known(where, "sectors", secs, ds.sectors)
             hit = 0
             for s in exps:
@@ -118,8 +119,11 @@ class Scenario:
         return rates
 
 
-def _all_goods(ds: Dataset) -> list[str]:
-    return [i for i in ds.sectors if i != "SERV"]
+def all_goods(ds_or_sectors: Dataset | Sequence[str]) -> list[str]:
+    """Goods sectors: every sector except ``SERV`` (what ``sectors = "all"`` means in a shock),
+    of a data set or of a list of sector names."""
+    sectors = getattr(ds_or_sectors, "sectors", ds_or_sectors)
+    return [i for i in sectors if i != "SERV"]
 
 
 def _list(names) -> str:
@@ -217,8 +221,12 @@ def parse_toml_table(text: str, path: str, allowed: tuple[str, ...], *,
     return raw
 
 
-def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
-    """Parse scenario TOML text (data only: no code is evaluated)."""
+def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = None) -> Scenario:
+    """Parse scenario TOML text (data only: no code is evaluated).
+
+    ``digest``: the SHA-256 of the file the text was read from (as :func:`load_scenario`
+    passes it); by default the SHA-256 of the UTF-8 encoded text.
+    """
     raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "shock"),
                            kind="shock", example="scenarios/us_autos_232.toml")
     name = raw["name"]
@@ -255,11 +263,13 @@ def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
                             group))
     return Scenario(name=name, shocks=tuple(shocks), description=raw.get("description", ""),
                     source=raw.get("source", ""), closure=raw.get("closure"),
-                    digest=hashlib.sha256(text.encode()).hexdigest(), path=path)
+                    digest=digest if digest is not None else hashlib.sha256(text.encode()).hexdigest(),
+                    path=path)
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and parse a scenario file."""
+    """Read and parse a scenario file; its ``digest`` is the SHA-256 of the file's bytes (a
+    byte order mark included), so an unchanged file can be recognised by its hash."""
     p = Path(path)
     if not p.exists():
         raise ScenarioError(f"{p}: scenario file not found", hint="give the path of a .toml file, "
@@ -274,7 +284,9 @@ def load_scenario(path: str | Path) -> Scenario:
     problem = _text_problem(raw, spreadsheet=False)
     if problem:
         raise ScenarioError(f"{p}: {problem[0]}", hint=problem[1])
-    return parse_scenario(raw.decode("utf-8-sig"), path=str(p))
+    return parse_scenario(raw.decode("utf-8-sig"), path=str(p),
+                          digest=hashlib.sha256(raw).hexdigest())
 
 
-__all__ = ["Scenario", "Shock", "ScenarioError", "DataError", "load_scenario", "parse_scenario"]
+__all__ = ["Scenario", "Shock", "ScenarioError", "DataError", "load_scenario", "parse_scenario",
+           "all_goods"]

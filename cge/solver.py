@@ -118,26 +118,49 @@ def _norm(F: np.ndarray) -> float:
     return float(np.inf) if not np.all(np.isfinite(F)) else float(np.max(np.abs(F), initial=0.0))
 
 
+def _masks(core: CompiledModel) -> tuple[np.ndarray, np.ndarray]:
+    """(positive, price) masks over ``x``, computed once per core: variables with a positive
+    lower bound (moved in log space), and price variables (see :data:`PRICES`)."""
+    m = core.cache.get("masks")
+    if m is None:
+        positive = np.isfinite(core.lower) & (core.lower > 0)
+        price = np.array([v.parent_component().local_name in PRICES for v in core.variables],
+                         dtype=bool)
+        m = core.cache["masks"] = (positive, price)
+    return m
+
+
 def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = TOL,
-           max_iter: int = 100) -> tuple[np.ndarray, SolveInfo]:
+           max_iter: int = 100, polish: float | None = None) -> tuple[np.ndarray, SolveInfo]:
     """Sparse Newton's method with a backtracking line search on ``||F||_2``.
 
     Positive variables move multiplicatively (a step in log x). A factorisation is reused for
     the next step (a chord step, one residual evaluation instead of a factorisation) if that
     step at least halves ``||F||``, and kept for the step after only if it cut ``||F||``
-    at least fourfold; otherwise the Jacobian is factorised afresh and a Newton step with backtracking
-    is taken. Returns ``(x, info)``; ``info.converged`` tells
-    whether max |F| <= ``tol``.
+    at least fourfold; otherwise the Jacobian is factorised afresh and a Newton step with
+    backtracking is taken. With ``polish``, up to three more chord steps with the last
+    factorisation bring max |F| towards ``polish`` once ``tol`` is reached (no new
+    factorisation). Returns ``(x, info)``; ``info.converged`` tells whether max |F| <= ``tol``
+    and no price fell below its floor (:func:`reject_spurious`).
     """
     t0 = time.perf_counter()
     x = x0.astype(float).copy()
     F = core.residual(x, p)
-    positive = np.isfinite(core.lower) & (core.lower > 0)
+    positive = _masks(core)[0]
     msg = "maximum iterations reached"
     it = 0
-    lu, fresh = None, False
+    lu, fresh, extra = None, False, 0
     for it in range(1, max_iter + 1):
         if _norm(F) <= tol:
+            if polish is not None and lu is not None and extra < 3 and _norm(F) > polish:
+                extra += 1
+                dx = lu.solve(-F)
+                xn = np.where(positive, x * np.exp(np.clip(dx / np.where(positive, x, 1.0), -5, 5)),
+                              x + dx)
+                Fn = core.residual(xn, p)
+                if np.all(np.isfinite(Fn)) and _norm(Fn) < _norm(F):
+                    x, F = xn, Fn
+                    continue
             msg = "converged"
             it -= 1
             break
@@ -180,6 +203,7 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
             msg = "converged"
     info = SolveInfo("newton", _norm(F) <= tol, it, _norm(F), seconds=time.perf_counter() - t0,
                      message=msg)
+    reject_spurious(core, x, info)
     return x, info
 
 
@@ -263,8 +287,8 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
         raise ValueError(f"unknown solver {solver!r}; choose {' or '.join(SOLVERS)}")
     p = core.params()
     x0 = core.x_from_model() if x0 is None else x0
-    x, info = SOLVERS[solver](core, x0, p, tol=tol)
-    reject_spurious(core, x, info)
+    x, info = (newton(core, x0, p, tol=tol, polish=POLISH_TOL) if solver == "newton"
+               else SOLVERS[solver](core, x0, p, tol=tol))
     if not info.converged and fallback and solver == "newton":
         x2, info2 = ipopt(core, x0, p, tol=tol)
         if info2.converged:
@@ -303,11 +327,7 @@ def reject_spurious(core: CompiledModel, x: np.ndarray, info: SolveInfo) -> None
     """
     if not info.converged:
         return
-    mask = getattr(core, "_price_mask", None)
-    if mask is None:
-        mask = np.array([v.parent_component().local_name in PRICES for v in core.variables])
-        core._price_mask = mask
-    bad = np.flatnonzero(mask & (x < core.lower))
+    bad = np.flatnonzero(_masks(core)[1] & (x < core.lower))
     if bad.size:
         info.converged = False
         names = ", ".join(f"{core.variables[int(k)].name} = {x[k]:.2g}" for k in bad[:3])
@@ -325,8 +345,7 @@ def vanishing(core: CompiledModel, x: np.ndarray, threshold: float = VANISHING,
     A prohibitive tariff prices a flow out: in the CES model it stays positive but tiny (the
     solution is still exact). Reported so that nobody reads a vanished flow as a small one.
     """
-    positive = np.isfinite(core.lower) & (core.lower > 0)
-    idx = np.flatnonzero(positive & (x < threshold))
+    idx = np.flatnonzero(_masks(core)[0] & (x < threshold))
     if idx.size == 0:
         return []
     idx = idx[np.argsort(x[idx])]

@@ -47,14 +47,15 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .closure import CLOSURES, Closure, get_closure
-from .data import Dataset
+from .data import Dataset, _text_problem, _val
+from .economy import Economy, resolve_data
 from .scenario import (
     OPERATIONS,
     Scenario,
@@ -70,24 +71,15 @@ from .scenario import (
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
 
-    from .economy import Economy
-
 #: Version of the output folder's layout (manifest and chunk files).
 FORMAT = 1
 #: Largest grid a sweep file may span (a guard against a typo in ``num``).
 MAX_MEMBERS = 1_000_000
 MANIFEST = "manifest.json"
-#: Elasticity Params: not overridable by a member (draws of them would be their own member kind).
-ELASTICITIES = ("sigma_va", "sigma_d", "sigma_m", "psi")
 
 
 class SweepError(ScenarioError):
     """An invalid sweep (file, members or output folder); one line, with a hint."""
-
-    def __init__(self, message: str, *, hint: str | None = None):
-        self.hint = hint
-        text = message + (f" (hint: {hint})" if hint else "")
-        ValueError.__init__(self, " ".join(text.split("\n")))
 
 
 # ============================================================================== members
@@ -180,11 +172,6 @@ class SweepSpec:
     def size(self) -> int:
         """Number of members the grid spans."""
         return max(1, len(self.scenarios)) * math.prod(len(ax.values) for ax in self.axes)
-
-
-def _val(v: object) -> str:
-    text = repr(v)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _number(where: str, key: str, v: object) -> float:
@@ -314,11 +301,10 @@ def load_sweep(path: str | Path) -> SweepSpec:
     except OSError as exc:
         raise SweepError(f"{p}: cannot be read ({exc.strerror or exc})",
                          hint="check the file's permissions") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SweepError(f"{p}: not UTF-8 text", hint="save the file as UTF-8") from None
-    return parse_sweep(text, path=str(p), root=p.parent)
+    problem = _text_problem(raw, spreadsheet=False)
+    if problem:
+        raise SweepError(f"{p}: {problem[0]}", hint=problem[1])
+    return parse_sweep(raw.decode("utf-8-sig"), path=str(p), root=p.parent)
 
 
 # ============================================================================== resolution
@@ -345,9 +331,11 @@ def _as_member(k: int, item: Member | Scenario | Mapping) -> Member:
                      f"not {type(item).__name__}", hint="e.g. {('JPN', 'USA', 'AUTO'): 0.25}")
 
 
-def _resolve(members: list[Member], ds: Dataset, base: dict, mutable: Callable[[], dict] | None
+def _resolve(members: list[Member], ds: Dataset, base: dict, probe: Callable[[], Economy] | None
              ) -> list[_Job]:
-    """Tariff vectors and parameter overrides of every member, validated (one clear error)."""
+    """Tariff vectors, parameter overrides and elasticity draws of every member, validated (one
+    clear error). ``probe`` gives the Economy that overrides and draws are checked against (built
+    only when a member has any)."""
     keys = list(base)
     jobs = []
     params_ok: dict | None = None
@@ -369,11 +357,11 @@ def _resolve(members: list[Member], ds: Dataset, base: dict, mutable: Callable[[
         overrides = []
         for pname, entries in mem.params.items():
             if params_ok is None:
-                params_ok = mutable() if mutable is not None else {}
+                params_ok = _mutable(probe()) if probe is not None else {}
             if pname not in params_ok:
                 hint = ("tariffs go in 'tariffs' or a scenario" if pname == "tm" else
                         "elasticity draws go in the member's 'elasticities'"
-                        if pname in ELASTICITIES else
+                        if pname in Economy.ELASTICITIES else
                         f"mutable parameters: {', '.join(sorted(n for n in params_ok if n != 'tm'))}")
                 raise SweepError(f"{where}: cannot override parameter {_val(pname)}", hint=hint)
             for idx, v in entries.items():
@@ -384,17 +372,14 @@ def _resolve(members: list[Member], ds: Dataset, base: dict, mutable: Callable[[
                     raise SweepError(f"{where}: {pname}[{idx}] = {_val(v)} is not a finite number")
                 overrides.append((pname, idx, float(v)))
         overrides.sort(key=lambda t: (t[0], repr(t[1])))
-        elas = []
-        for key, v in mem.elasticities.items():
-            if not (isinstance(key, tuple) and len(key) == 3 and key[0] in ELASTICITIES):
-                raise SweepError(f"{where}: elasticity key {_val(key)}: expected (kind, region, "
-                                 f"sector), kind one of {', '.join(ELASTICITIES)}")
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) \
-                    or v <= 0 or (key[0] != "psi" and abs(v - 1) <= 1e-6):
-                raise SweepError(f"{where}: elasticity {_val(key)} = {_val(v)}: must be a finite "
-                                 "number > 0 and not 1 (a CES nest)")
-            elas.append((tuple(key), float(v)))
-        elas.sort()
+        if mem.elasticities and probe is not None:
+            try:
+                probe().check_elasticities(dict(mem.elasticities))
+            except ValueError as exc:
+                raise SweepError(f"{where}: {exc}",
+                                 hint="draws are (kind, region, sector) → value of a CES/CET nest "
+                                 "(Economy.set_elasticities)") from None
+        elas = sorted((tuple(key), float(v)) for key, v in mem.elasticities.items())
         vec = tuple(rates[key] for key in keys)
         text = json.dumps({"name": mem.name, "rates": [repr(v) for v in vec],
                            "params": [[n, repr(i), repr(v)] for n, i, v in overrides],
@@ -414,8 +399,6 @@ _LOCK = threading.Lock()
 
 
 def _economy(data: Dataset, digest: str, closure: Closure) -> Economy:
-    from .economy import Economy
-
     key = (digest, closure, threading.get_ident())
     with _LOCK:
         eco = _ECONOMIES.get(key)
@@ -977,8 +960,7 @@ def _members_of(members, closure) -> tuple[str, list[Member], str | None, dict]:
 def _renamed(items: list[Member]) -> list[Member]:
     """Members with unique names (repeats get ``#2``, ``#3``, ...): names index the results."""
     names = unique_names([m.name for m in items])
-    return [m if m.name == n else Member(n, m.scenario, m.tariffs, m.params, m.coords)
-            for m, n in zip(items, names)]
+    return [m if m.name == n else replace(m, name=n) for m, n in zip(items, names)]
 
 
 def _agreed(scenarios: Iterable[Scenario]) -> str | None:
@@ -1035,7 +1017,6 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
         ScenarioError, DataError: an invalid scenario or data set.
     """
     from .calibrate import calibrate
-    from .economy import resolve_data
 
     t0 = time.perf_counter()
     sname, items, cname, prov = _members_of(members, closure)
@@ -1053,7 +1034,7 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
         _check_axes(spec, ds, base)
     keys = list(base)
     digest = _data_digest(ds)
-    jobs = _resolve(items, ds, base, lambda: _mutable(ds, clo, digest))
+    jobs = _resolve(items, ds, base, lambda: _economy(ds, digest, clo))
     size = chunk_size or _chunk_size(len(jobs))
     if size < 1:
         raise SweepError(f"chunk_size = {size}: must be at least 1")
@@ -1126,12 +1107,11 @@ def _check_axes(spec: SweepSpec, ds: Dataset, base: dict) -> None:
             raise SweepError(str(exc).replace(": shock 1:", ":", 1)) from None
 
 
-def _mutable(ds: Dataset, closure: Closure, digest: str) -> dict:
+def _mutable(eco: Economy) -> dict:
     """Mutable Params of the model and their indices (to validate overrides)."""
     import pyomo.environ as pyo
 
-    eco = _economy(ds, digest, closure)
-    skip = {"tm", *ELASTICITIES, *getattr(eco, "ELASTICITIES", ())}
+    skip = {"tm", *eco.ELASTICITIES}
     return {c.local_name: set(c.keys()) for c in eco.model.component_objects(pyo.Param)
             if c.mutable and c.local_name not in skip}
 

@@ -257,3 +257,37 @@ def test_comparison_tables(res):
                       rtol=1e-12)
     text = report.to_text(report.publication(wide, na_rep="failed"))
     assert "failed" in text and "goods imports from JPN" in text
+
+
+def test_scenario_with_a_byte_order_mark_is_copied_byte_for_byte(tmp_path, monkeypatch):
+    """The scenario digest is the SHA-256 of the file's bytes (BOM included), so the run folder
+    gets an exact copy; a scenario parsed from text keeps the digest of its text."""
+    import hashlib
+
+    monkeypatch.setattr(report, "figures", lambda _res: {})
+    text = ('name = "brd"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\nsectors = ["BRD"]\n'
+            'add_pct = 25\n')
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    sc = cge.load_scenario(path)
+    assert sc.digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert cge.parse_scenario(text).digest == hashlib.sha256(text.encode()).hexdigest()
+    out = cge.run(sc, data=TWOCGE).write(tmp_path / "run")
+    assert (out / "scenario.toml").read_bytes() == path.read_bytes()
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["scenario"]["digest"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert "scenario.toml" in meta["files"]
+
+
+def test_describe_and_report_show_continuation_steps(res):
+    """docs/reliability.md: after a continuation solve the solve line says (continuation: N steps)."""
+    import copy
+    import dataclasses
+
+    line = next(s for s in res.describe().splitlines() if s.startswith("solve"))
+    assert "continuation" not in line  # a direct solve
+    cont = copy.copy(res)
+    cont.info = dataclasses.replace(res.info, steps=13, warnings=[])
+    line = next(s for s in cont.describe().splitlines() if s.startswith("solve"))
+    assert "(continuation: 13 steps)" in line
+    assert "(continuation: 13 steps)" in report._report_md(cont, [])

@@ -245,6 +245,22 @@ def test_elasticity_draws_are_members_and_match_solo_solves():
         cge.sweep([sw.Member("x", elasticities={("sigma_m", "USA", "AUTO"): 1.0})], workers=1)
 
 
+
+def test_renamed_duplicate_members_keep_their_elasticity_draws():
+    """Two members with the same name are told apart as a, a#2; both keep their draws."""
+    sc = cge.load_scenario(SCENARIOS / "us_autos_232.toml")
+    draw = {("sigma_m", "USA", "AUTO"): 4.0}
+    members = [sw.Member("a", scenario=sc, elasticities=draw),
+               sw.Member("a", scenario=sc, elasticities=draw), sw.Member("data", scenario=sc)]
+    res = cge.sweep(members, workers=1)
+    assert list(res.member.values) == ["a", "a#2", "data"]
+    assert (res.status == "converged").all()
+    assert np.array_equal(res.ev.sel(member="a").values, res.ev.sel(member="a#2").values)
+    vol = res.trade_volume_pct.sel(exporter="JPN", importer="USA", sector="AUTO")
+    assert float(vol.sel(member="a#2")) == float(vol.sel(member="a"))
+    assert float(vol.sel(member="a#2")) != pytest.approx(float(vol.sel(member="data")), rel=1e-3)
+
+
 BAD = [
     ("", "file is empty"),
     ('name = "x"\n[[axis]]\nimporter = "USA"\nexporters = "all"\nsectors = "all"\n',
