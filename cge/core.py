@@ -11,7 +11,7 @@ which data are reached by index only — never by a user-supplied name — and c
     parameters, constants) replaced by slots; a sum's signature is the set of its terms'
     signatures, so sums of any length share one (a segment sum, ``np.add.reduceat``, adds the
     terms up). Constraints with equal signatures form a group — whatever their Pyomo block: the
-    default model has 18 groups, a 10-region, 65-sector one 20. For each group we emit
+    default model has 18 groups, a 10-region, 65-sector one 19. For each group we emit
     straight-line numpy code over index arrays: the tree once, evaluated over all members at
     once, and its reverse-mode derivative (adjoints pushed from the root to the slots), with
     constants folded at compile time (a derivative that depends on constants only, e.g. of a
@@ -330,7 +330,18 @@ class VectorModel(CompiledModel):
         return w
 
     def _z(self, x: np.ndarray, p) -> np.ndarray:
-        return np.concatenate((np.asarray(x, dtype=float), self._w(p)))
+        """``x`` followed by :meth:`_w`, in one reused buffer (only ``x`` is copied per call;
+        the evaluators return new arrays, so no view of the buffer escapes)."""
+        w = self._w(p)
+        c = self.cache.get("z")
+        if c is None or c[0] is not w:
+            n = len(x)
+            z = np.empty(n + len(w))
+            z[n:] = w
+            c = self.cache["z"] = (w, z)
+        z = c[1]
+        z[:len(x)] = x
+        return z
 
     @staticmethod
     def _collect(fn, out, perm, z, plan, size) -> np.ndarray:
@@ -679,7 +690,7 @@ def _full(v, size: int) -> np.ndarray:
 
 
 _UFUNCS = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide, "**": np.power,
-           "neg": np.negative, "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "take": np.take}
+           "neg": np.negative, "exp": np.exp, "log": np.log, "sqrt": np.sqrt}
 
 
 class _Program:

@@ -4,8 +4,9 @@ Every variable is an index relative to its benchmark value (1 in the benchmark):
 ``z`` means ``Z / Z̄``, a price is the price itself (all benchmark prices are 1). Base values
 (``Z̄`` …) come from :mod:`cge.calibrate`. Policy instruments (tariffs, tax rates, saving
 propensities, foreign saving, endowments) are *mutable* Params: a shock changes their values,
-never the model's structure. Elasticities are fixed Params (they decide the functional forms).
-CES price indices are explicit variables, so no CES
+never the model's structure. Elasticities are mutable too, within the functional form the
+data's values decide at build time (Cobb–Douglas at σ = 1, perfect transformation at ψ = ∞;
+see Economy.set_elasticities). CES price indices are explicit variables, so no CES
 expression is written twice (the MPSGE.jl way). Equations are grouped by agent, in the order of
 docs/model.md; each is divided by a benchmark value so residuals are relative.
 """

@@ -136,8 +136,8 @@ def test_undefined_powers_give_nan_not_exceptions():
 
 
 def test_generated_source_is_small_and_does_not_grow_with_the_model():
-    small = compile_model(cge.Economy(make_dataset(2, 4, seed=0)).model)
-    big = compile_model(cge.Economy(make_dataset(5, 12, seed=0)).model)
+    small = compile_model(cge.Economy(make_dataset(2, 4, seed=0)).model, backend="vector")
+    big = compile_model(cge.Economy(make_dataset(5, 12, seed=0)).model, backend="vector")
     assert big.n > 5 * small.n
     lines = [c.source.count("\n") for c in (small, big)]
     assert lines[1] <= 1.5 * lines[0]
@@ -146,7 +146,7 @@ def test_generated_source_is_small_and_does_not_grow_with_the_model():
 
 def test_parameter_stage_is_recomputed_when_parameters_change():
     eco = cge.Economy(make_dataset(2, 4, seed=0))
-    core = compile_model(eco.model)
+    core = compile_model(eco.model, backend="vector")  # the backend with a parameter stage
     x, p = eco.x_base, core.params()
     F0 = core.residual(x, p)
     k = next(iter(eco.base_tariffs()))
