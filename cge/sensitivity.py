@@ -156,7 +156,8 @@ class Sensitivities:
         ev: (exporter, importer, sector) of the tariff × region: d(regional EV)/d(tariff), in
             the data's currency unit per percentage point.
         variables: model variable × tariff cell: d(variable)/d(tariff) in percent of the
-            variable's base value per percentage point.
+            variable's base value per percentage point (for a variable whose base is not
+            positive, such as foreign saving under fixed exchange rates: 100 × its change).
     """
 
     ev: pd.DataFrame
@@ -185,7 +186,10 @@ def local_sensitivities(economy, cells: list[tuple[str, str, str]] | None = None
         ev[key] = {r: _rates(m, b, r, state)[1] for r in b.regions}
     idx = pd.MultiIndex.from_tuples(cells, names=["exporter", "importer", "sector"])
     ev_tab = pd.DataFrame([ev[k] for k in cells], index=idx)
-    var_tab = pd.DataFrame(100 * np.column_stack(dxs) / economy.x_base[:, None],
+    # percent of base value; a variable without a positive base (foreign saving under fixed
+    # exchange rates, base FS/SAV of any sign) in its own units × 100
+    base = np.where(economy.x_base > 0, economy.x_base, 1.0)
+    var_tab = pd.DataFrame(100 * np.column_stack(dxs) / base[:, None],
                            index=pd.Index([v.name for v in core.variables], name="variable"),
                            columns=idx)
     return Sensitivities(ev=ev_tab, variables=var_tab)
@@ -214,8 +218,8 @@ def stroud3(n: int) -> np.ndarray:
     return pts
 
 
-#: Standardised (mean 0, variance 1) symmetric distributions, by name: their half-width.
-DISTRIBUTIONS = {"uniform": np.sqrt(3.0), "triangular": np.sqrt(6.0), "normal": np.inf}
+#: Monte Carlo distributions (standardised: mean 0, variance 1, symmetric).
+DISTRIBUTIONS = ("uniform", "triangular", "normal")
 
 
 def _draw(dist: str, rng: np.random.Generator, shape, corr: np.ndarray | None) -> np.ndarray:
