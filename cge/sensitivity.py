@@ -25,7 +25,7 @@ import pandas as pd
 from .economy import SIGMA_ONE_GAP
 from .path import tangents, walk
 from .scenario import Scenario
-from .welfare import _Path, _rates, regional_ev
+from .welfare import ev_gradient, regional_ev
 
 
 @dataclass
@@ -122,11 +122,11 @@ def subtotals(economy, groups: dict[str, list | dict], *, tol: float = 1e-9,
         cx = {g: np.zeros_like(x1) for g in names}
         cev = {g: dict.fromkeys(b.regions, 0.0) for g in names}
         for _, wt, x, p, dxs in walk(core, economy.x_base, p0, [dirs[g] for g in names], n):
+            grad = ev_gradient(economy, x, p)
             for g, dx in zip(names, dxs):
                 cx[g] += wt * dx
-                state = _Path(core, x, p, dx, dirs[g])
-                for r in b.regions:
-                    cev[g][r] += wt * _rates(m, b, r, state)[1]
+                for r, dev in zip(b.regions, grad @ dx):
+                    cev[g][r] += wt * dev
         res_x = total_x - np.sum([cx[g] for g in names], axis=0)
         res_ev = {r: ev[r] - sum(cev[g][r] for g in names) for r in b.regions}
         scale = max(1.0, float(np.max(np.abs(x1))))
@@ -180,12 +180,9 @@ def local_sensitivities(economy, cells: list[tuple[str, str, str]] | None = None
         d[pos[id(m.tm[key])]] = 0.01  # one percentage point
         dirs.append(d)
     dxs = tangents(core, x, p, dirs)
-    ev = {}
-    for key, d, dx in zip(cells, dirs, dxs):
-        state = _Path(core, x, p, dx, d)
-        ev[key] = {r: _rates(m, b, r, state)[1] for r in b.regions}
     idx = pd.MultiIndex.from_tuples(cells, names=["exporter", "importer", "sector"])
-    ev_tab = pd.DataFrame([ev[k] for k in cells], index=idx)
+    ev_tab = pd.DataFrame((ev_gradient(economy, x, p) @ np.column_stack(dxs)).T, index=idx,
+                          columns=list(b.regions))
     # percent of base value; a variable without a positive base (foreign saving under fixed
     # exchange rates, base FS/SAV of any sign) in its own units × 100
     base = np.where(economy.x_base > 0, economy.x_base, 1.0)

@@ -116,13 +116,45 @@ def _utility(model, b, r, val=None) -> float:
     return float(u)
 
 
+def _positions(core) -> tuple[dict, dict]:
+    """Positions of model variables in ``x`` and of parameters in ``p`` (cached per core)."""
+    c = core.cache.get("positions")
+    if c is None:
+        c = core.cache["positions"] = ({id(v): k for k, v in enumerate(core.variables)},
+                                       {id(o): k for k, o in enumerate(core.param_objects)})
+    return c
+
+
+def ev_gradient(economy, x: np.ndarray, p) -> np.ndarray:
+    """d(regional EV)/dx at a solution ``x``, one row per region (base money per unit of x).
+
+    From ``dEV = Ā U Σ_k α_k Σ_i pq_i dx_ki / X_k`` (module docstring): only the final-demand
+    quantities carry weight. ``dEV/dλ = G @ dx/dλ`` for any parameter direction.
+    """
+    core, m, b = economy.core, economy.model, economy.benchmark
+    s = _Path(core, x, p, x, p)
+    G = np.zeros((len(b.regions), core.n))
+    for row, r in enumerate(b.regions):
+        u, a0, alpha = _utility(m, b, r, val=s.v), _absorption0(b, r), _weights(b, r)
+        for k, flow, var in _finals(b):
+            if k not in alpha:
+                continue
+            comp = getattr(m, var)
+            items = [(key, val) for key, val in flow.items() if key[0] == r]
+            spend = sum(s.v(m.pq[key]) * val * s.v(comp[key]) for key, val in items)
+            for key, val in items:
+                j = s.xi.get(id(comp[key]))
+                if j is not None:
+                    G[row, j] += a0 * u * alpha[k] * s.v(m.pq[key]) * val / spend
+    return G
+
+
 class _Path:
     """Values and λ-derivatives of model components at one solved point of the path."""
 
     def __init__(self, core, x, p, dx, dp):
         self.x, self.p, self.dx, self.dp = x, p, dx, dp
-        self.xi = {id(v): k for k, v in enumerate(core.variables)}
-        self.pi = {id(o): k for k, o in enumerate(core.param_objects)}
+        self.xi, self.pi = _positions(core)
 
     def v(self, obj) -> float:
         k = self.xi.get(id(obj))
