@@ -121,13 +121,13 @@ def _norm(F: np.ndarray) -> float:
 def _masks(core: CompiledModel) -> tuple[np.ndarray, np.ndarray]:
     """(positive, price) masks over ``x``, computed once per core: variables with a positive
     lower bound (moved in log space), and price variables (see :data:`PRICES`)."""
-    m = core.cache.get("masks")
-    if m is None:
+    c = core.cache.get("masks")
+    if c is None or c[0] is not core.lower:  # keyed on the bounds (a copy may change them)
         positive = np.isfinite(core.lower) & (core.lower > 0)
         price = np.array([v.parent_component().local_name in PRICES for v in core.variables],
                          dtype=bool)
-        m = core.cache["masks"] = (positive, price)
-    return m
+        c = core.cache["masks"] = (core.lower, (positive, price))
+    return c[1]
 
 
 def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = TOL,
