@@ -33,9 +33,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import datetime as _dt
 import hashlib
-import importlib.util
 import itertools
 import json
 import math
@@ -56,6 +54,8 @@ import numpy as np
 from .closure import CLOSURES, Closure, get_closure
 from .data import Dataset, _text_problem, _val
 from .economy import Economy, resolve_data
+from .report import _has_parquet, _now
+from .report import _version as _dist_version
 from .scenario import (
     OPERATIONS,
     Scenario,
@@ -102,8 +102,9 @@ class Member:
             (docs/model.md). Elasticities go in ``elasticities``.
         elasticities: elasticity draws by (kind, region, sector), kind one of ``sigma_va``,
             ``sigma_d``, ``sigma_m``, ``psi`` (:meth:`cge.economy.Economy.set_elasticities`:
-            a CES nest's value, > 0 and not 1; Cobb–Douglas nests are fixed). Others keep the
-            data's values.
+            a CES σ must be > 0 and at least 1e-4 away from 1, a CET ψ > 0 (1 is allowed);
+            Cobb–Douglas nests, σ = 1 in the data, are fixed and a draw on one is refused).
+            Others keep the data's values.
         coords: values describing the member, one per coordinate (e.g. an axis's
             percentage points); they become coordinates along ``member`` in the results.
     """
@@ -550,15 +551,35 @@ STATUS = {
 }
 
 
-def _set_params(eco: Economy, keys: list, job: _Job, touched: dict) -> None:
-    """Give the model the member's instruments: its full tariff vector and its overrides; a
-    parameter overridden by an earlier member and not by this one returns to its base value."""
+@dataclass
+class _Applied:
+    """What a chunk's members have set on the model, so that each member changes only what
+    differs from the previous one."""
+
+    #: the tariff vector the model holds (None: unknown, write every rate)
+    rates: tuple[float, ...] | None = None
+    #: the elasticities may differ from the data's (a chunk starts unsure: the Economy is reused)
+    drawn: bool = True
+    #: (Param name, index) → base value of every parameter an override has changed
+    params: dict = field(default_factory=dict)
+
+
+def _set_params(eco: Economy, keys: list, job: _Job, state: _Applied) -> None:
+    """Give the model the member's instruments: its full tariff vector, its elasticity draws and
+    its overrides; a parameter or elasticity changed by an earlier member and not by this one
+    returns to its base value. Only values that differ from the previous member's are written."""
     tm = eco.model.tm
-    for key, v in zip(keys, job.rates):
-        tm[key] = v
-    eco.reset_elasticities()
-    if job.elasticities:
-        eco.set_elasticities(dict(job.elasticities))
+    prev, state.rates = state.rates, None
+    for k, (key, v) in enumerate(zip(keys, job.rates)):
+        if prev is None or prev[k] != v:
+            tm[key] = v
+    state.rates = job.rates
+    if state.drawn or job.elasticities:
+        eco.reset_elasticities()
+        state.drawn = bool(job.elasticities)
+        if job.elasticities:
+            eco.set_elasticities(dict(job.elasticities))
+    touched = state.params
     wanted = {(n, i): v for n, i, v in job.params}
     for (n, i), base in list(touched.items()):
         if (n, i) not in wanted:
@@ -587,13 +608,13 @@ def _solve_chunk(data: Dataset, digest: str, closure: Closure, solver: str, keys
     ext = getattr(eco, "_sweep_extract", None)
     if ext is None:
         ext = eco._sweep_extract = _Extract(eco)  # type: ignore[attr-defined]
-    touched: dict = {}
+    state = _Applied()
     recs = []
     for job in jobs:
         t0 = time.perf_counter()
         rec: dict[str, Any] = {"index": job.index, "digest": job.digest}
         try:
-            _set_params(eco, keys, job, touched)
+            _set_params(eco, keys, job, state)
             info = eco.solve(solver)
         except SolveError as err:
             eco.core.x_to_model(eco.x_base)  # the next member starts from the benchmark
@@ -812,7 +833,7 @@ def _write_results(result: xr.Dataset, folder: Path, formats: Sequence[str]) -> 
     path = folder / "members.csv"
     _atomic_write(path, lambda tmp: status.to_csv(tmp))
     written.append(path)
-    if "parquet" in formats and importlib.util.find_spec("pyarrow") is not None:
+    if "parquet" in formats and _has_parquet():
         path = folder / "sweep.parquet"
         tidy = to_tidy(result)
         _atomic_write(path, lambda tmp: tidy.to_parquet(tmp, index=False))
@@ -845,8 +866,9 @@ def to_tidy(result: xr.Dataset):
 # ============================================================================== running
 def _chunk_size(n: int) -> int:
     """Default chunk size, from the number of members only (never the workers: results must not
-    depend on who runs them): 8 members or more per chunk (warm starts), up to 64 chunks
-    when there are more than 512 members, at most 32 members per chunk."""
+    depend on who runs them): 8 members per chunk (all of them if fewer) up to 512 members,
+    then ``ceil(n / 64)`` members per chunk up to 2,048 members: at most 64 chunks up to there;
+    beyond, 32 members per chunk (the most), so more than 64 chunks."""
     return max(min(n, 8), min(32, math.ceil(n / 64)))
 
 
@@ -863,7 +885,8 @@ def _data_digest(ds: Dataset) -> str:
 
 
 class _Runner:
-    """Submits chunks to the chosen engine and yields (chunk number, arrays) as they finish."""
+    """Submits chunks to the chosen engine and yields each chunk's arrays (:func:`_solve_chunk`)
+    as it finishes, in order of completion (the arrays carry their members' indices)."""
 
     def __init__(self, executor, workers: int | None, chunks: int):
         self.executor, self.workers, self.chunks = executor, workers, chunks
@@ -998,7 +1021,8 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
             :class:`concurrent.futures.Executor`, a ``distributed.Client``, or the address of
             a dask scheduler (e.g. ``"tcp://10.0.0.5:8786"``; a client is opened and closed).
         workers: processes of the local pool when ``executor`` is None.
-        chunk_size: members per chunk (default: from the number of members only, at most 32).
+        chunk_size: members per chunk (default: from the number of members only: 8, more
+            beyond 512 members so that there are at most 64 chunks, but never more than 32).
             Each chunk starts from the benchmark; members within it are warm-started in order.
         progress: show a progress bar on stderr (default: when stderr is a terminal).
         restart: with ``out``, discard what the folder holds and start over.
@@ -1077,7 +1101,7 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
              "data_digest": digest, "currency_unit": ds.unit, "closure": clo.describe(),
              "solver": solver, "members": len(jobs), "chunk_size": size,
              "members_digest": manifest["members_digest"],
-             "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+             "created": _now(),
              **{k: v for k, v in prov.items() if v}}
     if spec is not None:
         attrs["_axes"] = {ax.name: {"operation": ax.operation,
@@ -1117,9 +1141,10 @@ def _mutable(eco: Economy) -> dict:
 
 
 def _version() -> str:
+    """cge's version as report metadata gives it (the installed distribution), else the package's."""
     from . import __version__
 
-    return __version__
+    return _dist_version("cge") or __version__
 
 
 __all__ = ["sweep", "Member", "Axis", "SweepSpec", "SweepError", "parse_sweep", "load_sweep",

@@ -241,8 +241,26 @@ def test_elasticity_draws_are_members_and_match_solo_solves():
     # a lower import elasticity: Japanese autos fall less than with the data's 7.1
     vol = res.trade_volume_pct.sel(exporter="JPN", importer="USA", sector="AUTO")
     assert float(vol.sel(member="data")) < float(vol.sel(member="low")) < 0
-    with pytest.raises(sw.SweepError, match="must be a finite number > 0 and not 1"):
+    with pytest.raises(sw.SweepError, match=r"member 0 \(x\): sigma_m .* must be finite, > 0 and at "
+                       "least 0.0001 away from 1"):
         cge.sweep([sw.Member("x", elasticities={("sigma_m", "USA", "AUTO"): 1.0})], workers=1)
+
+
+def test_an_elasticity_draw_on_a_cobb_douglas_nest_is_refused_before_solving(twocge, monkeypatch):
+    """TWOCGE's value added is Cobb–Douglas (sigma_va = 1): its form is fixed, so a draw on it is
+    an invalid member (one clear error before anything is solved), not a failed one."""
+    def no_solve(*args):
+        raise AssertionError("a chunk was solved")
+
+    monkeypatch.setattr(sw, "_solve_chunk", no_solve)
+    clo = cge.Closure(name="twocge", numeraire="LAB")
+    draw = {("sigma_va", "JPN", "BRD"): 0.5}
+    with pytest.raises(sw.SweepError, match=r"member 1 \(cd\): sigma_va \('JPN', 'BRD'\) is "
+                       "Cobb–Douglas in the data"):
+        cge.sweep([sw.Member("ok"), sw.Member("cd", elasticities=draw)], data=twocge, closure=clo,
+                  workers=1)
+    with pytest.raises(sw.SweepError, match="unknown elasticity 'sigma_q'"):
+        cge.sweep([sw.Member("x", elasticities={"sigma_q": 2.0})], data=twocge, closure=clo, workers=1)
 
 
 
@@ -251,14 +269,17 @@ def test_renamed_duplicate_members_keep_their_elasticity_draws():
     sc = cge.load_scenario(SCENARIOS / "us_autos_232.toml")
     draw = {("sigma_m", "USA", "AUTO"): 4.0}
     members = [sw.Member("a", scenario=sc, elasticities=draw),
-               sw.Member("a", scenario=sc, elasticities=draw), sw.Member("data", scenario=sc)]
+               sw.Member("a", scenario=sc, elasticities=draw), sw.Member("data", scenario=sc),
+               sw.Member("base")]
     res = cge.sweep(members, workers=1)
-    assert list(res.member.values) == ["a", "a#2", "data"]
+    assert list(res.member.values) == ["a", "a#2", "data", "base"]
     assert (res.status == "converged").all()
     assert np.array_equal(res.ev.sel(member="a").values, res.ev.sel(member="a#2").values)
     vol = res.trade_volume_pct.sel(exporter="JPN", importer="USA", sector="AUTO")
     assert float(vol.sel(member="a#2")) == float(vol.sel(member="a"))
     assert float(vol.sel(member="a#2")) != pytest.approx(float(vol.sel(member="data")), rel=1e-3)
+    # only changed rates are written: the last member is back at the base rates
+    assert np.allclose(res.ev.sel(member="base"), 0, atol=1e-6)
 
 
 BAD = [
@@ -320,4 +341,18 @@ def test_shipped_sweep_files_validate():
         assert len(members) == spec.size() > 0
         for member in members:  # every shock names known regions and sectors of traded flows
             member.scenario.tariffs(eco.dataset, eco.base_tariffs())
-    assert sw.load_sweep(files[0]).size() == 30  # autos_retaliation_grid: 6 x 5
+    grid = next(f for f in files if f.name == "autos_retaliation_grid.toml")
+    assert sw.load_sweep(grid).size() == 30  # 6 x 5
+
+
+@pytest.mark.parametrize("raw, message", [
+    ('name = "x"\n'.encode("utf-16"), "the file is UTF-16 (or UTF-32) text, not UTF-8"),
+    ('name = "x"\n'.encode("utf-16-le"), "line 1: NUL byte"),
+    ('name = "Zürich"\n'.encode("latin-1"), "line 1: byte 0xfc is not UTF-8"),
+])
+def test_a_sweep_file_that_is_not_utf8_is_one_clear_error(tmp_path, raw, message):
+    """load_sweep reads files as load_scenario does: the same clear error for non-UTF-8 text."""
+    (tmp_path / "bad.toml").write_bytes(raw)
+    with pytest.raises(sw.SweepError, match="save the file as UTF-8") as exc:
+        sw.load_sweep(tmp_path / "bad.toml")
+    assert message in str(exc.value)
