@@ -388,7 +388,8 @@ def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, se
         sc = load_scenario(scenario)
         target = report.check_target(out, force) if out is not None else None
         eco = Economy(data, closure or sc.closure)
-        res = run(sc, economy=eco)
+        eco.apply(sc)
+        info = eco.solve()  # the scenario's solution: the point of subtotals and local results
         tables: dict[str, pd.DataFrame] = {}
         fig = None
         lines = [f"scenario  {sc.name} (data {eco.dataset.name}, {eco.dataset.unit}; closure "
@@ -433,16 +434,17 @@ def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, se
                 if fig is not None:
                     fig(tmp / "ssa_ev.png")
                     fig(tmp / "ssa_ev.svg")
-                meta = {"generator": "cge", "command": _command("sensitivity", [scenario]),
-                        "scenario": {"name": sc.name, "path": sc.path, "sha256": sc.digest},
-                        "data": {"name": eco.dataset.name, "sha256": eco.dataset.digest},
-                        "closure": eco.closure.name, "solve": {"iterations": res.info.iterations,
-                                                               "max_residual": res.info.max_residual},
-                        "ssa": {"vary": widths, "shock_width": shock_width, "method": method,
-                                "distribution": distribution, "draws": draws, "seed": seed},
-                        "versions": report.versions(),
-                        "wall_seconds": time.perf_counter() - t0}
-                (tmp / "metadata.json").write_text(report._json(meta), encoding="utf-8")
+                opts = {"vary": list(vary), "shock-width": shock_width or None, "method": method,
+                        "distribution": distribution, "draws": draws, "seed": seed, "data": data,
+                        "closure": closure, "out": out}
+                command = _command("sensitivity", [scenario], **opts) + [
+                    flag for flag, on in (("--subtotals", subtotals), ("--local", local_)) if on]
+                meta = report.solve_metadata(eco, sc, info, command=command,
+                                             wall_seconds=time.perf_counter() - t0)
+                meta["ssa"] = {"vary": widths, "shock_width": shock_width, "method": method,
+                               "distribution": distribution, "draws": draws, "seed": seed}
+                meta["tables"] = list(tables)
+                report.write_metadata(tmp, meta)
             click.echo(f"\nwrote {len(tables)} tables to {_show(target)}/")
 
 

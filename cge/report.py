@@ -379,7 +379,16 @@ def metadata(res: Results, *, wall_seconds: float | None = None,
     ``wall_seconds`` is the wall-clock time of the whole run (data, calibration, model build
     and solve) when the caller measured it; ``solve.seconds`` is the solver's time alone.
     """
-    ds, info, sc = res.economy.dataset, res.info, res.scenario
+    return solve_metadata(res.economy, res.scenario, res.info, wall_seconds=wall_seconds,
+                          command=command)
+
+
+def solve_metadata(economy, scenario, info, *, wall_seconds: float | None = None,
+                   command: Sequence[str] | None = None) -> dict:
+    """:func:`metadata` from its parts: an :class:`~cge.economy.Economy`, the scenario it was
+    solved for (None for the benchmark) and the :class:`~cge.solver.SolveInfo` of that solve,
+    for outputs that have no :class:`~cge.results.Results` (e.g. ``cge sensitivity``)."""
+    ds, sc = economy.dataset, scenario
     return {
         "generator": "cge",
         "cge_version": _version("cge"),
@@ -391,7 +400,7 @@ def metadata(res: Results, *, wall_seconds: float | None = None,
         "scenario": ({"name": sc.name, "path": sc.path, "digest": sc.digest,
                       "description": sc.description, "source": sc.source}
                      if sc is not None else {"name": "benchmark", "path": None, "digest": None}),
-        "closure": {**asdict(res.economy.closure), "description": res.economy.closure.describe()},
+        "closure": {**asdict(economy.closure), "description": economy.closure.describe()},
         "solve": {"solver": info.solver, "converged": info.converged,
                   "iterations": info.iterations, "continuation_steps": info.steps,
                   "max_residual": info.max_residual, "max_walras_residual": info.max_walras,
@@ -401,6 +410,17 @@ def metadata(res: Results, *, wall_seconds: float | None = None,
         "versions": versions(),
         "platform": platform.platform(),
     }
+
+
+def write_metadata(folder: str | Path, meta: dict) -> Path:
+    """Write ``metadata.json`` into ``folder`` (last, so it marks a complete cge output): ``meta``
+    with ``files``, every file in the folder (``metadata.json`` included), added. Non-finite
+    numbers become ``null``. Returns the path."""
+    folder = Path(folder)
+    meta = {**meta, "files": sorted([p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                                     if p.is_file()] + [METADATA])}
+    (folder / METADATA).write_text(_json(meta), encoding="utf-8")
+    return folder / METADATA
 
 
 def _json(obj) -> str:
@@ -618,10 +638,7 @@ def write_outputs(res: Results, out_dir: str | Path | None = None, *, overwrite:
             # the digest is the SHA-256 of the file's bytes (cge.load_scenario): unchanged since read
             if hashlib.sha256(raw).hexdigest() == sc.digest:
                 (tmp / "scenario.toml").write_bytes(raw)
-        meta = metadata(res, wall_seconds=wall_seconds, command=command)
-        meta["files"] = sorted([str(p.relative_to(tmp).as_posix()) for p in tmp.rglob("*")
-                                if p.is_file()] + [METADATA])
-        (tmp / METADATA).write_text(_json(meta), encoding="utf-8")
+        write_metadata(tmp, metadata(res, wall_seconds=wall_seconds, command=command))
     return Path(out).absolute()
 
 
@@ -745,14 +762,13 @@ def write_comparison(outcomes: Sequence[Outcome], out_dir: str | Path, *,
                           "digest": res0.economy.dataset.digest} if res0 else None),
                 "scenarios": status_table(outcomes).replace({np.nan: None}).to_dict("records"),
                 "versions": versions(), "platform": platform.platform()}
-        meta["files"] = sorted([p.relative_to(tmp).as_posix() for p in tmp.rglob("*")
-                                if p.is_file()] + [METADATA])
-        (tmp / METADATA).write_text(_json(meta), encoding="utf-8")
+        write_metadata(tmp, meta)
     return Path(out_dir).absolute()
 
 
 __all__ = ["OutputError", "Outcome", "split_unit", "tidy", "publication", "PublicationTable",
-           "to_latex", "to_markdown", "to_text", "figures", "metadata", "versions",
+           "to_latex", "to_markdown", "to_text", "figures", "metadata", "solve_metadata",
+           "write_metadata", "versions",
            "write_tables", "write_outputs", "atomic_dir", "check_target", "default_dir",
            "comparison", "comparison_wide", "status_table", "write_comparison", "shocked_pairs"]
 

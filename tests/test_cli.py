@@ -15,7 +15,18 @@ from cge.solver import SolveError, SolveInfo
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 DEFAULT = next((p for p in SHIPPED if p.name == "usjpn2024"), None)
-PARQUET = 5 if report._has_parquet() else 0  # files per run: 5 tables as Parquet too
+#: Files of a run folder besides the tables: report.md, metadata.json, scenario.toml
+FIXED = 3
+#: ... and the figures, each as PNG and SVG: ev_by_region, trade_by_sector, output_by_sector
+FIGURES = 3 * 2
+
+
+def _run_files(res: cge.Results, figures: bool = True) -> int:
+    """Files a run writes: per table a tidy CSV (and Parquet), tables/NAME.tex and .md."""
+    per_table = 3 + report._has_parquet()
+    return per_table * len(res.tables()) + FIXED + FIGURES * figures
+
+
 BRD = ('name = "brd"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\nsectors = ["BRD"]\n'
        'add_pct = 25\n')
 
@@ -53,8 +64,13 @@ def test_run_prints_ev_and_trade_and_writes_the_default_folder(here):
     out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE)])
     assert out.exit_code == 0, out.output
     assert "EV (USD)" in out.output and "shocked trade flows" in out.output
-    assert f"wrote {24 + PARQUET} files to brd/" in out.output
+    res = cge.run(cge.load_scenario("s.toml"), data=TWOCGE)
+    assert f"wrote {_run_files(res)} files to brd/" in out.output
     files = _listing(here / "brd")
+    others = sorted(f for f in files if (here / "brd" / f).is_file()
+                    and Path(f).stem not in res.tables())
+    assert len(others) == FIXED + FIGURES
+    assert {"metadata.json", "report.md", "scenario.toml"} <= set(others)
     assert {"metadata.json", "summary.csv", "tables/summary.tex", "figures/ev_by_region.svg"} <= set(files)
     meta = json.loads((here / "brd" / "metadata.json").read_text())
     assert meta["command"][:3] == ["cge", "run", "s.toml"]
@@ -82,7 +98,8 @@ def test_existing_folder_needs_force(here, no_figures):
 def test_out_and_no_write(here, no_figures):
     out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE), "--out", "a/b"])
     assert out.exit_code == 0, out.output
-    assert f"wrote {18 + PARQUET} files to a/b/" in out.output
+    res = cge.run(cge.load_scenario("s.toml"), data=TWOCGE)
+    assert f"wrote {_run_files(res, figures=False)} files to a/b/" in out.output
     assert (here / "a" / "b" / "metadata.json").exists()
     out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE), "--no-write"])
     assert out.exit_code == 0 and "EV (USD)" in out.output and "wrote" not in out.output
@@ -194,3 +211,28 @@ def test_help_texts_have_examples():
     for cmd in ("run", "compare"):
         out = CliRunner().invoke(main, [cmd, "--help"])
         assert out.exit_code == 0 and "Examples:" in out.output and "--out DIR" in out.output
+
+
+def test_sensitivity_metadata_follows_the_run_metadata(here, monkeypatch):
+    """cge sensitivity solves the scenario without building Results (no welfare decomposition)
+    and writes metadata.json with the keys of a run's (report.metadata) plus an "ssa" block."""
+    import cge.cli
+
+    def no_results(*args, **kwargs):
+        raise AssertionError("sensitivity should not build Results")
+
+    monkeypatch.setattr(cge.cli, "run", no_results)
+    out = CliRunner().invoke(main, ["sensitivity", "s.toml", "--data", str(TWOCGE), "--vary",
+                                    "sigma_m=0.3", "--out", "o"])
+    assert out.exit_code == 0, out.output
+    meta = json.loads((here / "o" / "metadata.json").read_text())
+    sc = cge.load_scenario("s.toml")
+    run_meta = report.metadata(cge.run(sc, data=TWOCGE))
+    assert set(run_meta) <= set(meta)
+    assert meta["generator"] == "cge" and meta["timestamp"] and meta["versions"]["python"]
+    assert meta["scenario"]["digest"] == sc.digest
+    assert meta["data"]["digest"] == run_meta["data"]["digest"]
+    assert meta["solve"]["converged"] and meta["solve"]["max_residual"] <= 1e-9
+    assert meta["command"][:3] == ["cge", "sensitivity", "s.toml"] and "sigma_m=0.3" in meta["command"]
+    assert meta["ssa"]["vary"] == {"sigma_m": 0.3} and meta["ssa"]["method"] == "quadrature"
+    assert sorted(meta["files"]) == _listing(here / "o")

@@ -195,3 +195,11 @@ def test_unknown_sector_is_one_clear_scenario_error(tmp_path, eco, base):
     # the economy is still usable after the error
     res = cge.run(SCENARIOS / "us_autos_232.toml", economy=eco)
     assert res.info.converged
+
+
+def test_all_goods_is_every_sector_but_services(eco):
+    """One definition of "all goods" (scenario shocks with sectors = "all", comparisons)."""
+    from cge.scenario import all_goods
+
+    assert all_goods(eco.dataset) == all_goods(list(eco.dataset.sectors)) == GOODS
+    assert all_goods(["AGR", "SERV", "AUTO"]) == ["AGR", "AUTO"]
