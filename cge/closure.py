@@ -1,62 +1,92 @@
-"""Closures and numeraire: which variables are fixed, which equations are dropped (docs/model.md §7).
+"""Closures and numeraire: which variables are exogenous, which equations are active (docs/model.md §7).
 
-Each region has its own currency, so prices are determined only up to one scale per region; the
-reference region's exchange rate fixes the currency in which foreign saving is denominated. A
-closure therefore fixes, per region, one *local numeraire* (the consumer price index by default,
-or a factor price such as the wage), plus the reference region's exchange rate. Walras' law
+A closure is data: the rows of ``cge/closures.toml`` (:data:`CLOSURES`), each a list of
+exogenous variables and active closure equations, with the numeraire, the reference region
+and the sector-specific factors. :func:`apply` turns one into fixed variables and active
+equations on a built model; GEMPACK-style ``swaps`` exchange an exogenous variable for an
+endogenous one. Each region has its own currency, so prices are determined only up to one
+scale per region: every closure fixes, per region, one *local numeraire* (the consumer price
+index by default, or a factor price), plus the reference region's exchange rate. Walras' law
 makes each region's balance of payments and one world market redundant: those ``R + 1``
 equations are dropped and their residuals reported after every solve.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Literal
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+
+import numpy as np
+import pyomo.environ as pyo
+
+
+class ClosureError(ValueError):
+    """A closure or swap that cannot be applied (unknown name, not exogenous, indeterminate)."""
 
 
 @dataclass(frozen=True)
 class Closure:
-    """A named macro closure.
+    """A macro closure, as data.
 
     Attributes:
         name: short name (appears in results and metadata).
-        exchange_rate: ``"flexible"`` — exchange rates move, foreign saving is fixed in the
-            reference currency (default); ``"fixed"`` — every exchange rate is fixed at its base
-            value and foreign saving adjusts in each region (world foreign saving sums to zero).
-        specific_factors: factors that are fixed by sector (e.g. ``("CAP",)``: sector-specific
-            capital, earning a sector-specific rental rate); others are mobile across sectors.
+        exogenous: variables held exogenous, as ``"name[index]"`` patterns (``*`` matches any
+            index position; ``"fsv[*]"``: foreign saving of every region). A variable with a
+            target equation (``fsv``: (C1) foreign saving = ``fs``) is set by it; any other
+            is held at its current value (its base value, 1, unless changed).
+        equations: closure equations made active, e.g. ``"eq_world_capital"`` (M6) or
+            ``"eq_trade_balance[*]"`` (C2).
+        specific_factors: factors fixed by sector (e.g. ``("CAP",)``), others mobile.
         numeraire: each region's local price normalisation: ``"cpi"`` (consumer price index = 1)
             or the name of a factor whose price is fixed at 1 (TWOCGE fixes the wage, ``"LAB"``).
         reference_region: region whose exchange rate is fixed at 1; ``None`` = the data set's.
+        swaps: ``(exogenous, endogenous)`` pairs applied after the rest: the first becomes
+            endogenous, the second exogenous at its current value (patterns of equal length).
+        description: one line for reports.
     """
 
     name: str = "default"
-    exchange_rate: Literal["flexible", "fixed"] = "flexible"
+    exogenous: tuple[str, ...] = ("fsv[*]",)
+    equations: tuple[str, ...] = ()
     specific_factors: tuple[str, ...] = ()
     numeraire: str = "cpi"
     reference_region: str | None = None
+    swaps: tuple[tuple[str, str], ...] = ()
+    description: str = field(default="", compare=False)
 
     def with_(self, **changes) -> Closure:
         """A copy with some fields changed."""
         return replace(self, **changes)
 
+    @property
+    def exchange_rate(self) -> str:
+        """``"fixed"`` when every exchange rate is exogenous, else ``"flexible"``."""
+        return "fixed" if "eps[*]" in self.exogenous else "flexible"
+
     def describe(self) -> str:
         """One-line description for reports."""
-        fx = ("flexible exchange rates, foreign saving fixed in the reference currency"
-              if self.exchange_rate == "flexible"
-              else "fixed exchange rates, foreign saving endogenous")
-        fac = (f"{', '.join(self.specific_factors)} sector-specific" if self.specific_factors
-               else "all factors mobile across sectors")
+        text = self.description or (f"exogenous {', '.join(self.exogenous) or 'none'}; active "
+                                    f"{', '.join(self.equations) or 'no closure equation'}")
+        if self.specific_factors and not self.description:
+            text += f"; {', '.join(self.specific_factors)} sector-specific"
         num = "CPI" if self.numeraire == "cpi" else f"price of {self.numeraire}"
-        return f"{self.name}: {fx}; {fac}; numeraire: {num} = 1 in each region"
+        swaps = "".join(f"; swap {a} (now endogenous) for {b}" for a, b in self.swaps)
+        return f"{self.name}: {text}; numeraire: {num} = 1 in each region{swaps}"
 
 
-CLOSURES: dict[str, Closure] = {
-    "default": Closure(),
-    "fixed_exchange_rate": Closure(name="fixed_exchange_rate", exchange_rate="fixed"),
-    "sector_specific_capital": Closure(name="sector_specific_capital",
-                                       specific_factors=("CAP",)),
-}
+def _load() -> dict[str, Closure]:
+    raw = tomllib.loads(resources.files("cge").joinpath("closures.toml").read_text("utf-8"))
+    return {name: Closure(name=name, exogenous=tuple(row.get("exogenous", ())),
+                          equations=tuple(row.get("equations", ())),
+                          specific_factors=tuple(row.get("specific_factors", ())),
+                          description=row.get("description", ""))
+            for name, row in raw.items()}
+
+
+#: The shipped closures (``cge/closures.toml``), by name.
+CLOSURES: dict[str, Closure] = _load()
 
 
 def get_closure(closure: str | Closure | None) -> Closure:
@@ -70,3 +100,168 @@ def get_closure(closure: str | Closure | None) -> Closure:
     except KeyError:
         raise ValueError(f"unknown closure {closure!r}; choose one of "
                          f"{', '.join(CLOSURES)}") from None
+
+
+# ---------------------------------------------------------------------------------- names
+_NAME = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\[(.*)\])?\s*$")
+
+
+def _keys(comp) -> list:
+    return list(comp.keys()) if comp.is_indexed() else [None]
+
+
+def select(m, pattern: str, ctype, where: str) -> list:
+    """The component data of ``m`` named by ``pattern`` (``"eps[*]"``, ``"pf[USA,LAB]"``,
+    ``"eq_world_capital"``), of Pyomo type ``ctype`` (pyo.Var or pyo.Constraint).
+
+    Raises:
+        ClosureError: an unknown name or index, naming ``where`` (closure or scenario).
+    """
+    what = "variable" if ctype is pyo.Var else "equation"
+    hit = _NAME.match(pattern) if isinstance(pattern, str) else None
+    comp = getattr(m, hit.group(1), None) if hit else None
+    if comp is None or getattr(comp, "ctype", None) is not ctype:
+        known = sorted(c.local_name for c in m.component_objects(ctype))
+        raise ClosureError(f"{where}: unknown {what} {pattern!r}; {what}s are {', '.join(known)}")
+    if hit.group(2) is None:
+        if comp.is_indexed():
+            raise ClosureError(f"{where}: {pattern!r} needs an index, e.g. {hit.group(1)}[*]")
+        return [comp]
+    want = [s.strip().strip("'\"") for s in hit.group(2).split(",")]
+    out = []
+    for k in _keys(comp):
+        kt = k if isinstance(k, tuple) else (k,)
+        if len(kt) == len(want) and all(w in ("*", str(v)) for w, v in zip(want, kt)):
+            out.append(comp[k])
+    if not out:
+        raise ClosureError(f"{where}: {pattern!r} names no {what} of the model (no such index; "
+                           f"{hit.group(1)} is indexed by {comp.index_set().name})")
+    return out
+
+
+# ---------------------------------------------------------------------------------- apply
+def _target(m, var):
+    """The target equation of an exogenous variable (e.g. C1 for fsv), or None."""
+    name = m.targets.get(var.parent_component().local_name)
+    if name is None:
+        return None
+    return getattr(m, name)[var.index()]
+
+
+def _exogenous(m, var) -> bool:
+    tgt = _target(m, var)
+    return var.fixed or (tgt is not None and tgt.active)
+
+
+def _make_exogenous(m, var) -> None:
+    tgt = _target(m, var)
+    if tgt is not None:
+        tgt.activate()
+    else:
+        var.fix()
+
+
+def apply(m, closure: Closure, reference_region: str) -> None:
+    """Apply ``closure`` to a model built by :func:`cge.model.build_model`.
+
+    Fixes the numeraire and the reference exchange rate, makes the exogenous variables
+    exogenous, activates the closure equations, applies the swaps and drops the ``R + 1``
+    equations implied by Walras' law (kept in ``m.dropped`` to report their residuals).
+
+    Raises:
+        ClosureError: unknown names, a numeraire that is not a mobile factor, a swap of a
+            variable that is not exogenous (or not endogenous).
+    """
+    b = m.benchmark
+    where = f"closure {closure.name}"
+    if reference_region not in b.regions:
+        raise ClosureError(f"reference region {reference_region!r} is not one of "
+                           f"{', '.join(b.regions)}")
+    if closure.numeraire != "cpi" and closure.numeraire not in b.factors:
+        raise ClosureError(f"{where}: numeraire must be 'cpi' or a factor "
+                           f"({', '.join(b.factors)}), not {closure.numeraire!r}")
+    for r in b.regions:
+        if closure.numeraire == "cpi":
+            m.cpi[r].fix(1.0)
+        elif (r, closure.numeraire) in m.MOB:
+            m.pf[r, closure.numeraire].fix(1.0)
+        else:
+            raise ClosureError(f"numeraire {closure.numeraire} is not a mobile factor in {r}")
+    m.eps[reference_region].fix(1.0)
+    for pattern in closure.exogenous:
+        for v in select(m, pattern, pyo.Var, where):
+            _make_exogenous(m, v)
+    for pattern in closure.equations:
+        for c in select(m, pattern, pyo.Constraint, where):
+            c.activate()
+    for exo, endo in closure.swaps:
+        swap(m, exo, endo, where=f"{where}, swap [{exo!r}, {endo!r}]")
+    m.eq_balance_of_payments.deactivate()
+    key = max(b.E, key=lambda k: (k[0] == reference_region, b.E[k]))
+    m.eq_world_market[key].deactivate()
+    m.dropped = [m.eq_balance_of_payments[r] for r in b.regions] + [m.eq_world_market[key]]
+    m.closure, m.reference_region = closure, reference_region
+
+
+def swap(m, exogenous: str, endogenous: str, *, where: str = "swap") -> None:
+    """GEMPACK's swap: ``exogenous`` becomes endogenous, ``endogenous`` exogenous (held at its
+    current value). Both are patterns naming the same number of variables, paired in order."""
+    out = select(m, exogenous, pyo.Var, where)
+    into = select(m, endogenous, pyo.Var, where)
+    if len(out) != len(into):
+        raise ClosureError(f"{where}: {exogenous!r} names {len(out)} variable(s), {endogenous!r} "
+                           f"{len(into)}: a swap must keep the system square")
+    for v in out:
+        if not _exogenous(m, v):
+            raise ClosureError(f"{where}: {v.name} is not exogenous under this closure")
+    for v in into:
+        if _exogenous(m, v):
+            raise ClosureError(f"{where}: {v.name} is already exogenous")
+    for v, w in zip(out, into):
+        tgt = _target(m, v)
+        if tgt is not None and tgt.active:
+            tgt.deactivate()
+        else:
+            v.unfix()
+        _make_exogenous(m, w)
+
+
+def check_determinate(core) -> None:
+    """Refuse a closure whose system is structurally singular, naming the blocks involved.
+
+    A square system can still be indeterminate: a swap that frees a variable no remaining
+    equation pins down (or pins one variable twice). The Jacobian's sparsity pattern has no
+    perfect matching then; the unmatched equations and variables are named with their blocks.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
+    n = core.n
+    if n == 0:
+        return
+    pattern = csr_matrix((np.ones(len(core.rows)), (core.rows, core.cols)), shape=(n, n))
+    match = maximum_bipartite_matching(pattern, perm_type="column")
+    free_rows = np.flatnonzero(match < 0)
+    if free_rows.size == 0:
+        return
+    m = core.model
+    matched_cols = set(match[match >= 0].tolist())
+    free_cols = [k for k in range(n) if k not in matched_cols]
+
+    def blocks(objs):
+        seen = []
+        for o in objs:
+            name = o.parent_component().local_name
+            label = f"{m.blocks.get(name, '?')} ({name}" + (f", {m.tags[name]})" if name in m.tags
+                                                           else ")")
+            if label not in seen:
+                seen.append(label)
+        return ", ".join(seen[:4])
+
+    eqs = [core.constraints[int(k)] for k in free_rows]
+    vs = [core.variables[int(k)] for k in free_cols]
+    raise ClosureError(
+        f"closure {getattr(m.closure, 'name', '?')}: the system is indeterminate "
+        f"({free_rows.size} equation(s) cannot be matched to a variable): equations in "
+        f"{blocks(eqs)} (e.g. {eqs[0].name}); variables not pinned down in {blocks(vs)} "
+        f"(e.g. {vs[0].name}); check the swaps")

@@ -129,6 +129,8 @@ class CompiledModel:
         variables: free variables, in the order of ``x``.
         constraints: active equations, in the order of the residual vector.
         dropped: equations left out by the closure (Walras), evaluated for reporting only.
+        outputs: named quantities (Pyomo Expressions, ``model.outputs``) compiled with the
+            dropped equations, for :meth:`output_values`.
         param_objects: mutable Params and fixed variables, in the order of ``p``.
         rows, cols: sparsity of the Jacobian (coordinate form, no duplicates).
         lower: lower bounds of ``x``.
@@ -151,6 +153,7 @@ class CompiledModel:
     _drop: object
     source: str = ""
     backend: str = "python"
+    outputs: list = field(default_factory=list)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -197,9 +200,17 @@ class CompiledModel:
         return csc_matrix((self.jacobian_values(x, p)[order], indices, indptr),
                           shape=(self.n, self.n))
 
+    def _dropped_and_outputs(self, x: np.ndarray, p: list[float]) -> np.ndarray:
+        return np.array(self._drop(x.tolist(), _as_list(p)), dtype=float)
+
     def dropped_residuals(self, x: np.ndarray, p: list[float]) -> np.ndarray:
         """Residuals of the equations the closure dropped (must be ~0 at a solution)."""
-        return np.array(self._drop(x.tolist(), _as_list(p)), dtype=float)
+        return self._dropped_and_outputs(x, p)[:len(self.dropped)]
+
+    def output_values(self, x: np.ndarray, p: list[float]) -> np.ndarray:
+        """Values of the model's reported quantities (``model.outputs``, named Expressions),
+        in the order of :attr:`outputs`, at ``(x, p)``: no Pyomo variable is read or written."""
+        return self._dropped_and_outputs(x, p)[len(self.dropped):]
 
     def lu(self, x: np.ndarray, p: list[float]) -> LU:
         """Sparse LU factorisation of the Jacobian (SuperLU), for :meth:`LU.solve`.
@@ -356,10 +367,9 @@ class VectorModel(CompiledModel):
         return self._collect(self._res, self.res_out, self.res_perm, self._z(x, p), self.plan,
                              len(self.constraints))
 
-    def dropped_residuals(self, x: np.ndarray, p: list[float]) -> np.ndarray:
-        """Residuals of the equations the closure dropped (must be ~0 at a solution)."""
+    def _dropped_and_outputs(self, x: np.ndarray, p: list[float]) -> np.ndarray:
         return self._collect(self._drop, self.drop_out, self.drop_perm, self._z(x, p), self.plan,
-                             len(self.dropped))
+                             len(self.dropped) + len(self.outputs))
 
     def jacobian_values(self, x: np.ndarray, p: list[float]) -> np.ndarray:
         """Non-zero Jacobian entries, aligned with :attr:`rows` and :attr:`cols` (CSC order)."""
@@ -393,7 +403,10 @@ def _emit(name: str, lines: list[tuple[int, str]], size: int) -> str:
 
 
 def _residual_expr(c):
-    """``body - rhs`` of an equality constraint (``body`` when the right-hand side is 0)."""
+    """``body - rhs`` of an equality constraint (``body`` when the right-hand side is 0); a
+    named expression (a reported quantity) is its own value."""
+    if c.ctype is pyo.Expression:
+        return c
     rhs = c.upper
     if rhs.__class__ in (int, float):
         return c.body if rhs == 0 else c.body - rhs
@@ -1080,11 +1093,15 @@ def compile_model(model: pyo.ConcreteModel, backend: str = "auto") -> CompiledMo
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose {', '.join(BACKENDS)}")
     cons, dropped = _system(model)
+    outputs = list(getattr(model, "outputs", []))
     if backend == "auto":
         backend = "python" if len(cons) < AUTO_PYTHON_BELOW else "vector"
-    gen = (_VectorBackend if backend == "vector" else _PythonBackend)(model, cons, dropped)
+    gen = (_VectorBackend if backend == "vector" else _PythonBackend)(model, cons,
+                                                                       dropped + outputs)
     src = (_emit("residual", gen.res[0], gen.res[1]) + _emit("jacobian", gen.jac[0], gen.jac[1])
            + _emit("dropped", gen.drop[0], gen.drop[1]))
     namespace = dict(gen.namespace)
     exec(compile(src, "<cge-compiled-model>", "exec"), namespace)  # noqa: S102 - our own code
-    return gen.make(namespace, src)
+    core = gen.make(namespace, src)
+    core.dropped, core.outputs = dropped, outputs
+    return core

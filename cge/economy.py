@@ -15,7 +15,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from .calibrate import Benchmark, calibrate
-from .closure import Closure, get_closure
+from .closure import Closure, check_determinate, get_closure
 from .core import CompiledModel, compile_model
 from .data import Dataset, load_dataset
 from .model import build_model
@@ -59,6 +59,7 @@ class Economy:
         t0 = time.perf_counter()
         self.model: pyo.ConcreteModel = build_model(self.benchmark, self.closure)
         self.core: CompiledModel = compile_model(self.model)
+        check_determinate(self.core)
         self.setup_seconds = time.perf_counter() - t0
         params = [(c.local_name, p) for c in self.model.component_objects(pyo.Param)
                   if c.mutable for p in c.values()]

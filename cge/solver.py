@@ -89,10 +89,8 @@ def worst_equations(core: CompiledModel, F: np.ndarray, k: int = 5) -> list[tupl
 
 
 def _tag(component) -> str:
-    """The equation tag of docs/model.md, e.g. ``S1``, from the constraint rule's docstring."""
-    doc = getattr(getattr(getattr(component, "rule", None), "_fcn", None), "__doc__", None) or ""
-    doc = doc.strip()
-    return doc[1:doc.index(")")] if doc.startswith("(") and ")" in doc else ""
+    """The equation tag of docs/model.md, e.g. ``S1``, as the model declares it (``m.tags``)."""
+    return getattr(component.model(), "tags", {}).get(component.local_name, "")
 
 
 def residual_blocks(core: CompiledModel, F: np.ndarray, top: int = 8) -> list[dict]:
@@ -120,12 +118,14 @@ def _norm(F: np.ndarray) -> float:
 
 def _masks(core: CompiledModel) -> tuple[np.ndarray, np.ndarray]:
     """(positive, price) masks over ``x``, computed once per core: variables with a positive
-    lower bound (moved in log space), and price variables (see :data:`PRICES`)."""
+    lower bound (moved in log space), and price variables (kind ``price`` in the model's
+    ``kinds``)."""
     c = core.cache.get("masks")
     if c is None or c[0] is not core.lower:  # keyed on the bounds (a copy may change them)
         positive = np.isfinite(core.lower) & (core.lower > 0)
-        price = np.array([v.parent_component().local_name in PRICES for v in core.variables],
-                         dtype=bool)
+        kinds = getattr(core.model, "kinds", {})
+        price = np.array([kinds.get(v.parent_component().local_name) == "price"
+                          for v in core.variables], dtype=bool)
         c = core.cache["masks"] = (core.lower, (positive, price))
     return c[1]
 
@@ -311,11 +311,6 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
     info.warnings = vanishing(core, x)
     core.x_to_model(x)
     return info
-
-
-#: Price variables (components of cge.model): a price cannot collapse to zero in a regular
-#: equilibrium (each region's CPI or a factor price is its numeraire).
-PRICES = frozenset({"pf", "pfs", "pva", "pz", "pd", "pwe", "pm", "pq", "cpi", "eps"})
 
 
 def reject_spurious(core: CompiledModel, x: np.ndarray, info: SolveInfo) -> None:

@@ -200,10 +200,7 @@ def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]
             rows.append(("terms of trade", i, src, -eps * base * v(m.ms[src, r, i])
                          * d(m.pwe[src, i])))
     # capital flows: ε dFS (foreign saving in the reference currency)
-    if m.closure.exchange_rate == "fixed":
-        dfs = d(m.fsv[r]) * _fs_scale(b, r)
-    else:
-        dfs = d(m.fs[r])
+    dfs = d(m.fsv[r]) * _fs_scale(b, r)  # d(foreign_saving): the closure decides what moves it
     rows.append(("capital flows", "", "", eps * dfs))
     # endowments: Σ pf dF, by factor (in the sector column)
     for f in b.factors:
@@ -232,9 +229,9 @@ def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]
 
 
 def _fs_scale(b, r) -> float:
-    from .model import _scale
+    from .model import scale
 
-    return _scale(b.SAV[r], b.YH[r])
+    return scale(b.SAV[r], b.YH[r])
 
 
 def decompose(economy, *, tol: float = 1e-6, max_nodes: int = 128) -> Decomposition:

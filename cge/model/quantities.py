@@ -1,0 +1,114 @@
+"""Named quantities (MPSGE.jl style): Pyomo Expressions declared once, used by the equations
+and by every report (docs/model.md §3.4).
+
+Each is written here and nowhere else; equations refer to ``m.<name>[index]`` and the
+indicator layer (:mod:`cge.indicators`) evaluates them at a solution through the compiled core
+(``m.outputs`` lists the ones reports read). Money values are in the data's unit at base
+prices times price indices: local currency for a region's accounts, the reference currency
+for world prices.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from .base import scale
+
+#: Reported quantities: evaluated at every solution for the indicator layer.
+REPORTED = ("utility", "regional_utility", "real_gdp", "terms_of_trade",
+            "tariff_revenue", "foreign_saving", "absorption", "world_price")
+
+
+def _finals(b):
+    return (("C", b.C, "c"), ("G", b.G, "g"), ("I", b.I, "inv"))
+
+
+def absorption0(b, r) -> float:
+    """Base absorption C + G + I of region r (data unit)."""
+    return sum(b.total(flow, r) for _, flow, _ in _finals(b))
+
+
+def final_weights(b, r) -> dict[str, float]:
+    """Base shares of C, G and I in absorption (the regional household's welfare weights)."""
+    a0 = absorption0(b, r)
+    return {k: b.total(flow, r) / a0 for k, flow, _ in _finals(b) if b.total(flow, r) > 0}
+
+
+def finals(b):
+    """The final-demand components: (key, base flows, variable name), in C, G, I order."""
+    return _finals(b)
+
+
+def declare(m, b, specific: set[str]) -> None:
+    """Declare every named quantity; ``specific``: sector-specific factors (closure)."""
+    E = pyo.Expression
+
+    m.pfac = E(m.FD, rule=lambda m, r, f, j: m.pfs[r, f, j] if f in specific else m.pf[r, f],
+               doc="price of factor f used in sector j (mobile or sector-specific)")
+    m.pms = E(m.BIL, rule=lambda m, s, r, i: (1 + m.tm[s, r, i]) / (1 + b.tm[s, r, i])
+              * m.eps[r] * m.pwe[s, i],
+              doc="price to importer r of imports from s, gross of tariff (base 1)")
+    m.pe = E(m.EXP, rule=lambda m, r, i: m.eps[r] * m.pwe[r, i],
+             doc="export price in the exporter's currency")
+    m.foreign_saving = E(m.R, rule=lambda m, r: m.fsv[r] * scale(b.SAV[r], b.YH[r]),
+                         doc="foreign saving, reference currency (data unit)")
+    m.disposable_income = E(m.R, rule=lambda m, r: (1 - m.td[r]) * b.YH[r] * m.yh[r],
+                            doc="household disposable income, local currency")
+    m.tariff_revenue = E(m.R, rule=lambda m, r: sum(
+        m.tm[s, rr, i] * b.MS[s, rr, i] * m.eps[r] * m.pwe[s, i] * m.ms[s, rr, i]
+        for (s, rr, i) in b.MS if rr == r), doc="tariff revenue, local currency")
+    m.production_tax = E(m.R, rule=lambda m, r: sum(
+        m.tz[r, j] / (1 + m.tz[r, j]) * b.Z[r, j] * m.pz[r, j] * m.z[r, j]
+        for (rr, j) in b.Z if rr == r), doc="production tax revenue, local currency")
+    m.exports_value = E(m.R, rule=lambda m, r: sum(
+        b.E[r, i] * m.pwe[r, i] * m.e[r, i] for i in b.sectors if (r, i) in b.E),
+        doc="exports at world prices, reference currency")
+    m.imports_value = E(m.R, rule=lambda m, r: sum(
+        b.MS[k] * m.pwe[k[0], k[2]] * m.ms[k] for k in b.MS if k[1] == r),
+        doc="imports c.i.f. at world prices, reference currency")
+    exports_base = sum(b.E.values())
+    m.world_price = E(rule=lambda m: sum(v * m.pwe[k] for k, v in b.E.items()) / exports_base,
+                      doc="world export price index (Laspeyres, base 1), reference currency")
+    m.utility = E(m.R, rule=lambda m, r: pyo.prod(
+        m.c[r, i] ** (b.C[r, i] / b.total(b.C, r)) for i in b.sectors if (r, i) in b.C),
+        doc="household utility index Π_i c_i^α_i (1 in the benchmark)")
+
+    def regional(m, r):
+        u = 1.0
+        for _k, flow, var in _finals(b):
+            tot = b.total(flow, r)
+            if tot <= 0:
+                continue
+            comp = getattr(m, var)
+            sub = pyo.prod(comp[key] ** (v / tot) for key, v in flow.items() if key[0] == r)
+            u = u * sub ** (tot / absorption0(b, r))
+        return u
+    m.regional_utility = E(m.R, rule=regional,
+                           doc="regional household's utility: Cobb–Douglas over C, G, I sub-utilities")
+    m.absorption = E(m.R, rule=lambda m, r: sum(
+        m.pq[key] * v * getattr(m, var)[key] for _, flow, var in _finals(b)
+        for key, v in flow.items() if key[0] == r), doc="absorption C + G + I, local currency")
+
+    def gdp(m, r, base=False):
+        val = (lambda var, k: 1.0) if base else (lambda var, k: var[k])
+        dom = sum(b.C[k] * val(m.c, k) for k in b.C if k[0] == r)
+        dom += sum(b.G[k] * val(m.g, k) for k in b.G if k[0] == r)
+        dom += sum(b.I[k] * val(m.inv, k) for k in b.I if k[0] == r)
+        exp = sum(b.E[k] * val(m.e, k) for k in b.E if k[0] == r)
+        imp = sum(b.MS[k] * val(m.ms, k) for k in b.MS if k[1] == r)
+        return dom + exp - imp
+    m.real_gdp = E(m.R, rule=gdp, doc="GDP by expenditure at base prices: C + G + I + X − M")
+    m.real_gdp_base = E(m.R, rule=lambda m, r: gdp(m, r, base=True), doc="base-year GDP (data unit)")
+
+    def tot(m, r):
+        ex = [(b.E[k] * m.e[k], m.pwe[k]) for k in b.E if k[0] == r]
+        im = [(b.MS[k] * m.ms[k], m.pwe[k[0], k[2]]) for k in b.MS if k[1] == r]
+        if not ex or not im:  # undefined without exports or imports: reported as NaN
+            return 1.0
+        px = sum(q * p for q, p in ex) / sum(q for q, _ in ex)
+        pm = sum(q * p for q, p in im) / sum(q for q, _ in im)
+        return px / pm
+    m.terms_of_trade = E(m.R, rule=tot,
+                         doc="terms of trade: export over import price (world prices, Paasche)")
+    m.outputs = [getattr(m, name)[k] for name in REPORTED for k in getattr(m, name)]
+    m.output_keys = [(name, k) for name in REPORTED for k in getattr(m, name)]
