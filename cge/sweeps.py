@@ -54,8 +54,9 @@ import numpy as np
 from .closure import CLOSURES, Closure, get_closure
 from .data import Dataset, _text_problem, _val
 from .economy import Economy, resolve_data
-from .report import _has_parquet, _now
-from .report import _version as _dist_version
+from .report.provenance import now as _now
+from .report.provenance import version as _dist_version
+from .report.tables import has_parquet as _has_parquet
 from .scenario import (
     OPERATIONS,
     Scenario,
