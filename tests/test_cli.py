@@ -23,7 +23,7 @@ FIGURES = 3 * 2
 
 def _run_files(res: cge.Results, figures: bool = True) -> int:
     """Files a run writes: per table a tidy CSV (and Parquet), tables/NAME.tex and .md."""
-    per_table = 3 + report._has_parquet()
+    per_table = 3 + report.has_parquet()
     return per_table * len(res.tables()) + FIXED + FIGURES * figures
 
 
@@ -42,7 +42,7 @@ def here(tmp_path, monkeypatch):
 @pytest.fixture
 def no_figures(monkeypatch):
     """Skip drawing figures (the slow part of writing) where a test does not look at them."""
-    monkeypatch.setattr(report, "figures", lambda res: {})
+    monkeypatch.setattr(report.run, "figures", lambda res: {})
 
 
 def _listing(folder: Path) -> list[str]:
@@ -138,7 +138,7 @@ def test_ctrl_c_while_writing_leaves_nothing(here, monkeypatch):
     def interrupted(res):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report, "_fig_trade_by_sector", interrupted)  # after the tables
+    monkeypatch.setattr(report.plots, "_fig_trade_by_sector", interrupted)  # after the tables
     out = CliRunner().invoke(main, ["run", "s.toml", "--data", str(TWOCGE)])
     assert out.exit_code == 130
     assert "interrupted; nothing written" in out.output

@@ -1,5 +1,6 @@
 """Run outputs (cge.report): files, round trips of CSV/LaTeX/Markdown, metadata, atomic writes."""
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ from cge.solver import SolveInfo
 
 SCENARIO = Path(__file__).parent.parent / "scenarios" / "us_autos_232.toml"
 DEFAULT = next((p for p in SHIPPED if p.name == "usjpn2024"), TWOCGE)
-HAS_PARQUET = report._has_parquet()
+HAS_PARQUET = report.has_parquet()
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +133,7 @@ def test_metadata_has_digests_residuals_and_versions(run_dir, res):
     assert meta["generator"] == "cge" and meta["cge_version"] == cge.__version__
     assert meta["data"]["name"] == res.economy.dataset.name
     assert meta["data"]["digest"] == res.economy.dataset.digest and len(meta["data"]["digest"]) == 64
-    assert meta["scenario"]["digest"] == res.scenario.digest == report.hashlib.sha256(
+    assert meta["scenario"]["digest"] == res.scenario.digest == hashlib.sha256(
         SCENARIO.read_bytes()).hexdigest()
     assert meta["scenario"]["name"] == res.name and meta["scenario"]["path"] == res.scenario.path
     assert meta["closure"]["name"] == "default"
@@ -206,7 +207,7 @@ def test_interrupted_write_leaves_nothing(res, tmp_path, monkeypatch, error):
     def boom(_res):
         raise error("Ctrl-C while drawing")
 
-    monkeypatch.setattr(report, "_fig_output_by_sector", boom)
+    monkeypatch.setattr(report.plots, "_fig_output_by_sector", boom)
     out = tmp_path / "new" / "deeper" / "run"
     with pytest.raises(error):
         report.write_outputs(res, out)
@@ -214,7 +215,7 @@ def test_interrupted_write_leaves_nothing(res, tmp_path, monkeypatch, error):
 
 
 def test_existing_folder_is_not_clobbered(res, tmp_path, monkeypatch):
-    monkeypatch.setattr(report, "figures", lambda _res: {})
+    monkeypatch.setattr(report.run, "figures", lambda _res: {})
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep")
@@ -264,7 +265,7 @@ def test_scenario_with_a_byte_order_mark_is_copied_byte_for_byte(tmp_path, monke
     gets an exact copy; a scenario parsed from text keeps the digest of its text."""
     import hashlib
 
-    monkeypatch.setattr(report, "figures", lambda _res: {})
+    monkeypatch.setattr(report.run, "figures", lambda _res: {})
     text = ('name = "brd"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\nsectors = ["BRD"]\n'
             'add_pct = 25\n')
     path = tmp_path / "bom.toml"
@@ -290,4 +291,4 @@ def test_describe_and_report_show_continuation_steps(res):
     cont.info = dataclasses.replace(res.info, steps=13, warnings=[])
     line = next(s for s in cont.describe().splitlines() if s.startswith("solve"))
     assert "(continuation: 13 steps)" in line
-    assert "(continuation: 13 steps)" in report._report_md(cont, [])
+    assert "(continuation: 13 steps)" in report.run._report_md(cont, [])

@@ -150,7 +150,7 @@ def test_a_failing_member_is_reported_and_the_others_match_solo_solves():
 
 def test_resume_solves_only_the_rest_and_equals_a_clean_run(grid, serial, tmp_path, monkeypatch):
     out = tmp_path / "run"
-    real = sw._solve_chunk
+    real = sw.job.solve_chunk
     calls = {"chunks": 0}
 
     def interrupted(*args):
@@ -159,11 +159,11 @@ def test_resume_solves_only_the_rest_and_equals_a_clean_run(grid, serial, tmp_pa
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(sw, "_solve_chunk", interrupted)
+    monkeypatch.setattr(sw.job, "solve_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
         cge.sweep(grid, workers=1, chunk_size=CHUNK, out=out)
     assert len(list((out / "chunks").glob("*.npz"))) == 1 and not (out / "sweep.nc").exists()
-    monkeypatch.setattr(sw, "_solve_chunk", real)
+    monkeypatch.setattr(sw.job, "solve_chunk", real)
 
     solves = {"n": 0}
     solve = cge.Economy.solve
@@ -252,7 +252,7 @@ def test_an_elasticity_draw_on_a_cobb_douglas_nest_is_refused_before_solving(two
     def no_solve(*args):
         raise AssertionError("a chunk was solved")
 
-    monkeypatch.setattr(sw, "_solve_chunk", no_solve)
+    monkeypatch.setattr(sw.job, "solve_chunk", no_solve)
     clo = cge.Closure(name="twocge", numeraire="LAB")
     draw = {("sigma_va", "JPN", "BRD"): 0.5}
     with pytest.raises(sw.SweepError, match=r"member 1 \(cd\): sigma_va \('JPN', 'BRD'\) is "

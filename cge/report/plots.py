@@ -1,0 +1,137 @@
+"""Figures of a run (matplotlib, on the Agg canvas: no GUI, no pyplot state).
+
+matplotlib is imported only when a figure is drawn, so that importing :mod:`cge.report` stays
+cheap. :func:`figures` draws the figures of one run, :func:`save_figure` writes one as PNG and
+SVG; :func:`new_figure` and :func:`grouped_bars` are the building blocks (also used by the
+comparison's figure).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from .protocol import ResultsLike
+
+
+def new_figure(width: float = 7.0, height: float = 4.0) -> Figure:
+    """A matplotlib Figure (constrained layout) on its own Agg canvas, ``width`` × ``height`` in."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)  # the Agg canvas: no GUI, no pyplot state
+    return fig
+
+
+def _style(ax) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.axhline(0.0, color="black", linewidth=0.6)
+    ax.grid(axis="y", alpha=0.3)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,g}".replace("-", "\u2212")))
+
+
+def grouped_bars(ax, categories: list[str], series: dict[str, list[float]]) -> None:
+    """Bars on ``ax``: one group per category, one bar per series (legend if more than one)."""
+    n = max(len(series), 1)
+    width = 0.8 / n
+    x = np.arange(len(categories))
+    for k, (label, vals) in enumerate(series.items()):
+        ax.bar(x + (k - (n - 1) / 2) * width, vals, width, label=label)
+    ax.set_xticks(x, categories, rotation=45 if len(categories) > 6 else 0,
+                  ha="right" if len(categories) > 6 else "center")
+    _style(ax)
+    if len(series) > 1:
+        ax.legend(frameon=False, fontsize="small")
+
+
+def _fig_ev_by_region(res: ResultsLike) -> Figure:
+    """EV by region in the currency unit, each bar labelled with EV in % of base income."""
+    summ = res.summary
+    fig = new_figure(6.0, 4.0)
+    ax = fig.add_subplot()
+    ev = summ[f"EV ({res.unit})"]
+    pct = summ["EV (% of base income)"]
+    bars = ax.bar([str(r) for r in summ.index], ev.to_numpy(),
+                  color=["tab:red" if v < 0 else "tab:blue" for v in ev])
+    ax.bar_label(bars, labels=[f"{p:+.3g}%" for p in pct], padding=2, fontsize="small")
+    _style(ax)
+    ax.margins(y=0.15)
+    ax.set_ylabel(f"EV ({res.unit})")
+    ax.set_title(f"{res.name}: equivalent variation by region\n(labels: % of base income)",
+                 fontsize="medium")
+    return fig
+
+
+def shocked_pairs(trade: pd.DataFrame, limit: int = 8) -> list[tuple[str, str]]:
+    """(exporter, importer) pairs whose tariffs changed, followed by their reverse pairs."""
+    changed = trade[(trade["tariff (%)"] - trade["base tariff (%)"]).abs() > 1e-12]
+    pairs = list(dict.fromkeys((e, i) for e, i, _ in changed.index))
+    pairs += [(i, e) for e, i in pairs if (i, e) not in pairs]
+    have = set((e, i) for e, i, _ in trade.index)
+    return [p for p in pairs if p in have][:limit]
+
+
+def _fig_trade_by_sector(res: ResultsLike) -> Figure | None:
+    """Volume % change by sector of the shocked flows and of the flows in the other direction."""
+    trade = res.trade
+    pairs = shocked_pairs(trade)
+    if not pairs:
+        return None
+    sectors = [s for s in res.economy.dataset.sectors if s in set(trade.index.get_level_values(2))]
+    series = {}
+    for e, i in pairs:
+        sub = trade.xs((e, i), level=("exporter", "importer"))["volume (% change)"]
+        series[f"{i} ← {e}"] = [float(sub.get(s, np.nan)) for s in sectors]
+    fig = new_figure()
+    ax = fig.add_subplot()
+    grouped_bars(ax, sectors, series)
+    ax.set_ylabel("import volume (% change)")
+    ax.set_title(f"{res.name}: bilateral imports by sector (importer ← exporter)", fontsize="medium")
+    return fig
+
+
+def _fig_output_by_sector(res: ResultsLike) -> Figure:
+    """Output (volume) % change by sector, one bar per region."""
+    sec = res.sectors["output (% change)"]
+    regions = list(dict.fromkeys(r for r, _ in sec.index))
+    sectors = list(dict.fromkeys(s for _, s in sec.index))
+    fig = new_figure()
+    ax = fig.add_subplot()
+    grouped_bars(ax, sectors, {r: [float(sec[r, s]) for s in sectors] for r in regions})
+    ax.set_ylabel("output (% change)")
+    ax.set_title(f"{res.name}: output by sector and region", fontsize="medium")
+    return fig
+
+
+def figures(res: ResultsLike) -> dict[str, Figure]:
+    """The figures of a run (matplotlib Figures on the Agg canvas), by file name stem.
+
+    ``ev_by_region`` (EV in the currency unit, labelled in % of base income),
+    ``trade_by_sector`` (import volume % change by sector for each shocked exporter → importer
+    pair and its reverse; absent when no tariff changed), ``output_by_sector`` (output volume %
+    change by sector, one bar per region).
+    """
+    figs = {"ev_by_region": _fig_ev_by_region(res),
+            "trade_by_sector": _fig_trade_by_sector(res),
+            "output_by_sector": _fig_output_by_sector(res)}
+    return {k: f for k, f in figs.items() if f is not None}
+
+
+def save_figure(fig: Figure, stem: Path) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` (150 dpi) and ``stem.svg``; return the two paths."""
+    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    with warnings.catch_warnings():  # names the font lacks, or too long to lay out: still drawn
+        warnings.filterwarnings("ignore", r"Glyph .* missing from font", UserWarning)
+        warnings.filterwarnings("ignore", r"constrained_layout not applied", UserWarning)
+        fig.savefig(png, dpi=150, metadata={"Software": "cge"})
+        fig.savefig(svg, metadata={"Date": None, "Creator": "cge"})
+    return [png, svg]

@@ -1,0 +1,241 @@
+"""Result tables as files and text: tidy (long) tables, publication formatting, LaTeX,
+Markdown and plain text.
+
+Column names are ``"variable (unit)"``; :func:`tidy` splits them into ``variable`` and ``unit``
+columns, :func:`publication` formats the numbers (one precision per column or row) for
+:func:`to_latex`, :func:`to_markdown` and :func:`to_text`. :func:`write_tables` writes a set
+of tables in every format (docs/outputs.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: Index columns of the tidy tables are followed by these three columns.
+TIDY_COLUMNS = ("variable", "unit", "value")
+
+_UNIT = re.compile(r"^(?P<var>.*?)\s*\((?P<unit>[^()]*)\)\s*$")
+
+
+def split_unit(column: str) -> tuple[str, str]:
+    """``"EV (USD million)"`` → ``("EV", "USD million")``; a name without ``(unit)`` → ``(name, "")``."""
+    m = _UNIT.match(str(column))
+    return (m["var"], m["unit"]) if m else (str(column), "")
+
+
+def _text_to_index(table: pd.DataFrame) -> pd.DataFrame:
+    """Non-numeric columns (labels such as a component's group) join the index."""
+    text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    return table.set_index(text, append=True) if text else table
+
+
+def tidy(table: pd.DataFrame) -> pd.DataFrame:
+    """Long format: the table's index columns, then ``variable``, ``unit``, ``value``.
+
+    One value per row; ``variable`` and ``unit`` come from column names ``"variable (unit)"``,
+    so ``EV`` appears twice per region: in the currency unit and in % of base income.
+    Non-numeric columns are kept as label columns, after the index columns.
+    """
+    table = _text_to_index(table)
+    idx = [n or f"level_{k}" for k, n in enumerate(table.index.names)]
+    wide = table.copy()
+    wide.index.names = idx
+    long = wide.reset_index().melt(id_vars=idx, var_name="column", value_name="value")
+    parts = long.pop("column").map(split_unit)
+    long.insert(len(idx), "variable", parts.str[0])
+    long.insert(len(idx) + 1, "unit", parts.str[1])
+    long["value"] = long["value"].astype(float)
+    # row order: as in the table, one block of variables per row of the wide table
+    order = np.argsort(np.tile(np.arange(len(table)), table.shape[1]), kind="stable")
+    return long.iloc[order].reset_index(drop=True)
+
+
+def _decimals(values: np.ndarray, unit: str) -> int:
+    """Decimals for one column (or row) of a publication table.
+
+    Indices around 1 (unit containing ``base = 1``) get 4 decimals; other quantities 4
+    significant digits on the largest |value| (0 to 6 decimals), one precision per column.
+    """
+    if "base = 1" in unit:
+        return 4
+    v = np.abs(values[np.isfinite(values)])
+    top = float(v.max()) if v.size else 0.0
+    if top == 0.0:
+        return 0
+    return int(np.clip(3 - math.floor(math.log10(top)), 0, 6))
+
+
+def format_number(x: float, decimals: int, na_rep: str = "") -> str:
+    """``x`` with ``decimals`` decimals and a thousands comma; no negative zero."""
+    if x is None or not np.isfinite(x):
+        return na_rep
+    x = round(float(x), decimals)
+    return f"{x if x != 0 else 0.0:,.{decimals}f}"  # round(-0.0001, 3) is -0.0
+
+
+@dataclass
+class PublicationTable:
+    """A table formatted for publication: every cell a string, numbers at one precision.
+
+    Attributes:
+        cells: the formatted cells; columns are ``header`` (one row per header level).
+        header: column labels, ``(variable, unit)`` pairs when the units are in the header.
+        numeric: which columns hold numbers (right-aligned).
+    """
+
+    cells: pd.DataFrame
+    header: list[tuple[str, str]]
+    numeric: list[bool]
+
+    @property
+    def two_level(self) -> bool:
+        return any(u for _, u in self.header)
+
+    def flat_header(self) -> list[str]:
+        """One header row: ``"variable (unit)"``."""
+        return [f"{v} ({u})" if u else v for v, u in self.header]
+
+
+def publication(table: pd.DataFrame, *, na_rep: str = "") -> PublicationTable:
+    """Format a result table for publication.
+
+    A table with one row per region (a single index level, such as the summary) is transposed:
+    one row per variable, with columns ``variable``, ``unit`` and one per region, each row at
+    its own precision. Any other table keeps its rows; its index becomes text columns, and the
+    header has two rows, the variable and its unit, each column at its own precision.
+    A table whose index has a level named ``unit`` (such as a comparison) is formatted by row.
+    Non-numeric columns are text columns, placed after the index.
+    """
+    table = _text_to_index(table)
+    if "unit" in table.index.names:
+        return _by_rows(table, na_rep)
+    if table.index.nlevels == 1:
+        parts = [split_unit(c) for c in table.columns]
+        t = table.T
+        t.index = pd.MultiIndex.from_tuples(parts, names=["variable", "unit"])
+        return _by_rows(t, na_rep)
+    text = table.index.to_frame(index=False).astype(str)
+    cols, header, numeric = {}, [], []
+    for name in text.columns:
+        cols[len(cols)] = text[name].tolist()
+        header.append((str(name), ""))
+        numeric.append(False)
+    for col in table.columns:
+        var, unit = split_unit(col)
+        vals = table[col].to_numpy(dtype=float)
+        d = _decimals(vals, unit)
+        cols[len(cols)] = [format_number(v, d, na_rep) for v in vals]
+        header.append((var, unit))
+        numeric.append(True)
+    return PublicationTable(pd.DataFrame(cols), header, numeric)
+
+
+def _by_rows(table: pd.DataFrame, na_rep: str) -> PublicationTable:
+    units = table.index.get_level_values("unit")
+    rows = []
+    for (label, values), unit in zip(table.iterrows(), units):
+        vals = values.to_numpy(dtype=float)
+        d = _decimals(vals, str(unit))
+        label = label if isinstance(label, tuple) else (label,)
+        rows.append([str(x) for x in label] + [format_number(v, d, na_rep) for v in vals])
+    header = [(str(n), "") for n in table.index.names] + [(str(c), "") for c in table.columns]
+    numeric = [False] * table.index.nlevels + [True] * table.shape[1]
+    return PublicationTable(pd.DataFrame(rows, columns=range(len(header))), header, numeric)
+
+
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                  "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                  "^": r"\textasciicircum{}"}
+
+
+def latex_escape(text: str) -> str:
+    """Escape LaTeX special characters in text."""
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def to_latex(table: pd.DataFrame | PublicationTable, *, na_rep: str = "") -> str:
+    """A booktabs ``tabular`` (``\\usepackage{booktabs}``) of a result table, via pandas' Styler.
+
+    Numbers as in :func:`publication`, with a true minus sign (``$-$``); text is escaped.
+    """
+    pub = table if isinstance(table, PublicationTable) else publication(table, na_rep=na_rep)
+    cells = pub.cells.copy()
+    for k, num in enumerate(pub.numeric):
+        col = cells.columns[k]
+        cells[col] = [re.sub(r"^-", "$-$", c) if num else latex_escape(c) for c in cells[col]]
+    if pub.two_level:
+        cells.columns = pd.MultiIndex.from_tuples(pub.header)
+    else:
+        cells.columns = [v for v, _ in pub.header]
+    fmt = "".join("r" if n else "l" for n in pub.numeric)
+    styler = cells.style.hide(axis="index").format_index(escape="latex", axis=1)
+    return styler.to_latex(hrules=True, column_format=fmt, multicol_align="c")
+
+
+def to_markdown(table: pd.DataFrame | PublicationTable, *, na_rep: str = "") -> str:
+    """A GitHub-flavoured Markdown table (pandas ``to_markdown``, through ``tabulate``)."""
+    pub = table if isinstance(table, PublicationTable) else publication(table, na_rep=na_rep)
+    cells = pub.cells.copy()
+    cells.columns = [h.replace("|", r"\|") for h in pub.flat_header()]
+    align = tuple("right" if n else "left" for n in pub.numeric)
+    return cells.to_markdown(index=False, tablefmt="github", colalign=align, disable_numparse=True)
+
+
+def to_text(table: pd.DataFrame | PublicationTable, *, na_rep: str = "",
+            merge_units: bool = False) -> str:
+    """Plain aligned text (for the terminal), numbers as in :func:`publication`.
+
+    ``merge_units``: for a table formatted by row, show ``variable (unit)`` in one column.
+    """
+    pub = table if isinstance(table, PublicationTable) else publication(table, na_rep=na_rep)
+    header, numeric, cells = pub.flat_header(), list(pub.numeric), pub.cells
+    if merge_units and [h for h, _ in pub.header[:2]] == ["variable", "unit"]:
+        labels = [f"{v} ({u})" if u else v for v, u in zip(cells[0], cells[1])]
+        cells = pd.concat([pd.Series(labels), cells.iloc[:, 2:]], axis=1)
+        header, numeric = [""] + header[2:], [False] + numeric[2:]
+    width = [max([len(h)] + [len(c) for c in cells.iloc[:, k]]) for k, h in enumerate(header)]
+    just = [(str.rjust if n else str.ljust) for n in numeric]
+    lines = ["  ".join(j(h, w) for h, w, j in zip(header, width, just)).rstrip()]
+    for row in cells.itertuples(index=False):
+        lines.append("  ".join(j(c, w) for c, w, j in zip(row, width, just)).rstrip())
+    return "\n".join(lines)
+
+
+def has_parquet() -> bool:
+    """Whether Parquet files can be written (pyarrow is importable)."""
+    return importlib.util.find_spec("pyarrow") is not None
+
+
+def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path, *, na_rep: str = "",
+                 parquet: bool | None = None, publish: bool = True) -> list[Path]:
+    """Write each table as tidy CSV (and Parquet), and as LaTeX and Markdown in ``tables/``.
+
+    ``<name>.csv``: the tidy table (:func:`tidy`), UTF-8, full precision; ``<name>.parquet``
+    the same when pyarrow is importable (``parquet=None``) or asked for; ``tables/<name>.tex``
+    and ``tables/<name>.md``: the publication table. Returns the paths written.
+    """
+    folder = Path(folder)
+    parquet = has_parquet() if parquet is None else parquet
+    paths = []
+    for name, table in tables.items():
+        long = tidy(table)
+        paths.append(folder / f"{name}.csv")
+        long.to_csv(paths[-1], index=False, encoding="utf-8")
+        if parquet:
+            paths.append(folder / f"{name}.parquet")
+            long.to_parquet(paths[-1], index=False)
+        if publish:
+            (folder / "tables").mkdir(exist_ok=True)
+            pub = publication(table, na_rep=na_rep)
+            paths.append(folder / "tables" / f"{name}.tex")
+            paths[-1].write_text(to_latex(pub), encoding="utf-8")
+            paths.append(folder / "tables" / f"{name}.md")
+            paths[-1].write_text(to_markdown(pub) + "\n", encoding="utf-8")
+    return paths

@@ -1,0 +1,163 @@
+"""Members of a sweep: :class:`Member` (the instruments of one solve) and their resolution
+against the data into :class:`Job` objects (full tariff vector, parameter overrides, elasticity
+draws, a digest), with one clear error for an invalid member; duplicate names are renamed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..data import Dataset, _val
+from ..economy import Economy
+from ..scenario import Scenario, ScenarioError, unique_names
+from .errors import SweepError
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a sweep: the instruments of one model solve.
+
+    The tariff vector is the data's base rates, then ``scenario``'s shocks (if any), then the
+    explicit ``tariffs`` (if any). Everything else is at its base value unless ``params``
+    overrides it.
+
+    Attributes:
+        name: label of the member (the ``member`` coordinate of the results).
+        scenario: tariff shocks applied to the base rates, in order.
+        tariffs: rates (fractions, e.g. 0.25 for 25%) by (exporter, importer, sector),
+            overriding the rates after ``scenario``; every key must be a base-year trade flow.
+        params: overrides of other *mutable* model parameters, by Param name and index, e.g.
+            ``{"endow": {("USA", "LAB"): 1.02}}`` (2% more US labour) or
+            ``{"tz": {("JPN", "AUTO"): 0.05}}``. Values are in the Param's own units
+            (docs/model.md). Elasticities go in ``elasticities``.
+        elasticities: elasticity draws by (kind, region, sector), kind one of ``sigma_va``,
+            ``sigma_d``, ``sigma_m``, ``psi`` (:meth:`cge.economy.Economy.set_elasticities`:
+            a CES σ must be > 0 and at least 1e-4 away from 1, a CET ψ > 0 (1 is allowed);
+            Cobb–Douglas nests, σ = 1 in the data, are fixed and a draw on one is refused).
+            Others keep the data's values.
+        coords: values describing the member, one per coordinate (e.g. an axis's
+            percentage points); they become coordinates along ``member`` in the results.
+    """
+
+    name: str
+    scenario: Scenario | None = None
+    tariffs: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
+    params: Mapping[str, Mapping[Any, float]] = field(default_factory=dict)
+    coords: Mapping[str, float | str] = field(default_factory=dict)
+    elasticities: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A member resolved against the data: full tariff vector (in the order of the base rates)
+    and parameter overrides ((param name, index, value), sorted), its elasticity draws (sorted)
+    and a digest of its definition (which saved results it matches on resume); ``index`` is its
+    position among the sweep's members."""
+
+    index: int
+    rates: tuple[float, ...]
+    params: tuple[tuple[str, Any, float], ...]
+    digest: str
+    elasticities: tuple[tuple[tuple[str, str, str], float], ...] = ()
+
+
+def as_member(k: int, item: Member | Scenario | Mapping) -> Member:
+    """Item ``k`` of a list of members as a :class:`Member`: a Scenario (named after it), a dict
+    of tariff rates (named ``member<k>``) or a Member as it is."""
+    if isinstance(item, Member):
+        return item
+    if isinstance(item, Scenario):
+        return Member(name=item.name, scenario=item)
+    if isinstance(item, Mapping):
+        return Member(name=f"member{k}", tariffs=dict(item))
+    raise SweepError(f"member {k}: a sweep member is a Scenario, a dict of tariff rates or a Member, "
+                     f"not {type(item).__name__}", hint="e.g. {('JPN', 'USA', 'AUTO'): 0.25}")
+
+
+def resolve_members(members: list[Member], ds: Dataset, base: dict,
+                    probe: Callable[[], Economy] | None) -> list[Job]:
+    """Tariff vectors, parameter overrides and elasticity draws of every member, validated (one
+    clear error). ``probe`` gives the Economy that overrides and draws are checked against (built
+    only when a member has any)."""
+    keys = list(base)
+    jobs = []
+    params_ok: dict | None = None
+    for k, mem in enumerate(members):
+        where = f"member {k} ({mem.name})"
+        try:
+            rates = mem.scenario.tariffs(ds, base) if mem.scenario is not None else dict(base)
+        except ScenarioError as exc:
+            raise SweepError(f"{where}: {exc}") from None
+        for key, v in mem.tariffs.items():
+            if key not in base:
+                raise SweepError(f"{where}: no base-year trade flow {_val(key)}: its tariff has "
+                                 "no effect", hint="keys are (exporter, importer, sector) of "
+                                 "flows in trade.csv")
+            if isinstance(v, bool) or not isinstance(v, int | float) or not v > -1 or not math.isfinite(v):
+                raise SweepError(f"{where}: tariff {_val(key)} = {_val(v)}: must be a finite "
+                                 "number above -1 (a fraction: 0.25 is 25%)")
+            rates[key] = float(v)
+        overrides = []
+        for pname, entries in mem.params.items():
+            if params_ok is None:
+                params_ok = mutable_params(probe()) if probe is not None else {}
+            if pname not in params_ok:
+                hint = ("tariffs go in 'tariffs' or a scenario" if pname == "tm" else
+                        "elasticity draws go in the member's 'elasticities'"
+                        if pname in Economy.ELASTICITIES else
+                        f"mutable parameters: {', '.join(sorted(n for n in params_ok if n != 'tm'))}")
+                raise SweepError(f"{where}: cannot override parameter {_val(pname)}", hint=hint)
+            for idx, v in entries.items():
+                if idx not in params_ok[pname]:
+                    raise SweepError(f"{where}: {pname} has no index {_val(idx)}",
+                                     hint=f"indices such as {_val(next(iter(params_ok[pname]), None))}")
+                if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                    raise SweepError(f"{where}: {pname}[{idx}] = {_val(v)} is not a finite number")
+                overrides.append((pname, idx, float(v)))
+        overrides.sort(key=lambda t: (t[0], repr(t[1])))
+        if mem.elasticities and probe is not None:
+            try:
+                probe().check_elasticities(dict(mem.elasticities))
+            except ValueError as exc:
+                raise SweepError(f"{where}: {exc}",
+                                 hint="draws are (kind, region, sector) → value of a CES/CET nest "
+                                 "(Economy.set_elasticities)") from None
+        elas = sorted((tuple(key), float(v)) for key, v in mem.elasticities.items())
+        vec = tuple(rates[key] for key in keys)
+        text = json.dumps({"name": mem.name, "rates": [repr(v) for v in vec],
+                           "params": [[n, repr(i), repr(v)] for n, i, v in overrides],
+                           "coords": {c: repr(v) for c, v in sorted(mem.coords.items())},
+                           **({"elasticities": [[list(k), repr(v)] for k, v in elas]}
+                              if elas else {})})
+        jobs.append(Job(k, vec, tuple(overrides), hashlib.sha256(text.encode()).hexdigest()[:16],
+                        tuple(elas)))
+    return jobs
+
+
+def renamed(items: list[Member]) -> list[Member]:
+    """Members with unique names (repeats get ``#2``, ``#3``, ...): names index the results."""
+    names = unique_names([m.name for m in items])
+    return [m if m.name == n else replace(m, name=n) for m, n in zip(items, names)]
+
+
+def agreed_closure(scenarios: Iterable[Scenario]) -> str | None:
+    """The closure the scenarios name, if any; they must agree (a sweep has one closure)."""
+    wanted = {sc.closure for sc in scenarios if sc.closure}
+    if len(wanted) > 1:
+        raise SweepError(f"the scenarios name different closures ({', '.join(sorted(wanted))})",
+                         hint="a sweep runs under one closure: give closure=... (or --closure)")
+    return wanted.pop() if wanted else None
+
+
+def mutable_params(eco: Economy) -> dict:
+    """Mutable Params of the model and their indices (to validate overrides)."""
+    import pyomo.environ as pyo
+
+    skip = {"tm", *eco.ELASTICITIES}
+    return {c.local_name: set(c.keys()) for c in eco.model.component_objects(pyo.Param)
+            if c.mutable and c.local_name not in skip}
+

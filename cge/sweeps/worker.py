@@ -1,0 +1,168 @@
+"""The per-chunk solve, run by a worker: one :class:`~cge.economy.Economy` per process (built
+once, reused), the members' instruments set on its model, and the chunk's members solved in
+order (:func:`solve_chunk`), each record packed into arrays. Top-level functions only, so that
+process pools and dask can pickle them."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..closure import Closure
+from ..data import Dataset
+from ..economy import Economy
+from .extract import VARIABLES, Extract
+from .members import Job
+
+#: Economies built by this process, by (data digest, closure, thread): built once, reused.
+_ECONOMIES: OrderedDict[tuple, Economy] = OrderedDict()
+_CACHE_SIZE = 4
+_LOCK = threading.Lock()
+
+
+def cached_economy(data: Dataset, digest: str, closure: Closure) -> Economy:
+    """This process's (and thread's) Economy of ``data`` under ``closure``: built and compiled at
+    the first call, then reused (the last few are kept); ``digest`` identifies the data."""
+    key = (digest, closure, threading.get_ident())
+    with _LOCK:
+        eco = _ECONOMIES.get(key)
+        if eco is not None:
+            _ECONOMIES.move_to_end(key)
+            return eco
+    eco = Economy(data, closure)
+    with _LOCK:
+        _ECONOMIES[key] = eco
+        while len(_ECONOMIES) > _CACHE_SIZE:
+            _ECONOMIES.popitem(last=False)
+    return eco
+
+
+#: Per-member solve record: name, dtype, units, meaning.
+STATUS = {
+    "status": (str, "", "converged or failed"),
+    "iterations": (np.int32, "", "solver iterations (of the last attempt)"),
+    "steps": (np.int32, "", "continuation steps (1 = a direct solve)"),
+    "residual": (float, "", "max |residual| (relative to benchmark values) at the end"),
+    "seconds": (float, "s", "wall time of the member's solve and read-out"),
+    "solver": (str, "", "solver that produced the solution, e.g. newton"),
+    "message": (str, "", "solver message; for a failed member, what failed and the solver's status"),
+    "reached": (float, "share of the shock, 0-1", "failed member: how far continuation got"),
+    "worst_block": (str, "", "failed member: equation block with the largest residual, its tag, "
+                    "size and worst equation"),
+    "diagnosis": (str, "", "failed member: what the solution path shows (e.g. saving heading to zero)"),
+    "warning": (str, "", "warnings of a converged solve (e.g. a flow priced out)"),
+}
+
+
+@dataclass
+class _Applied:
+    """What a chunk's members have set on the model, so that each member changes only what
+    differs from the previous one."""
+
+    #: the tariff vector the model holds (None: unknown, write every rate)
+    rates: tuple[float, ...] | None = None
+    #: the elasticities may differ from the data's (a chunk starts unsure: the Economy is reused)
+    drawn: bool = True
+    #: (Param name, index) → base value of every parameter an override has changed
+    params: dict = field(default_factory=dict)
+
+
+def _set_params(eco: Economy, keys: list, job: Job, state: _Applied) -> None:
+    """Give the model the member's instruments: its full tariff vector, its elasticity draws and
+    its overrides; a parameter or elasticity changed by an earlier member and not by this one
+    returns to its base value. Only values that differ from the previous member's are written."""
+    tm = eco.model.tm
+    prev, state.rates = state.rates, None
+    for k, (key, v) in enumerate(zip(keys, job.rates)):
+        if prev is None or prev[k] != v:
+            tm[key] = v
+    state.rates = job.rates
+    if state.drawn or job.elasticities:
+        eco.reset_elasticities()
+        state.drawn = bool(job.elasticities)
+        if job.elasticities:
+            eco.set_elasticities(dict(job.elasticities))
+    touched = state.params
+    wanted = {(n, i): v for n, i, v in job.params}
+    for (n, i), base in list(touched.items()):
+        if (n, i) not in wanted:
+            getattr(eco.model, n)[i] = base
+            del touched[(n, i)]
+    for (n, i), v in wanted.items():
+        comp = getattr(eco.model, n)
+        if (n, i) not in touched:
+            touched[(n, i)] = comp[i].value
+        comp[i] = v
+
+
+def solve_chunk(data: Dataset, digest: str, closure: Closure, solver: str, keys: list,
+                jobs: list[Job]) -> dict:
+    """Solve one chunk of members on this process's Economy; returns arrays by member.
+
+    Starts from the benchmark solution; each member is warm-started from the previous one's
+    solution; after a failure the next member starts from the benchmark again.
+    """
+    from ..solver import SolveError
+
+    eco = cached_economy(data, digest, closure)
+    if list(eco.base_tariffs()) != list(keys):
+        raise RuntimeError("the worker's base tariffs do not match the sweep's: different data?")
+    eco.reset()
+    ext = getattr(eco, "_sweep_extract", None)
+    if ext is None:
+        ext = eco._sweep_extract = Extract(eco)  # type: ignore[attr-defined]
+    state = _Applied()
+    recs = []
+    for job in jobs:
+        t0 = time.perf_counter()
+        rec: dict[str, Any] = {"index": job.index, "digest": job.digest}
+        try:
+            _set_params(eco, keys, job, state)
+            info = eco.solve(solver)
+        except SolveError as err:
+            eco.core.x_to_model(eco.x_base)  # the next member starts from the benchmark
+            top = err.blocks[0] if err.blocks else None
+            rec.update(status="failed", iterations=err.info.iterations, steps=err.info.steps,
+                       residual=err.info.max_residual, solver=err.info.solver,
+                       message=f"{err.headline}; solver {err.info.solver}: {err.info.message}",
+                       reached=np.nan if err.reached is None else err.reached,
+                       worst_block=(f"{top['block']} ({top['tag']}): {top['max_abs']:.3g} at "
+                                    f"{top['worst']}" if top else
+                                    "; ".join(f"{n} = {v:.3g}" for n, v in err.worst)),
+                       diagnosis="; ".join(err.diagnosis), warning="", values=None)
+        except (ArithmeticError, ValueError, RuntimeError) as err:  # not a SolveError: record it
+            eco.core.x_to_model(eco.x_base)
+            rec.update(status="failed", iterations=0, steps=0, residual=np.nan, solver=solver,
+                       message=f"{type(err).__name__}: {err}", reached=np.nan, worst_block="",
+                       diagnosis="", warning="", values=None)
+        else:
+            rec.update(status="converged", iterations=info.iterations, steps=info.steps,
+                       residual=info.max_residual, solver=info.solver, message=info.message,
+                       reached=np.nan, worst_block="", diagnosis="",
+                       warning="; ".join(info.warnings), values=ext())
+        rec["seconds"] = time.perf_counter() - t0
+        recs.append(rec)
+    return _pack(recs, ext)
+
+
+def _pack(recs: list[dict], ext: Extract) -> dict:
+    n = len(recs)
+    shapes = ext.shapes
+    out: dict[str, np.ndarray] = {"index": np.array([r["index"] for r in recs], dtype=np.int64),
+                                  "digest": np.array([r["digest"] for r in recs], dtype=str)}
+    for name, (dims, _, _) in VARIABLES.items():
+        arr = np.full((n, *(shapes[d] for d in dims)), np.nan)
+        for k, r in enumerate(recs):
+            if r["values"] is not None:
+                arr[k] = r["values"][name]
+        out[name] = arr
+    for name, (typ, _, _) in STATUS.items():
+        out[name] = np.array([r[name] for r in recs], dtype=typ)
+    return out
+
+
