@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .core import CompiledModel, compile_model
 from .data import Dataset, load_dataset
 from .model import build_model
 from .scenario import Scenario, load_scenario
+from .solution import Solution
 from .solver import SolveError, SolveInfo, _masks, solve
 
 #: Folder of the shipped data sets (the repository's data/), overridable with CGE_DATA_DIR.
@@ -74,6 +76,11 @@ class Economy:
                                    if o.parent_component().local_name in self.ELASTICITIES],
                                   dtype=int)
         self.last_info: SolveInfo | None = None
+        #: The last solution (the warm start of the next solve is the model's current point).
+        self.solution: Solution | None = None
+        #: Held while instruments are set and solved (:func:`run`), so that threads sharing
+        #: one Economy do not interleave a scenario's parameters with another's solve.
+        self.lock = threading.RLock()
 
     @property
     def p_base(self) -> list[float]:
@@ -84,6 +91,14 @@ class Economy:
             now = self.core.params()
             p[self._elas_pos] = [now[k] for k in self._elas_pos]
         return p.tolist()
+
+    def base_params(self, p) -> list[float]:
+        """``p`` (a parameter vector of the core) with every instrument at its base value and
+        its elasticities kept: the start of the shock path to a solution at ``p``."""
+        out = self._p_base.copy()
+        if self._elas_pos.size:
+            out[self._elas_pos] = np.asarray(p, dtype=float)[self._elas_pos]
+        return out.tolist()
 
     # ------------------------------------------------------------------ benchmark
     def replication(self) -> dict[str, float]:
@@ -170,7 +185,7 @@ class Economy:
 
     # ------------------------------------------------------------------ solve
     def solve(self, solver: str = "newton", *, continuation: bool = True,
-              max_steps: int = 64) -> SolveInfo:
+              max_steps: int = 64) -> Solution:
         """Solve at the current parameters, warm-starting from the current variable values.
 
         Order of attempts: a direct solve; if it fails and ``continuation`` is on, the shock
@@ -178,10 +193,20 @@ class Economy:
         step on failure); if that fails too and ``solver`` is Newton, a direct Ipopt solve.
         Without continuation, a failed Newton solve falls back to Ipopt directly.
 
+        Returns the :class:`~cge.solution.Solution` (an immutable value; its SolveInfo fields
+        are readable on it). The model's variables hold it afterwards, as the next warm start.
+
         Raises:
             SolveError: with the residuals by equation block, how far continuation got and
                 what was happening there. The model's variables are left unchanged.
         """
+        with self.lock:
+            info = self._solve(solver, continuation, max_steps)
+            self.last_info = info
+            self.solution = Solution(self.core.x_from_model(), self.core.params(), info)
+            return self.solution
+
+    def _solve(self, solver: str, continuation: bool, max_steps: int) -> SolveInfo:
         x0 = self.core.x_from_model()
         try:
             info = solve(self.core, solver=solver, x0=x0, fallback=not continuation)
@@ -198,7 +223,6 @@ class Economy:
                 except SolveError:
                     raise cont_err from None
                 info.solver = "newton, continuation, then ipopt"
-        self.last_info = info
         return info
 
     def _continuation(self, solver: str, first: SolveError, max_steps: int) -> SolveInfo:
@@ -294,9 +318,10 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
     if closure is None and sc is not None:
         closure = sc.closure
     eco = economy or Economy(data, closure)
-    if sc is not None:
-        eco.apply(sc)
-    else:
-        eco.reset()
-    info = eco.solve(solver)
-    return Results(eco, sc, info)
+    with eco.lock:
+        if sc is not None:
+            eco.apply(sc)
+        else:
+            eco.reset()
+        solution = eco.solve(solver)
+    return Results(eco, sc, solution)

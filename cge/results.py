@@ -5,10 +5,10 @@ prices" are volumes; nominal values are in each region's own currency, whose bas
 the data's unit (exchange rates are 1 in the benchmark). Percent changes are relative to the
 benchmark.
 
-Tables are computed once, when the Results are made (a reused :class:`~cge.economy.Economy` holds
-the next scenario's solution after its next solve); :meth:`Results.tables` lists every
-publishable table, and the outputs of a run are written by :mod:`cge.report`
-(:meth:`Results.write`, or ``cge run``).
+Tables are computed from the :class:`~cge.solution.Solution` on first access, so a reused
+:class:`~cge.economy.Economy` may solve the next scenario meanwhile; every column is an
+indicator of :mod:`cge.indicators`. :meth:`Results.tables` lists every publishable table, and
+the outputs of a run are written by :mod:`cge.report` (:meth:`Results.write`, or ``cge run``).
 
 Equivalent variation (EV), two measures (docs/welfare.md):
 
@@ -24,32 +24,54 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
+from . import indicators as ind
 from .scenario import Scenario
+from .solution import Solution
 from .solver import SolveInfo
 
-
-def _v(var, key, default=0.0):
-    return var[key].value if key in var else default
+#: The indicators of each table, in column order (each defined once in cge.indicators).
+SUMMARY = ("ev", "ev_pct_income", "ev_household", "ev_household_pct_income", "utility",
+           "real_gdp_pct", "cpi", "exchange_rate", "terms_of_trade_pct", "tariff_revenue_base",
+           "tariff_revenue")
+TRADE = ("trade_base_value", "base_tariff_pct", "tariff_pct", "trade_volume",
+         "trade_volume_pct", "trade_value_world")
+SECTORS = ("output_base", "output_pct", "exports_pct", "imports_pct", "producer_price_pct",
+           "domestic_price_pct", "import_price_pct", "armington_price_pct")
 
 
 @dataclass
 class Results:
     """Tables of one solved scenario (pandas DataFrames, units in column names).
 
-    ``economy`` is the solved :class:`~cge.economy.Economy`, ``scenario`` the scenario (None for
-    the benchmark), ``info`` the solve statistics. The tables are snapshots taken at creation.
+    ``economy`` is the :class:`~cge.economy.Economy` that was solved, ``scenario`` the scenario
+    (None for the benchmark), ``solution`` the :class:`~cge.solution.Solution` (a SolveInfo
+    is accepted too: the economy's current point is then taken as the solution). Tables are
+    computed from the solution on first access (the welfare decomposition, which solves the
+    model along the shock path, only when ``welfare`` or ``welfare_detail`` is asked for) and
+    do not change when the economy solves another scenario.
     """
 
     economy: object
     scenario: Scenario | None
-    info: SolveInfo
+    solution: Solution | SolveInfo
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.tables()  # snapshot now: the economy's model changes at its next solve
+        if not isinstance(self.solution, Solution):
+            core = self.economy.core
+            self.solution = Solution(core.x_from_model(), core.params(), self.solution)
+
+    @property
+    def info(self) -> SolveInfo:
+        """The solve statistics."""
+        return self.solution.info
+
+    @info.setter
+    def info(self, info: SolveInfo) -> None:
+        self.solution = Solution(self.solution.x, self.solution.p, info)
 
     def _table(self, name: str, build) -> pd.DataFrame:
         if name not in self._cache:
@@ -71,12 +93,16 @@ class Results:
         aggregates), ``welfare`` (the regional EV's decomposition), ``trade``, ``sectors`` and
         ``welfare_detail`` (the decomposition by component, sector and partner, long format).
 
-        Writers (:func:`cge.report.write_outputs`) iterate over this dict; a new table is added
-        here (as a property computed from the solved model) and is then written everywhere.
-        Column names are ``"variable (unit)"``.
+        Writers (:func:`cge.report.write_outputs`) iterate over this dict; a new column is one
+        entry in :data:`cge.indicators.INDICATORS` and in the table's list here. Column names
+        are ``"variable (unit)"``.
         """
         return {"summary": self.summary, "welfare": self.welfare, "trade": self.trade,
                 "sectors": self.sectors, "welfare_detail": self.welfare_detail}
+
+    def indicators(self, names) -> dict[str, np.ndarray]:
+        """Indicators of :data:`cge.indicators.INDICATORS` at this solution (dense arrays)."""
+        return ind.compute(self.economy, self.solution, names)
 
     @property
     def welfare(self) -> pd.DataFrame:
@@ -97,7 +123,7 @@ class Results:
         if "_dec" not in self._cache:
             u = self.unit
             try:
-                dec = decompose(self.economy)
+                dec = decompose(self.economy, self.solution)
                 summ, detail = dec.summary, dec.detail
                 bad = [r for r in summ.index if abs(summ.at[r, "residual"])
                        > 1e-6 * max(abs(summ.at[r, "EV, regional"]), 1e-9)]
@@ -120,110 +146,45 @@ class Results:
             self._cache["_dec"] = (summ, detail)
         return self._cache["_dec"]
 
+    def _frame(self, names, dims: str, keys: list, index: list[str], fill=None) -> pd.DataFrame:
+        vals = self.indicators(names)
+        lay = ind.layout(self.economy)
+        cells = tuple(np.array(ix, dtype=int) for ix in zip(*[lay.cell(k) for k in keys]))
+        cols = {}
+        for n in names:
+            col = vals[n][cells] if vals[n].ndim > 1 else vals[n][cells[0]]
+            if fill is not None:
+                col = np.where(np.isnan(col), fill, col)
+            cols[ind.INDICATORS[n].column(self.unit)] = col
+        frame = pd.DataFrame(cols, index=pd.MultiIndex.from_tuples(keys, names=index)
+                             if len(index) > 1 else pd.Index(keys, name=index[0]))
+        return frame
+
     @property
     def summary(self) -> pd.DataFrame:
         """Per region: EV, utility, real GDP, CPI, exchange rate, terms of trade, tariff revenue."""
-        return self._table("summary", self._summary)
-
-    def _summary(self) -> pd.DataFrame:
-        from .welfare import income, regional_ev
-
-        b, m = self.economy.benchmark, self.economy.model
-        ev = regional_ev(m, b)
-        rows = []
-        for r in b.regions:
-            cons0 = b.total(b.C, r)
-            u = pyo.value(m.utility[r])
-            gdp0 = self._real_gdp(r, base=True)
-            gdp1 = self._real_gdp(r, base=False)
-            rev0 = sum(b.tm[k] * b.MS[k] for k in b.MS if k[1] == r)
-            rev1 = sum(m.tm[k].value * b.MS[k] * m.eps[r].value * m.pwe[k[0], k[2]].value
-                       * m.ms[k].value for k in b.MS if k[1] == r)
-            rows.append({
-                "region": r,
-                f"EV ({self.unit})": ev[r],
-                "EV (% of base income)": 100 * ev[r] / income(b, r),
-                f"EV, household ({self.unit})": (u - 1.0) * cons0,
-                "EV, household (% of base income)": 100 * (u - 1.0) * cons0 / income(b, r),
-                "household utility (index, base = 1)": u,
-                "real GDP (% change)": 100 * (gdp1 / gdp0 - 1),
-                "CPI (index, base = 1)": m.cpi[r].value,
-                "exchange rate (local per reference currency, base = 1)": m.eps[r].value,
-                "terms of trade (% change)": 100 * (self._tot(r) - 1),
-                f"tariff revenue, base ({self.unit})": rev0,
-                f"tariff revenue, new ({self.unit}, local currency)": rev1,
-            })
-        return pd.DataFrame(rows).set_index("region")
-
-    def _real_gdp(self, r: str, base: bool) -> float:
-        """GDP by expenditure at base prices: C + G + I + exports − imports (c.i.f.)."""
-        b, m = self.economy.benchmark, self.economy.model
-        val = lambda var, k: 1.0 if base else var[k].value  # noqa: E731
-        dom = sum(b.C[k] * val(m.c, k) for k in b.C if k[0] == r)
-        dom += sum(b.G[k] * val(m.g, k) for k in b.G if k[0] == r)
-        dom += sum(b.I[k] * val(m.inv, k) for k in b.I if k[0] == r)
-        exp = sum(b.E[k] * val(m.e, k) for k in b.E if k[0] == r)
-        imp = sum(b.MS[k] * val(m.ms, k) for k in b.MS if k[1] == r)
-        return dom + exp - imp
-
-    def _tot(self, r: str) -> float:
-        """Terms of trade index: export over import price (world prices, Paasche weights)."""
-        b, m = self.economy.benchmark, self.economy.model
-        ex = [(b.E[k] * m.e[k].value, m.pwe[k].value) for k in b.E if k[0] == r]
-        im = [(b.MS[k] * m.ms[k].value, m.pwe[k[0], k[2]].value) for k in b.MS if k[1] == r]
-        px = sum(q * p for q, p in ex) / sum(q for q, _ in ex)
-        pm = sum(q * p for q, p in im) / sum(q for q, _ in im)
-        return px / pm
+        b = self.economy.benchmark
+        return self._table("summary", lambda: self._frame(SUMMARY, "region", list(b.regions),
+                                                          ["region"]))
 
     @property
     def trade(self) -> pd.DataFrame:
         """Bilateral trade by (exporter, importer, sector): base value and tariff, new tariff,
         volume at base prices and its % change, value at new world prices."""
-        return self._table("trade", self._trade)
-
-    def _trade(self) -> pd.DataFrame:
-        b, m = self.economy.benchmark, self.economy.model
-        rows = []
+        b = self.economy.benchmark
         ri, si = {r: k for k, r in enumerate(b.regions)}, {i: k for k, i in enumerate(b.sectors)}
-        order = lambda kv: (ri[kv[0][0]], ri[kv[0][1]], si[kv[0][2]])  # noqa: E731  data order
-        for (s, r, i), v in sorted(b.MS.items(), key=order):
-            q = m.ms[s, r, i].value
-            rows.append({
-                "exporter": s, "importer": r, "sector": i,
-                f"base value ({self.unit})": v,
-                "base tariff (%)": 100 * b.tm[s, r, i],
-                "tariff (%)": 100 * m.tm[s, r, i].value,
-                f"volume at base prices ({self.unit})": v * q,
-                "volume (% change)": 100 * (q - 1),
-                f"value at world prices ({self.unit}, reference currency)":
-                    v * q * m.pwe[s, i].value,
-            })
-        return pd.DataFrame(rows).set_index(["exporter", "importer", "sector"])
+        keys = sorted(b.MS, key=lambda k: (ri[k[0]], ri[k[1]], si[k[2]]))  # data order
+        return self._table("trade", lambda: self._frame(TRADE, "bilateral", keys,
+                                                        ["exporter", "importer", "sector"]))
 
     @property
     def sectors(self) -> pd.DataFrame:
         """By region and sector: base output, and % changes of output, exports, imports
-        (volumes) and prices."""
-        return self._table("sectors", self._sectors)
-
-    def _sectors(self) -> pd.DataFrame:
-        b, m = self.economy.benchmark, self.economy.model
-        rows = []
-        for r in b.regions:
-            for i in b.sectors:
-                k = (r, i)
-                rows.append({
-                    "region": r, "sector": i,
-                    f"output, base ({self.unit})": b.Z.get(k, 0.0),
-                    "output (% change)": 100 * (_v(m.z, k, 1.0) - 1),
-                    "exports (% change)": 100 * (_v(m.e, k, 1.0) - 1),
-                    "imports (% change)": 100 * (_v(m.m, k, 1.0) - 1),
-                    "producer price (% change)": 100 * (_v(m.pz, k, 1.0) - 1),
-                    "domestic price (% change)": 100 * (_v(m.pd, k, 1.0) - 1),
-                    "import price incl. tariff (% change)": 100 * (_v(m.pm, k, 1.0) - 1),
-                    "consumer (Armington) price (% change)": 100 * (_v(m.pq, k, 1.0) - 1),
-                })
-        return pd.DataFrame(rows).set_index(["region", "sector"])
+        (volumes) and prices (0 where the flow does not exist)."""
+        b = self.economy.benchmark
+        keys = [(r, i) for r in b.regions for i in b.sectors]
+        return self._table("sectors", lambda: self._frame(SECTORS, "sector", keys,
+                                                          ["region", "sector"], fill=0.0))
 
     def describe(self) -> str:
         """A short text report: scenario, data, closure, solve, summary and shocked trade flows."""

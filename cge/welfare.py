@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from .indicators import base_income
+from .model.quantities import absorption0, final_weights, finals
 from .path import walk
 
 #: Components of the decomposition, in reporting order, with their group.
@@ -77,43 +79,20 @@ class Decomposition:
 
 
 def regional_ev(model, benchmark) -> dict[str, float]:
-    """Regional EV (currency unit of the data) at the model's current solution."""
-    return {r: _absorption0(benchmark, r) * (_utility(model, benchmark, r) - 1.0)
+    """Regional EV (currency unit of the data) at the model's current point (the named
+    quantity ``regional_utility``; results read it from a Solution, :mod:`cge.indicators`)."""
+    return {r: absorption0(benchmark, r) * (pyo.value(model.regional_utility[r]) - 1.0)
             for r in benchmark.regions}
 
 
 def income(b, r) -> float:
-    """Base income of region r (the regional household's): factor income plus production
-    taxes and tariff revenue, i.e. GDP at market prices, in the data's unit."""
-    ptax = sum(b.tz[k] / (1 + b.tz[k]) * v for k, v in b.Z.items() if k[0] == r)
-    tariffs = sum(b.tm[k] * v for k, v in b.MS.items() if k[1] == r)
-    return b.YH[r] + ptax + tariffs
+    """Base income of region r (GDP at market prices), see :func:`cge.indicators.base_income`."""
+    return base_income(b, r)
 
 
-def _finals(b):
-    return (("C", b.C, "c"), ("G", b.G, "g"), ("I", b.I, "inv"))
-
-
-def _absorption0(b, r) -> float:
-    return sum(b.total(flow, r) for _, flow, _ in _finals(b))
-
-
-def _weights(b, r) -> dict[str, float]:
-    a0 = _absorption0(b, r)
-    return {k: b.total(flow, r) / a0 for k, flow, _ in _finals(b) if b.total(flow, r) > 0}
-
-
-def _utility(model, b, r, val=None) -> float:
-    val = val or (lambda o: pyo.value(o))
-    u = 1.0
-    for _k, flow, var in _finals(b):
-        tot = b.total(flow, r)
-        if tot <= 0:
-            continue
-        comp = getattr(model, var)
-        uk = np.prod([val(comp[key]) ** (v / tot) for key, v in flow.items() if key[0] == r])
-        u *= uk ** (tot / _absorption0(b, r))
-    return float(u)
+_finals = finals
+_absorption0 = absorption0
+_weights = final_weights
 
 
 def _positions(core) -> tuple[dict, dict]:
@@ -135,7 +114,7 @@ def ev_gradient(economy, x: np.ndarray, p) -> np.ndarray:
     s = _Path(core, x, p, x, p)
     G = np.zeros((len(b.regions), core.n))
     for row, r in enumerate(b.regions):
-        u, a0, alpha = _utility(m, b, r, val=s.v), _absorption0(b, r), _weights(b, r)
+        u, a0, alpha = s.quantity(m, r), _absorption0(b, r), _weights(b, r)
         for k, flow, var in _finals(b):
             if k not in alpha:
                 continue
@@ -155,6 +134,7 @@ class _Path:
     def __init__(self, core, x, p, dx, dp):
         self.x, self.p, self.dx, self.dp = x, p, dx, dp
         self.xi, self.pi = _positions(core)
+        self.core, self._q = core, None
 
     def v(self, obj) -> float:
         k = self.xi.get(id(obj))
@@ -162,6 +142,13 @@ class _Path:
             return float(self.x[k])
         k = self.pi.get(id(obj))
         return float(self.p[k]) if k is not None else float(pyo.value(obj))
+
+    def quantity(self, model, r) -> float:
+        """``regional_utility[r]`` at this point (compiled; computed once for all regions)."""
+        if self._q is None:
+            self._q = self.core.output_values(np.asarray(self.x), list(self.p))
+            self._qpos = {key: k for k, key in enumerate(model.output_keys)}
+        return float(self._q[self._qpos[("regional_utility", r)]])
 
     def d(self, obj) -> float:
         k = self.xi.get(id(obj))
@@ -218,7 +205,7 @@ def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]
                         if key[0] == r))
     total = sum(x for x, _ in spend.values())
     alpha = _weights(b, r)
-    u = _utility(m, b, r, val=v)
+    u = s.quantity(m, r)
     kappa = _absorption0(b, r) * u / total
     mix = sum((alpha[k] * total / spend[k][0] - 1.0) * spend[k][1] for k in alpha)
     rows = [(c, i, s_, kappa * x) for c, i, s_, x in rows]
@@ -234,20 +221,26 @@ def _fs_scale(b, r) -> float:
     return scale(b.SAV[r], b.YH[r])
 
 
-def decompose(economy, *, tol: float = 1e-6, max_nodes: int = 128) -> Decomposition:
-    """Decompose the regional EV of the economy's current solution (see module docstring).
-
-    ``economy`` must hold a solved scenario (after :meth:`cge.economy.Economy.solve`). The
-    model's variables are left as they were.
+def decompose(economy, solution=None, *, tol: float = 1e-6,
+              max_nodes: int = 128) -> Decomposition:
+    """Decompose the regional EV of ``solution`` (see module docstring): a
+    :class:`~cge.solution.Solution` of ``economy``, by default its current point (after
+    :meth:`cge.economy.Economy.solve`). The path starts from the base instruments with the
+    solution's elasticities. Neither the model's variables nor its parameters are changed.
 
     Raises:
         SolveError: a point on the path from the base to the scenario does not solve.
     """
+    from .indicators import compute
+
     core, m, b = economy.core, economy.model, economy.benchmark
-    p1 = np.array(core.params())
-    p0 = np.array(economy.p_base)
-    x1 = core.x_from_model()
-    ev = regional_ev(m, b)
+    if solution is None:
+        from .solution import Solution
+
+        solution = Solution(core.x_from_model(), core.params(), None)
+    p1 = np.array(solution.p)
+    p0 = np.array(economy.base_params(p1))
+    ev = dict(zip(b.regions, compute(economy, solution, ["ev"])["ev"].tolist()))
     dp = p1 - p0
     n = 8
     while True:
@@ -258,7 +251,6 @@ def decompose(economy, *, tol: float = 1e-6, max_nodes: int = 128) -> Decomposit
         if all(abs(resid[r]) <= tol * scale[r] for r in b.regions) or 2 * n > max_nodes:
             break
         n *= 2
-    core.x_to_model(x1)
     summary = detail.pivot_table(index="region", columns="component", values="value",
                                  aggfunc="sum").reindex(columns=list(COMPONENTS), fill_value=0.0)
     summary = summary.reindex(list(b.regions)).fillna(0.0)
