@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 
 from .economy import SIGMA_ONE_GAP
+from .indicators import compute, layout
 from .path import tangents, walk
 from .scenario import Scenario
-from .welfare import ev_gradient, regional_ev
+from .welfare import ev_gradient
 
 
 @dataclass
@@ -77,8 +78,9 @@ def _label(k: int, sh) -> str:
 
 
 def subtotals(economy, groups: dict[str, list | dict], *, tol: float = 1e-9,
-              max_nodes: int = 256) -> Subtotals:
-    """Contributions of tariff ``groups`` to the economy's current (solved) scenario.
+              max_nodes: int = 256, solution=None) -> Subtotals:
+    """Contributions of tariff ``groups`` to ``solution`` (default: the economy's current,
+    solved point).
 
     ``groups`` maps a name to a list of tariff cells (exporter, importer, sector), whose whole
     change the group takes, or to {cell: part of its change (fraction)}, as from
@@ -90,9 +92,14 @@ def subtotals(economy, groups: dict[str, list | dict], *, tol: float = 1e-9,
         ValueError: a tariff change not shared out exactly, or an unknown cell.
         SolveError: a point on the path does not solve.
     """
+    from .solution import Solution
+
     core, m, b = economy.core, economy.model, economy.benchmark
-    p1, p0 = np.array(core.params()), np.array(economy.p_base)
-    x1 = core.x_from_model()
+    if solution is None:
+        solution = Solution(core.x_from_model(), core.params(), None)
+    p1 = np.array(solution.p)
+    p0 = np.array(economy.base_params(p1))
+    x1 = np.array(solution.x)
     pos = {id(o): k for k, o in enumerate(core.param_objects)}
     dirs: dict[str, np.ndarray] = {}
     for name, cells in groups.items():
@@ -116,7 +123,7 @@ def subtotals(economy, groups: dict[str, list | dict], *, tol: float = 1e-9,
         dirs["other"] = rest
     names = list(dirs)
     total_x = x1 - economy.x_base
-    ev = regional_ev(m, b)
+    ev = dict(zip(b.regions, compute(economy, solution, ["ev"])["ev"].tolist()))
     n = 8
     while True:
         cx = {g: np.zeros_like(x1) for g in names}
@@ -136,7 +143,6 @@ def subtotals(economy, groups: dict[str, list | dict], *, tol: float = 1e-9,
         if ok or 2 * n > max_nodes:
             break
         n *= 2
-    core.x_to_model(x1)
     ev_tab = pd.DataFrame({"total": pd.Series(ev), **{g: pd.Series(cev[g]) for g in names},
                            "residual": pd.Series(res_ev)}).reindex(list(b.regions))
     ev_tab.index.name = "region"
@@ -164,12 +170,14 @@ class Sensitivities:
     variables: pd.DataFrame
 
 
-def local_sensitivities(economy, cells: list[tuple[str, str, str]] | None = None) -> Sensitivities:
-    """Local sensitivities of the economy's current solution to tariffs ``cells`` (default:
-    every traded flow), by the implicit-function theorem on the factorised Jacobian."""
+def local_sensitivities(economy, cells: list[tuple[str, str, str]] | None = None,
+                        solution=None) -> Sensitivities:
+    """Local sensitivities of ``solution`` (default: the economy's current point) to tariffs
+    ``cells`` (default: every traded flow), by the implicit-function theorem on the
+    factorised Jacobian."""
     core, m, b = economy.core, economy.model, economy.benchmark
-    p = np.array(core.params())
-    x = core.x_from_model()
+    p = np.array(core.params() if solution is None else solution.p)
+    x = core.x_from_model() if solution is None else np.array(solution.x)
     pos = {id(o): k for k, o in enumerate(core.param_objects)}
     cells = list(m.tm) if cells is None else list(cells)
     dirs = []
@@ -282,16 +290,18 @@ class SSA:
         return fig
 
 
-def _measures(economy, shocked: list) -> dict[tuple[str, str, str], float]:
-    m, b = economy.model, economy.benchmark
-    out = {("EV", r, ""): v for r, v in regional_ev(m, b).items()}
-    for k in shocked:
-        out[("trade volume (% change)", k[1], f"{k[2]} from {k[0]}")] = 100 * (m.ms[k].value - 1)
-    for r in b.regions:
-        tot = sum(b.MS[k] for k in b.MS if k[1] == r)
-        vol = sum(b.MS[k] * m.ms[k].value for k in b.MS if k[1] == r)
-        out[("imports, total volume (% change)", r, "")] = 100 * (vol / tot - 1)
-        out[("real absorption price (CPI, % change)", r, "")] = 100 * (m.cpi[r].value - 1)
+def _measures(economy, solution, shocked: list) -> dict[tuple[str, str, str], float]:
+    """The SSA's results at ``solution``, selected from the indicator layer."""
+    vals = compute(economy, solution, ["ev", "trade_volume_pct", "imports_volume_pct", "cpi"])
+    lay = layout(economy)
+    R = list(economy.benchmark.regions)
+    out = {("EV", r, ""): float(vals["ev"][k]) for k, r in enumerate(R)}
+    for key in shocked:
+        out[("trade volume (% change)", key[1], f"{key[2]} from {key[0]}")] = \
+            float(vals["trade_volume_pct"][lay.cell(key)])
+    for k, r in enumerate(R):
+        out[("imports, total volume (% change)", r, "")] = float(vals["imports_volume_pct"][k])
+        out[("real absorption price (CPI, % change)", r, "")] = 100 * (float(vals["cpi"][k]) - 1)
     return out
 
 
@@ -374,8 +384,7 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
                     vals[k] = v
             economy.set_elasticities(vals)
         economy.set_tariffs({k: base[k] + scale * (final[k] - base[k]) for k in shocked})
-        economy.solve()
-        return _measures(economy, shocked)
+        return _measures(economy, economy.solve(), shocked)
 
     point = run_point(None)
     rows, failed = [], []

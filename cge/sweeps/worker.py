@@ -144,7 +144,7 @@ def solve_chunk(data: Dataset, digest: str, closure: Closure, solver: str, keys:
             rec.update(status="converged", iterations=info.iterations, steps=info.steps,
                        residual=info.max_residual, solver=info.solver, message=info.message,
                        reached=np.nan, worst_block="", diagnosis="",
-                       warning="; ".join(info.warnings), values=ext())
+                       warning="; ".join(info.warnings), values=ext(info))
         rec["seconds"] = time.perf_counter() - t0
         recs.append(rec)
     return _pack(recs, ext)
