@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calibration.common import REGIONS, SECTORS, accounts, format_dollars
+from calibration.common import HEADLINE_FLOWS, REGIONS, SECTORS, SERVICES, accounts, format_dollars
 
 FILES: tuple[str, ...] = ("meta.toml", "sam.csv", "trade.csv", "elasticities.csv")
 
@@ -41,9 +41,13 @@ def render_meta(
     factors: tuple[str, ...] = ("LAB", "CAP"),
     unit: str = "USD million",
     reference_region: str = "USA",
+    services: tuple[str, ...] = SERVICES,
+    headline_flows: tuple[tuple[str, str], ...] = HEADLINE_FLOWS,
 ) -> str:
-    """Text of ``meta.toml``; ``description`` may span several lines."""
+    """Text of ``meta.toml``; ``description`` may span several lines. ``services``: the sectors
+    that are services; ``headline_flows``: ``(exporter, importer)`` pairs of interest."""
     desc = description.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    flows = "[" + ", ".join(_toml_list(pair) for pair in headline_flows) + "]"
     return (
         f"name = {_toml_string(name)}\n"
         f"unit = {_toml_string(unit)}\n"
@@ -51,6 +55,8 @@ def render_meta(
         f"regions = {_toml_list(regions)}\n"
         f"sectors = {_toml_list(sectors)}\n"
         f"factors = {_toml_list(factors)}\n"
+        f"services = {_toml_list(services)}\n"
+        f"headline_flows = {flows}\n"
         f'description = """\n{desc}\n"""\n'
     )
 
