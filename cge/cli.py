@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 
 import click
-import numpy as np
 
 from . import report
+from .check import GateError, run_gate
 from .closure import CLOSURES
 from .data import DataError
-from .economy import DATA_DIR, DEFAULT_DATA, Economy, resolve_data, run
+from .economy import DEFAULT_DATA, Economy, resolve_data, run
 from .scenario import ScenarioError, load_scenario, unique_names
-from .solver import SolveError, solve
+from .solver import SolveError
 
 
 def _fail(exc: Exception, debug: bool, code: int) -> None:
@@ -40,7 +40,7 @@ class _Guard:
     def __exit__(self, typ, exc, tb):
         if exc is None:
             return False
-        if isinstance(exc, DataError | ScenarioError | ValueError | KeyError | OSError):
+        if isinstance(exc, DataError | ScenarioError | ValueError | KeyError | OSError | GateError):
             _fail(exc, self.debug, 2)  # OSError: an output folder that cannot be written
         if isinstance(exc, SolveError):
             _fail(exc, self.debug, 1)
@@ -459,76 +459,15 @@ def check_cmd(datas, debug) -> None:
 
     Exits with 1 if any check fails (for users' CI).
     """
-    names = list(datas) or sorted(p.name for p in DATA_DIR.iterdir() if (p / "meta.toml").is_file())
     failed = 0
-    for name in names:
-        with _Guard(debug):
-            ds = resolve_data(name)
-        click.echo(f"{name}: data valid ({len(ds.regions)} regions, {len(ds.sectors)} sectors, "
-                   f"{ds.unit}); SAMs balance; trade consistent")
-        for cname in CLOSURES:
-            if cname == "sector_specific_capital" and "CAP" not in ds.factors:
-                continue
-            eco = Economy(ds, cname)
-            rep = eco.replication()
-            ok = rep["max_residual"] <= 1e-10 and rep["max_walras"] <= 1e-10
-            rng = np.random.default_rng(0)
-            x0 = eco.x_base * (1 + 0.05 * rng.uniform(-1, 1, eco.core.n))
-            try:
-                solve(eco.core, x0=x0)
-                back = float(np.max(np.abs(eco.core.x_from_model() - eco.x_base)))
-            except SolveError:
-                back = float("inf")
-            ok = ok and back <= 1e-8
-            cond = _condition(eco)
-            ok = ok and cond < 1e12
-            failed += not ok
-            click.echo(f"  {'ok  ' if ok else 'FAIL'} {cname:24s} benchmark residual "
-                       f"{rep['max_residual']:.1e}, Walras {rep['max_walras']:.1e}, return from "
-                       f"perturbed start {back:.1e}, Jacobian condition {cond:.1e}")
-            if cond >= 1e12:
-                click.echo("       the equilibrium is not determinate at the benchmark (singular "
-                           "Jacobian): typically a region that does not trade, or one that "
-                           "imports nothing and sells only into Cobb-Douglas (sigma = 1) demand, "
-                           "so nothing pins its exchange rate; give it trade or price-elastic "
-                           "demand")
-    if not datas:
-        failed += _pipeline_checks()
+    with _Guard(debug):
+        for result in run_gate(datas):
+            click.echo("\n".join(result.lines()))
+            failed += result.failures
     if failed:
         click.echo(f"{failed} check(s) failed", err=True)
         sys.exit(1)
     click.echo("all checks passed")
-
-
-def _condition(eco: Economy) -> float:
-    """2-norm condition number of the benchmark Jacobian, columns scaled by the variables
-    (inf if singular). A determinate, locally unique equilibrium has a finite one."""
-    J = eco.core.jacobian(eco.x_base, eco.p_base).toarray() * np.abs(eco.x_base)[None, :]
-    if J.shape[0] > 4000:  # too large for a dense SVD: rely on the LU
-        try:
-            eco.core.lu(eco.x_base, eco.p_base)
-            return 0.0
-        except RuntimeError:
-            return float("inf")
-    s = np.linalg.svd(J, compute_uv=False)
-    return float(s[0] / s[-1]) if s[-1] > 0 else float("inf")
-
-
-def _pipeline_checks() -> int:
-    """In a repository checkout: the shipped data's 2024 targets and a rebuild from calibration/."""
-    root = DATA_DIR.parent
-    if not (root / "calibration" / "checks.py").is_file():
-        return 0
-    sys.path.insert(0, str(root))
-    from calibration.checks import check_rebuild, check_targets_2024, read_dataset
-
-    results = check_targets_2024(read_dataset(DATA_DIR / "usjpn2024")) + check_rebuild(DATA_DIR)
-    bad = [r for r in results if not r.passed]
-    click.echo(f"calibration pipeline: {len(results) - len(bad)}/{len(results)} checks passed "
-               "(2024 targets within 0.1%, rebuild reproduces the committed files)")
-    for r in bad:
-        click.echo(f"  FAIL {r.name}: {r.detail}")
-    return len(bad)
 
 
 @main.command("data")
