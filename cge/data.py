@@ -86,6 +86,18 @@ class Dataset:
             self._matrices[region] = mat.reindex(index=acc, columns=acc).fillna(0.0)
         return self._matrices[region]
 
+    def describe(self) -> str:
+        """What ``cge data`` prints: accounts, unit, reference region, provenance, and the
+        :meth:`summary` table (``unit``, one decimal)."""
+        lines = [f"{self.name}: {len(self.regions)} regions ({', '.join(self.regions)}), "
+                 f"{len(self.sectors)} sectors, factors {', '.join(self.factors)}; unit {self.unit}; "
+                 f"reference region {self.reference_region}"]
+        if self.description:
+            lines.append(self.description.strip())
+        with pd.option_context("display.width", 200, "display.float_format", "{:,.1f}".format):
+            lines.append(self.summary().to_string())
+        return "\n".join(lines)
+
     def summary(self) -> pd.DataFrame:
         """One row per region: GDP, output, exports, imports, tariff revenue (``unit``)."""
         rows = []
