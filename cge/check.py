@@ -24,6 +24,7 @@ from .closure import CLOSURES
 from .data import Dataset
 from .economy import DATA_DIR, Economy, resolve_data
 from .solver import SolveError, solve
+from .text import one_line
 
 #: Largest benchmark residual (and Walras residual) accepted: the data replicate.
 REPLICATION_TOL = 1e-10
@@ -199,12 +200,13 @@ def pipeline_checks(data_dir: Path = DATA_DIR) -> PipelineCheck | None:
     try:
         checks = importlib.import_module("calibration.checks")
     except ImportError as exc:
-        raise GateError(f"cannot import the calibration package of {folder} ({exc}) (hint: "
-                        "install the checkout, pip install -e ., or run from its root)") from None
+        raise GateError(one_line(f"cannot import the calibration package of {folder} ({exc}) "
+                                 "(hint: install the checkout, pip install -e ., or run from its "
+                                 "root)")) from None
     found = Path(checks.__file__).resolve().parent
     if found != folder.resolve():
-        raise GateError(f"the calibration package imported is {found}, not the checkout's "
-                        f"{folder} (hint: install the checkout, pip install -e .)")
+        raise GateError(one_line(f"the calibration package imported is {found}, not the "
+                                 f"checkout's {folder} (hint: install the checkout, pip install -e .)"))
     return PipelineCheck(tuple(checks.check_pipeline(data_dir)))
 
 
