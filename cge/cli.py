@@ -1,4 +1,10 @@
-"""Command-line interface: ``cge run``, ``cge compare``, ``cge sweep``, ``cge check``, ``cge data``.
+"""Command-line interface: ``cge run``, ``cge compare``, ``cge sweep``, ``cge sensitivity``,
+``cge check``, ``cge data``.
+
+Each command parses its options, makes one library call and prints the result: the work is in
+:func:`cge.economy.run`, :func:`cge.compare.compare_scenarios`, :func:`cge.sweeps.sweep`,
+:func:`cge.sensitivity_study.study`, :func:`cge.check.run_gate` and :mod:`cge.data`; the
+output folders are written by :mod:`cge.report`.
 
 Errors in user input print one line and exit with code 2; a solve that fails exits with 1;
 Ctrl-C exits with 130 and leaves nothing behind; ``--debug`` shows the traceback.
