@@ -16,6 +16,7 @@ from typing import NamedTuple
 from calibration.assumptions import Targets2024, load_targets
 from calibration.common import DATA_DIR, RESERVED
 from calibration.dataset import Dataset, read_dataset
+from cge.data import DataError, build_dataset
 
 #: Relative tolerance for balances (relative to the account's size), as in the input format.
 BALANCE_TOL = 1e-6
@@ -241,13 +242,12 @@ def check_elasticities(dataset: Dataset | Path | str) -> list[CheckResult]:
         problems.append(f"sectors {sorted(seen)} != {sorted(ds.sectors)}")
     for row in ds.elasticities:
         for col in ("sigma_va", "sigma_d", "sigma_m"):
-            value = float(row[col])
+            value = row[col]
             if not (value > 0 and math.isfinite(value)):
-                problems.append(f"sector {row['sector']}: {col} = {row[col]}")
-        psi = row["psi"].strip()
-        if psi and psi != "inf" and not float(psi) > 0:
-            problems.append(f"sector {row['sector']}: psi = {psi}")
-        if not row["source"].strip():
+                problems.append(f"sector {row['sector']}: {col} = {value}")
+        if not row["psi"] > 0:  # inf (or empty in the file): perfect transformation
+            problems.append(f"sector {row['sector']}: psi = {row['psi']}")
+        if not str(row.get("source", "")).strip():
             problems.append(f"sector {row['sector']}: no source")
     return [
         CheckResult(
@@ -296,10 +296,27 @@ def check_gdp_identity(dataset: Dataset | Path | str) -> list[CheckResult]:
     return out
 
 
+def check_format(dataset: Dataset | Path | str) -> list[CheckResult]:
+    """The model accepts the data set: :func:`cge.data.build_dataset` (the validation of
+    ``cge.load_dataset``, balance tolerance of ``meta.toml``, default 1e-9) raises no error."""
+    ds = _load(dataset)
+    if ds.tables is None:
+        return [CheckResult("input format", False, "no files read (data built in memory)")]
+    t = ds.tables
+    try:
+        model = build_dataset(t.meta, t.sam, t.trade, t.elasticities, digest=t.digest)
+    except DataError as exc:
+        return [CheckResult("input format", False, str(exc))]
+    return [CheckResult("input format", True, f"cge.load_dataset accepts it ({len(model.regions)} "
+                        f"regions, {len(model.sectors)} sectors, {len(model.trade)} flows)")]
+
+
 def check_dataset(dataset: Dataset | Path | str) -> list[CheckResult]:
-    """Every data-set-level check: balance, rules, trade, GDP identity, elasticities."""
+    """Every data-set-level check: the model's validation, balance, rules, trade, GDP
+    identity, elasticities."""
     ds = _load(dataset)
     return [
+        *check_format(ds),
         *check_balance(ds),
         *check_rules(ds),
         *check_trade(ds),
@@ -310,7 +327,7 @@ def check_dataset(dataset: Dataset | Path | str) -> list[CheckResult]:
 
 def targets_2024_values(ds: Dataset) -> dict[str, float]:
     """The quantities that the 2024 update targets, measured on a data set (USD million)."""
-    goods = [s for s in ds.sectors if s != "SERV"]
+    goods = ds.goods
     values = {f"GDP {r}": gdp(ds, r) for r in ds.regions}
     values["GDP world"] = sum(gdp(ds, r) for r in ds.regions)
     values["US goods imports from JPN"] = sum(ds.trade.get(("JPN", "USA", s), (0.0, 0.0))[0] for s in goods)
@@ -358,6 +375,12 @@ def check_rebuild(data_dir: Path = DATA_DIR) -> list[CheckResult]:
             "; ".join(problems) if problems else "identical",
         )
     ]
+
+
+def check_pipeline(data_dir: Path = DATA_DIR) -> list[CheckResult]:
+    """What ``cge check`` adds in a repository checkout: the 2024 targets on
+    ``data_dir/usjpn2024`` and the byte-for-byte rebuild of ``data_dir``."""
+    return check_targets_2024(read_dataset(data_dir / "usjpn2024")) + check_rebuild(data_dir)
 
 
 def run_all(data_dir: Path = DATA_DIR) -> list[CheckResult]:

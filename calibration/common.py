@@ -28,7 +28,12 @@ SECTORS: tuple[str, ...] = (
     "OMFG",
     "SERV",
 )
-GOODS: tuple[str, ...] = tuple(s for s in SECTORS if s != "SERV")
+#: Sectors that are services (written to meta.toml: ``services``); every other sector is a good.
+SERVICES: tuple[str, ...] = ("SERV",)
+GOODS: tuple[str, ...] = tuple(s for s in SECTORS if s not in SERVICES)
+#: The bilateral flows of interest, (exporter, importer), written to meta.toml
+#: (``headline_flows``): US imports from Japan, what ``cge compare`` reports by default.
+HEADLINE_FLOWS: tuple[tuple[str, str], ...] = (("JPN", "USA"),)
 FACTORS: tuple[str, ...] = ("LAB", "CAP")
 FINAL_DEMAND: tuple[str, ...] = ("HOH", "GOV", "INV")
 RESERVED: tuple[str, ...] = ("IDT", "TRF", "HOH", "GOV", "INV")

@@ -2,22 +2,25 @@
 
 Writing is deterministic: rows in canonical order (regions, then accounts as in
 :func:`calibration.common.accounts`), values in USD million written from integer dollars with
-the fewest decimals needed, LF line endings. Reading returns floats (USD million) and is
-independent of the model package so that the checks can run on their own.
+the fewest decimals needed, LF line endings. Reading goes through the model's reader of the
+format (:func:`cge.data.read_tables`: files, encoding, CSV structure, ``meta.toml``, numbers)
+and returns floats (USD million) in dictionaries for :mod:`calibration.checks`, which check
+balance and consistency themselves so as to report every failure, not only the first.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from calibration.common import REGIONS, SECTORS, accounts, format_dollars
+from calibration.common import HEADLINE_FLOWS, REGIONS, SECTORS, SERVICES, accounts, format_dollars
+from cge.data import FILES, Tables, read_tables
 
-FILES: tuple[str, ...] = ("meta.toml", "sam.csv", "trade.csv", "elasticities.csv")
+__all__ = ["FILES", "Dataset", "DatasetFormatError", "read_dataset", "render_meta", "render_sam",
+           "render_trade", "render_elasticities", "format_tenths", "write_texts"]
 
 
 class DatasetFormatError(ValueError):
@@ -41,9 +44,13 @@ def render_meta(
     factors: tuple[str, ...] = ("LAB", "CAP"),
     unit: str = "USD million",
     reference_region: str = "USA",
+    services: tuple[str, ...] = SERVICES,
+    headline_flows: tuple[tuple[str, str], ...] = HEADLINE_FLOWS,
 ) -> str:
-    """Text of ``meta.toml``; ``description`` may span several lines."""
+    """Text of ``meta.toml``; ``description`` may span several lines. ``services``: the sectors
+    that are services; ``headline_flows``: ``(exporter, importer)`` pairs of interest."""
     desc = description.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
+    flows = "[" + ", ".join(_toml_list(pair) for pair in headline_flows) + "]"
     return (
         f"name = {_toml_string(name)}\n"
         f"unit = {_toml_string(unit)}\n"
@@ -51,6 +58,8 @@ def render_meta(
         f"regions = {_toml_list(regions)}\n"
         f"sectors = {_toml_list(sectors)}\n"
         f"factors = {_toml_list(factors)}\n"
+        f"services = {_toml_list(services)}\n"
+        f"headline_flows = {flows}\n"
         f'description = """\n{desc}\n"""\n'
     )
 
@@ -131,14 +140,19 @@ class Dataset:
         meta: parsed ``meta.toml``.
         sam: by region, ``{(row, col): value}``.
         trade: ``{(exporter, importer, sector): (value, tariff_pct)}``.
-        elasticities: rows of ``elasticities.csv`` as dicts of strings.
+        elasticities: rows of ``elasticities.csv`` as dicts: ``sector`` (and ``region``,
+            ``source``) text, ``sigma_va, sigma_d, sigma_m, psi`` floats (an empty ``psi`` is
+            ``inf``).
+        tables: the files as :func:`cge.data.read_tables` parsed them (for the model's own
+            validation, :func:`calibration.checks.check_format`); None for data built in memory.
     """
 
     path: Path
     meta: dict[str, Any]
     sam: dict[str, dict[tuple[str, str], float]]
     trade: dict[tuple[str, str, str], tuple[float, float]]
-    elasticities: list[dict[str, str]]
+    elasticities: list[dict[str, Any]]
+    tables: Tables | None = field(default=None, repr=False)
 
     @property
     def regions(self) -> list[str]:
@@ -155,32 +169,37 @@ class Dataset:
         """Factors in ``meta.toml`` order."""
         return list(self.meta["factors"])
 
+    @property
+    def goods(self) -> list[str]:
+        """Sectors that are not services (``meta.toml: services``), in ``meta.toml`` order."""
+        services = set(self.meta.get("services", ()))
+        return [s for s in self.sectors if s not in services]
+
 
 def read_dataset(path: Path | str) -> Dataset:
-    """Read a data set folder; raises :class:`DatasetFormatError` on a malformed file."""
-    folder = Path(path)
-    for name in FILES:
-        if not (folder / name).is_file():
-            raise DatasetFormatError(f"{folder}: missing {name}")
-    with (folder / "meta.toml").open("rb") as fh:
-        meta = tomllib.load(fh)
-    sam: dict[str, dict[tuple[str, str], float]] = {r: {} for r in meta["regions"]}
-    with (folder / "sam.csv").open(newline="", encoding="utf-8") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            region = row["region"]
-            if region not in sam:
-                raise DatasetFormatError(f"sam.csv line {line}: unknown region {region}")
-            key = (row["row"], row["col"])
-            if key in sam[region]:
-                raise DatasetFormatError(f"sam.csv line {line}: duplicate cell {region} {key}")
-            sam[region][key] = float(row["value"])
+    """Read a data set folder with :func:`cge.data.read_tables`.
+
+    Raises:
+        cge.data.DataError: a malformed file (missing, not UTF-8, bad CSV, bad ``meta.toml``,
+            a cell that is not a number), naming file, line and value.
+        DatasetFormatError: a SAM cell of an unknown region, or a cell or flow given twice.
+    """
+    t = read_tables(path)
+    sam: dict[str, dict[tuple[str, str], float]] = {r: {} for r in t.meta["regions"]}
+    cells = t.sam[["region", "row", "col", "value"]].itertuples(index=False)
+    for line, (region, row, col, value) in zip(t.sam.attrs["lines"], cells, strict=True):
+        if region not in sam:
+            raise DatasetFormatError(f"sam.csv line {line}: unknown region {region}")
+        key = (row, col)
+        if key in sam[region]:
+            raise DatasetFormatError(f"sam.csv line {line}: duplicate cell {region} {key}")
+        sam[region][key] = value
     trade: dict[tuple[str, str, str], tuple[float, float]] = {}
-    with (folder / "trade.csv").open(newline="", encoding="utf-8") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            key = (row["exporter"], row["importer"], row["sector"])
-            if key in trade:
-                raise DatasetFormatError(f"trade.csv line {line}: duplicate {key}")
-            trade[key] = (float(row["value"]), float(row["tariff_pct"]))
-    with (folder / "elasticities.csv").open(newline="", encoding="utf-8") as fh:
-        elasticities = list(csv.DictReader(fh))
-    return Dataset(folder, meta, sam, trade, elasticities)
+    flows = t.trade[["exporter", "importer", "sector", "value", "tariff_pct"]].itertuples(index=False)
+    for line, (ex, im, sec, value, pct) in zip(t.trade.attrs["lines"], flows, strict=True):
+        key = (ex, im, sec)
+        if key in trade:
+            raise DatasetFormatError(f"trade.csv line {line}: duplicate {key}")
+        trade[key] = (value, pct)
+    elasticities = t.elasticities.to_dict("records")
+    return Dataset(Path(path), t.meta, sam, trade, elasticities, tables=t)

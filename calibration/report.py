@@ -6,10 +6,11 @@ values are in USD million.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from calibration.assumptions import load_assumptions
-from calibration.common import DATA_DIR, SECTORS, SOURCE_DIR
+from calibration.common import DATA_DIR, SECTORS, SERVICES, SOURCE_DIR
 from calibration.dataset import Dataset, read_dataset
 from calibration.sam import labour_shares
 from calibration.wiod import load_labour_shares
@@ -32,7 +33,7 @@ def bilateral_table(new: Dataset, old: Dataset) -> str:
             old.trade.get(("USA", "JPN", s), (0.0, 0.0))[0],
             new.trade.get(("USA", "JPN", s), (0.0, 0.0))[0],
         ]
-        if s != "SERV":
+        if s not in SERVICES:
             tot = [a + b for a, b in zip(tot, vals, strict=True)]
         rows.append([s, *(f"{v:,.1f}" for v in vals)])
     rows.insert(len(SECTORS) - 1, ["**goods total**", *(f"**{v:,.1f}**" for v in tot)])
@@ -57,7 +58,7 @@ def tariff_table(ds: Dataset) -> str:
     avg = []
     for m, e in pairs:
         num = sum(v * p for (ex, im, _), (v, p) in ds.trade.items() if ex == e and im == m)
-        den = sum(v for (ex, im, s), (v, _) in ds.trade.items() if ex == e and im == m and s != "SERV")
+        den = sum(v for (ex, im, s), (v, _) in ds.trade.items() if ex == e and im == m and s not in SERVICES)
         avg.append(f"{num / den:.2f}")
     rows.append(["goods, import-weighted (2024 data)", *avg])
     return _table(["sector", *(f"{m} on {e}" for m, e in pairs)], rows)
@@ -145,7 +146,8 @@ def main(data_dir: Path = DATA_DIR) -> None:
         _table(
             ["sector", "sigma_va", "sigma_d", "sigma_m", "psi"],
             [
-                [r["sector"], r["sigma_va"], r["sigma_d"], r["sigma_m"], r["psi"] or "(empty)"]
+                [r["sector"], *(f"{r[c]:.2f}" for c in ("sigma_va", "sigma_d", "sigma_m")),
+                 "(empty)" if math.isinf(r["psi"]) else f"{r['psi']:.2f}"]
                 for r in new.elasticities
             ],
         )

@@ -1,4 +1,10 @@
-"""Command-line interface: ``cge run``, ``cge compare``, ``cge sweep``, ``cge check``, ``cge data``.
+"""Command-line interface: ``cge run``, ``cge compare``, ``cge sweep``, ``cge sensitivity``,
+``cge check``, ``cge data``.
+
+Each command parses its options, makes one library call and prints the result: the work is in
+:func:`cge.economy.run`, :func:`cge.compare.compare_scenarios`, :func:`cge.sweeps.sweep`,
+:func:`cge.sensitivity_study.study`, :func:`cge.check.run_gate` and :mod:`cge.data`; the
+output folders are written by :mod:`cge.report`.
 
 Errors in user input print one line and exit with code 2; a solve that fails exits with 1;
 Ctrl-C exits with 130 and leaves nothing behind; ``--debug`` shows the traceback.
@@ -11,14 +17,15 @@ import time
 from pathlib import Path
 
 import click
-import numpy as np
 
 from . import report
+from .check import GateError, run_gate
 from .closure import CLOSURES
+from .compare import FlowError, compare_scenarios
 from .data import DataError
-from .economy import DATA_DIR, DEFAULT_DATA, Economy, resolve_data, run
-from .scenario import ScenarioError, load_scenario, unique_names
-from .solver import SolveError, solve
+from .economy import DEFAULT_DATA, resolve_data, run
+from .scenario import ScenarioError, load_scenario
+from .solver import SolveError
 
 
 def _fail(exc: Exception, debug: bool, code: int) -> None:
@@ -40,7 +47,7 @@ class _Guard:
     def __exit__(self, typ, exc, tb):
         if exc is None:
             return False
-        if isinstance(exc, DataError | ScenarioError | ValueError | KeyError | OSError):
+        if isinstance(exc, DataError | ScenarioError | ValueError | KeyError | OSError | GateError):
             _fail(exc, self.debug, 2)  # OSError: an output folder that cannot be written
         if isinstance(exc, SolveError):
             _fail(exc, self.debug, 1)
@@ -78,11 +85,6 @@ _debug_opt = click.option("--debug", is_flag=True, help="show tracebacks")
 
 _force_opt = click.option("--force", is_flag=True,
                           help="replace the output folder if it holds an earlier cge output")
-
-
-def _one_line(exc: BaseException) -> str:
-    """The first two lines of an error message, joined: what failed and the solver's status."""
-    return "; ".join(line.strip() for line in str(exc).splitlines()[:2] if line.strip())
 
 
 @main.command("run", short_help="Run a tariff scenario; print and write its results.")
@@ -152,27 +154,14 @@ def _show(path: Path) -> str:
         return str(path)
 
 
-def _flows(specs: tuple[str, ...], regions: tuple[str, ...]) -> list[tuple[str, str]]:
-    if not specs:
-        return [("JPN", "USA")] if {"JPN", "USA"} <= set(regions) else []
-    out = []
-    for spec in specs:
-        e, sep, i = spec.partition(":")
-        if not sep or e not in regions or i not in regions or e == i:
-            raise click.BadParameter(f"{spec!r}: expected EXPORTER:IMPORTER with two different "
-                                     f"regions of {', '.join(regions)}", param_hint="--flow")
-        out.append((e, i))
-    return out
-
-
 @main.command("compare", short_help="Run several scenarios; print them side by side.")
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path())
 @_data_opt
 @_closure_opt
 @_solver_opt
 @click.option("--flow", "flows", multiple=True, metavar="EXPORTER:IMPORTER",
-              help="bilateral goods imports to report, repeatable (default: JPN:USA, the US "
-                   "imports from Japan, when the data have both)")
+              help="bilateral goods imports to report, repeatable (default: the headline_flows "
+                   "of the data set's meta.toml)")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="also write the comparison tables and figure to DIR")
 @_force_opt
@@ -196,49 +185,29 @@ def compare_cmd(scenarios, data, closure, solver, flows, out, force, debug) -> N
     with _Guard(debug):
         scs = [load_scenario(p) for p in scenarios]
         target = report.check_target(out, force) if out is not None else None
-        ds = resolve_data(data)
-        pairs = _flows(flows, ds.regions)
-        economies: dict[str, Economy] = {}
-        plan = []
-        for sc in scs:  # build each closure's economy once; check every scenario before solving
-            cname = closure or sc.closure or "default"
-            if cname not in economies:
-                economies[cname] = Economy(ds, cname)
-            sc.tariffs(ds, economies[cname].base_tariffs())
-            plan.append((sc, economies[cname]))
-        names = unique_names([sc.name for sc in scs])
-        outcomes = []
-        with click.progressbar(plan, label="solving", file=sys.stderr,
-                               item_show_func=lambda p: p[0].name if p else None) as bar:
-            for (sc, eco), name in zip(bar, names):
-                oc = report.Outcome(name, path=sc.path, digest=sc.digest)
-                try:
-                    oc.results = run(sc, economy=eco, solver=solver)
-                except SolveError as exc:
-                    oc.error = _one_line(exc)
-                outcomes.append(oc)
-        wide = report.comparison_wide(report.comparison(outcomes, pairs), outcomes)
-        click.echo(f"data {ds.name} ({ds.unit}); closure "
-                   f"{', '.join(economies)}; solver {solver}\n")
-        click.echo(report.to_text(report.publication(wide, na_rep="failed")))
-        click.echo("")
-        for oc in outcomes:
-            click.echo(f"  {oc.name}: " + (f"ok, {oc.results.info.iterations} iterations, max "
-                                          f"residual {oc.results.info.max_residual:.1e}"
-                                          if oc.ok else f"FAILED: {oc.error}"))
+        try:
+            cmp = compare_scenarios(scs, data=data, closure=closure, solver=solver, flows=flows,
+                                    progress=_progress)
+        except FlowError as exc:
+            raise click.BadParameter(str(exc), param_hint="--flow") from None
+        click.echo(cmp.describe())
         if target is not None:
-            extra = {"command": _command("compare", list(scenarios), data=data, closure=closure,
-                                         solver=solver, flow=list(flows), out=out),
-                     "closures": list(economies),
-                     "solver": solver, "flows": [list(p) for p in pairs],
-                     "wall_seconds": time.perf_counter() - t0}
-            path = report.write_comparison(outcomes, target, flows=pairs, overwrite=force,
+            extra = cmp.metadata(command=_command("compare", list(scenarios), data=data,
+                                                  closure=closure, solver=solver, flow=list(flows),
+                                                  out=out),
+                                 wall_seconds=time.perf_counter() - t0)
+            path = report.write_comparison(cmp.outcomes, target, flows=cmp.flows, overwrite=force,
                                            extra=extra)
             click.echo(f"\nwrote the comparison to {_show(path)}/")
-    failed = sum(not oc.ok for oc in outcomes)
-    if failed:
-        click.echo(f"{failed} of {len(outcomes)} scenario(s) failed", err=True)
+    if cmp.failed:
+        click.echo(f"{cmp.failed} of {len(cmp.outcomes)} scenario(s) failed", err=True)
         sys.exit(1)
+
+
+def _progress(scenarios):
+    """A progress bar on stderr over the scenarios being solved, showing the current one."""
+    return click.progressbar(scenarios, label="solving", file=sys.stderr,
+                             item_show_func=lambda sc: sc.name if sc else None)
 
 
 @main.command("sweep", short_help="Solve a grid of tariff scenarios as one job (resumable).")
@@ -367,85 +336,28 @@ def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, se
       cge sensitivity scenarios/us_autos_232.toml --method montecarlo --draws 2000 --seed 1
       cge sensitivity scenarios/jpn_retaliation_farm.toml --subtotals --local
     """
-    import pandas as pd
+    from .sensitivity_study import VaryError, parse_widths, study
 
-    from . import sensitivity as sens
-
-    widths = {}
-    for item in vary:
-        kind, sep, w = item.partition("=")
-        try:
-            widths[kind.strip()] = float(w)
-        except ValueError:
-            raise click.BadParameter(f"{item!r}: expected KIND=WIDTH, e.g. sigma_m=0.5",
-                                     param_hint="--vary") from None
-        if not sep:
-            raise click.BadParameter(f"{item!r}: expected KIND=WIDTH", param_hint="--vary")
-    if not (widths or shock_width or subtotals or local_):
-        widths = {"sigma_d": 0.5, "sigma_m": 0.5}
+    try:
+        widths = parse_widths(vary)
+    except VaryError as exc:
+        raise click.BadParameter(str(exc), param_hint="--vary") from None
     t0 = time.perf_counter()
     with _Guard(debug):
         sc = load_scenario(scenario)
         target = report.check_target(out, force) if out is not None else None
-        eco = Economy(data, closure or sc.closure)
-        eco.apply(sc)
-        info = eco.solve()  # the scenario's solution: the point of subtotals and local results
-        tables: dict[str, pd.DataFrame] = {}
-        fig = None
-        lines = [f"scenario  {sc.name} (data {eco.dataset.name}, {eco.dataset.unit}; closure "
-                 f"{eco.closure.name})"]
-        pd_opts = ("display.width", 200, "display.max_columns", 20,
-                   "display.float_format", "{:,.4g}".format)
-        if widths or shock_width:
-            a = sens.ssa(eco, sc, widths, shock=shock_width, method=method,
-                         distribution=distribution, draws=draws, seed=seed)
-            tables |= {"ssa_summary": a.summary, "ssa_parameters": a.parameters,
-                       "ssa_points": a.points}
-            fig = a.figure
-            n = len(a.points)
-            lines += ["", f"SSA: {len(a.parameters)} parameters, {a.method}, {n} points"
-                      + (f", {len(a.failed)} failed" if a.failed else "")
-                      + (" (interval: mean ± 2 s.d.)" if method == "quadrature"
-                         else " (interval: 2.5–97.5% quantiles)"),
-                      f"regional EV ({eco.dataset.unit}):"]
-            with pd.option_context(*pd_opts):
-                lines.append(a.ev().to_string())
-        if subtotals:
-            st = sens.subtotals(eco, sens.scenario_groups(sc, eco))
-            tables |= {"subtotals_ev": st.ev, "subtotals_variables": st.variables}
-            lines += ["", f"subtotals of regional EV by shock group ({eco.dataset.unit}; they add "
-                      "up to the total):"]
-            with pd.option_context(*pd_opts):
-                lines.append(st.ev.to_string())
-        if local_:
-            base, final = eco.base_tariffs(), sc.tariffs(eco.dataset, eco.base_tariffs())
-            cells = [k for k in final if final[k] != base[k]]
-            ls = sens.local_sensitivities(eco, cells)
-            tables |= {"local_ev": ls.ev, "local_variables": ls.variables}
-            lines += ["", f"d(regional EV)/d(tariff) at the scenario, {eco.dataset.unit} per "
-                      "percentage point:"]
-            with pd.option_context(*pd_opts):
-                lines.append(ls.ev.to_string())
-        click.echo("\n".join(lines))
+        res = study(sc, widths=widths, shock_width=shock_width, method=method,
+                    distribution=distribution, draws=draws, seed=seed, subtotals=subtotals,
+                    local=local_, data=data, closure=closure)
+        click.echo(res.describe())
         if target is not None:
-            with report.atomic_dir(target, overwrite=force) as tmp:
-                for name, table in tables.items():
-                    table.to_csv(tmp / f"{name}.csv")
-                if fig is not None:
-                    fig(tmp / "ssa_ev.png")
-                    fig(tmp / "ssa_ev.svg")
-                opts = {"vary": list(vary), "shock-width": shock_width or None, "method": method,
-                        "distribution": distribution, "draws": draws, "seed": seed, "data": data,
-                        "closure": closure, "out": out}
-                command = _command("sensitivity", [scenario], **opts) + [
-                    flag for flag, on in (("--subtotals", subtotals), ("--local", local_)) if on]
-                meta = report.solve_metadata(eco, sc, info, command=command,
-                                             wall_seconds=time.perf_counter() - t0)
-                meta["ssa"] = {"vary": widths, "shock_width": shock_width, "method": method,
-                               "distribution": distribution, "draws": draws, "seed": seed}
-                meta["tables"] = list(tables)
-                report.write_metadata(tmp, meta)
-            click.echo(f"\nwrote {len(tables)} tables to {_show(target)}/")
+            opts = {"vary": list(vary), "shock-width": shock_width or None, "method": method,
+                    "distribution": distribution, "draws": draws, "seed": seed, "data": data,
+                    "closure": closure, "out": out}
+            command = _command("sensitivity", [scenario], **opts) + [
+                flag for flag, on in (("--subtotals", subtotals), ("--local", local_)) if on]
+            res.write(target, overwrite=force, command=command, started=t0)
+            click.echo(f"\nwrote {len(res.tables)} tables to {_show(target)}/")
 
 
 @main.command("check")
@@ -459,76 +371,15 @@ def check_cmd(datas, debug) -> None:
 
     Exits with 1 if any check fails (for users' CI).
     """
-    names = list(datas) or sorted(p.name for p in DATA_DIR.iterdir() if (p / "meta.toml").is_file())
     failed = 0
-    for name in names:
-        with _Guard(debug):
-            ds = resolve_data(name)
-        click.echo(f"{name}: data valid ({len(ds.regions)} regions, {len(ds.sectors)} sectors, "
-                   f"{ds.unit}); SAMs balance; trade consistent")
-        for cname in CLOSURES:
-            if cname == "sector_specific_capital" and "CAP" not in ds.factors:
-                continue
-            eco = Economy(ds, cname)
-            rep = eco.replication()
-            ok = rep["max_residual"] <= 1e-10 and rep["max_walras"] <= 1e-10
-            rng = np.random.default_rng(0)
-            x0 = eco.x_base * (1 + 0.05 * rng.uniform(-1, 1, eco.core.n))
-            try:
-                solve(eco.core, x0=x0)
-                back = float(np.max(np.abs(eco.core.x_from_model() - eco.x_base)))
-            except SolveError:
-                back = float("inf")
-            ok = ok and back <= 1e-8
-            cond = _condition(eco)
-            ok = ok and cond < 1e12
-            failed += not ok
-            click.echo(f"  {'ok  ' if ok else 'FAIL'} {cname:24s} benchmark residual "
-                       f"{rep['max_residual']:.1e}, Walras {rep['max_walras']:.1e}, return from "
-                       f"perturbed start {back:.1e}, Jacobian condition {cond:.1e}")
-            if cond >= 1e12:
-                click.echo("       the equilibrium is not determinate at the benchmark (singular "
-                           "Jacobian): typically a region that does not trade, or one that "
-                           "imports nothing and sells only into Cobb-Douglas (sigma = 1) demand, "
-                           "so nothing pins its exchange rate; give it trade or price-elastic "
-                           "demand")
-    if not datas:
-        failed += _pipeline_checks()
+    with _Guard(debug):
+        for result in run_gate(datas):
+            click.echo("\n".join(result.lines()))
+            failed += result.failures
     if failed:
         click.echo(f"{failed} check(s) failed", err=True)
         sys.exit(1)
     click.echo("all checks passed")
-
-
-def _condition(eco: Economy) -> float:
-    """2-norm condition number of the benchmark Jacobian, columns scaled by the variables
-    (inf if singular). A determinate, locally unique equilibrium has a finite one."""
-    J = eco.core.jacobian(eco.x_base, eco.p_base).toarray() * np.abs(eco.x_base)[None, :]
-    if J.shape[0] > 4000:  # too large for a dense SVD: rely on the LU
-        try:
-            eco.core.lu(eco.x_base, eco.p_base)
-            return 0.0
-        except RuntimeError:
-            return float("inf")
-    s = np.linalg.svd(J, compute_uv=False)
-    return float(s[0] / s[-1]) if s[-1] > 0 else float("inf")
-
-
-def _pipeline_checks() -> int:
-    """In a repository checkout: the shipped data's 2024 targets and a rebuild from calibration/."""
-    root = DATA_DIR.parent
-    if not (root / "calibration" / "checks.py").is_file():
-        return 0
-    sys.path.insert(0, str(root))
-    from calibration.checks import check_rebuild, check_targets_2024, read_dataset
-
-    results = check_targets_2024(read_dataset(DATA_DIR / "usjpn2024")) + check_rebuild(DATA_DIR)
-    bad = [r for r in results if not r.passed]
-    click.echo(f"calibration pipeline: {len(results) - len(bad)}/{len(results)} checks passed "
-               "(2024 targets within 0.1%, rebuild reproduces the committed files)")
-    for r in bad:
-        click.echo(f"  FAIL {r.name}: {r.detail}")
-    return len(bad)
 
 
 @main.command("data")
@@ -536,17 +387,9 @@ def _pipeline_checks() -> int:
 @_debug_opt
 def data_cmd(name, debug) -> None:
     """Describe data set NAME (a shipped name or a folder)."""
-    import pandas as pd
-
     with _Guard(debug):
         ds = resolve_data(name)
-    click.echo(f"{ds.name}: {len(ds.regions)} regions ({', '.join(ds.regions)}), "
-               f"{len(ds.sectors)} sectors, factors {', '.join(ds.factors)}; unit {ds.unit}; "
-               f"reference region {ds.reference_region}")
-    if ds.description:
-        click.echo(ds.description.strip())
-    with pd.option_context("display.width", 200, "display.float_format", "{:,.1f}".format):
-        click.echo(ds.summary().to_string())
+    click.echo(ds.describe())
 
 
 if __name__ == "__main__":  # pragma: no cover

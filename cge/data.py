@@ -20,30 +20,12 @@ from pathlib import Path
 
 import pandas as pd
 
-#: Accounts every regional SAM may hold besides sectors, factors and partner regions.
-RESERVED = ("IDT", "TRF", "HOH", "GOV", "INV")
+from .errors import DataError
+from .meta import BALANCE_TOL, META_KEYS, RESERVED, check_meta
+from .text import listing, quote, show, text_problem
 
-#: Default tolerance for account balance, relative to the account's size.
-BALANCE_TOL = 1e-9
-
-
-class DataError(ValueError):
-    """Invalid base-year data. The message names file, row/column, value and a hint.
-
-    The message is always one line: newlines (e.g. from a name) are shown escaped.
-    """
-
-    def __init__(self, message: str, *, file: str | None = None, hint: str | None = None):
-        self.file = file
-        self.hint = hint
-        text = f"{file}: {message}" if file else message
-        if hint:
-            text += f" (hint: {hint})"
-        super().__init__(_one_line(text))
-
-
-def _one_line(text: str) -> str:
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+__all__ = ["Dataset", "DataError", "Tables", "FILES", "RESERVED", "BALANCE_TOL", "META_KEYS",
+           "read_tables", "load_dataset", "build_dataset"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +44,11 @@ class Dataset:
             psi`` (``psi = inf``: perfect transformation) and ``source``.
         description: provenance text.
         digest: SHA-256 of the four files' bytes (or of the frames), for run metadata.
+        services: the sectors that are services (``meta.toml: services``; default none): every
+            other sector is a good (see :attr:`goods`).
+        headline_flows: bilateral flows of interest as ``(exporter, importer)`` pairs
+            (``meta.toml: headline_flows``; default none): the goods imports ``cge compare``
+            reports when no ``--flow`` is given.
     """
 
     name: str
@@ -76,7 +63,14 @@ class Dataset:
     description: str = ""
     digest: str = ""
     balance_tol: float = BALANCE_TOL
+    services: tuple[str, ...] = ()
+    headline_flows: tuple[tuple[str, str], ...] = ()
     _matrices: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def goods(self) -> tuple[str, ...]:
+        """The goods sectors, in ``meta.toml`` order: every sector not declared a service."""
+        return tuple(i for i in self.sectors if i not in self.services)
 
     def accounts(self, region: str) -> list[str]:
         """Ordered account names of ``region``'s SAM."""
@@ -91,6 +85,18 @@ class Dataset:
             mat = sub.pivot_table(index="row", columns="col", values="value", aggfunc="sum")
             self._matrices[region] = mat.reindex(index=acc, columns=acc).fillna(0.0)
         return self._matrices[region]
+
+    def describe(self) -> str:
+        """What ``cge data`` prints: accounts, unit, reference region, provenance, and the
+        :meth:`summary` table (``unit``, one decimal)."""
+        lines = [f"{self.name}: {len(self.regions)} regions ({', '.join(self.regions)}), "
+                 f"{len(self.sectors)} sectors, factors {', '.join(self.factors)}; unit {self.unit}; "
+                 f"reference region {self.reference_region}"]
+        if self.description:
+            lines.append(self.description.strip())
+        with pd.option_context("display.width", 200, "display.float_format", "{:,.1f}".format):
+            lines.append(self.summary().to_string())
+        return "\n".join(lines)
 
     def summary(self) -> pd.DataFrame:
         """One row per region: GDP, output, exports, imports, tariff revenue (``unit``)."""
@@ -117,58 +123,13 @@ class Dataset:
 
 
 # ----------------------------------------------------------------------------------------
-# messages
+# the format
 # ----------------------------------------------------------------------------------------
 
 #: The files of a data set folder.
 FILES = ("meta.toml", "sam.csv", "trade.csv", "elasticities.csv")
 
-#: Keys ``meta.toml`` may hold.
-META_KEYS = ("name", "unit", "reference_region", "regions", "sectors", "factors", "description",
-             "balance_tolerance")
-
 _NUMBER_HINT = "use plain decimal numbers such as 12.5 or -3e2: no thousands separators, % or currency"
-
-
-def _show(name: object, width: int = 40) -> str:
-    """A name for a message: as is when plain, else quoted with escapes; long names are cut."""
-    s = str(name)
-    if len(s) > width:
-        return f"{s[:width]!r}… ({len(s)} characters)"
-    plain = s != "" and s.isprintable() and s == s.strip() and not any(c in s for c in "'\",")
-    return s if plain else repr(s)
-
-
-def _val(value: object, width: int = 40) -> str:
-    """An offending value for a message: always quoted (repr), long values cut."""
-    if isinstance(value, str) and len(value) > width:
-        return f"{value[:width]!r}… ({len(value)} characters)"
-    text = repr(value)
-    return text if len(text) <= width + 2 else text[:width] + "…"
-
-
-def _names(names, limit: int = 12) -> str:
-    """A list of names for a hint, cut after ``limit``."""
-    names = list(names)
-    text = ", ".join(_show(n) for n in names[:limit])
-    return text + (f", … ({len(names)} in all)" if len(names) > limit else "")
-
-
-def _text_problem(raw: bytes, *, spreadsheet: bool = True) -> tuple[str, str] | None:
-    """Why ``raw`` is not UTF-8 text, as (message, hint); None if it is (a BOM is fine)."""
-    hint = "save the file as UTF-8" + (" (Excel: 'CSV UTF-8')" if spreadsheet else "")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "the file is UTF-16 (or UTF-32) text, not UTF-8", hint
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        byte = raw[exc.start:exc.start + 1].hex()
-        return f"line {line}: byte 0x{byte} is not UTF-8 (Latin-1 or Windows-1252 text?)", hint
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        return f"line {line}: NUL byte (UTF-16 text without a byte-order mark, or not text)", hint
-    return None
 
 
 # ----------------------------------------------------------------------------------------
@@ -190,7 +151,7 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    problem = _text_problem(raw, spreadsheet=name.endswith(".csv"))
+    problem = text_problem(raw, spreadsheet=name.endswith(".csv"))
     if problem:
         raise DataError(problem[0], file=name, hint=problem[1])
     return raw.decode("utf-8-sig")
@@ -211,15 +172,15 @@ def _check_header(header: list[str], name: str, line: int, required: list[str], 
         hint = f"the first line must be the header {expected}"
         if any(";" in c or "\t" in c for c in header):
             hint = "the file must be comma-separated, not semicolons or tabs; " + hint
-        raise DataError(f"line {line}: header {_val(','.join(header), 80)} lacks column(s) "
+        raise DataError(f"line {line}: header {quote(','.join(header), 80)} lacks column(s) "
                         f"{', '.join(missing)}", file=name, hint=hint)
     dup = [c for k, c in enumerate(header) if c in header[:k]]
     if dup:
-        raise DataError(f"line {line}: column {_show(dup[0])} appears twice in the header", file=name,
+        raise DataError(f"line {line}: column {show(dup[0])} appears twice in the header", file=name,
                         hint="give each column once")
     unknown = [c for c in header if c not in required and c not in optional]
     if unknown:
-        raise DataError(f"line {line}: unknown column(s) {', '.join(map(_val, unknown))}", file=name,
+        raise DataError(f"line {line}: unknown column(s) {', '.join(map(quote, unknown))}", file=name,
                         hint=f"allowed: {', '.join([*required, *optional])}")
 
 
@@ -295,60 +256,62 @@ def _numbers(df: pd.DataFrame, col: str, file: str, lines: list[int], *, allow_i
         elif value is not None and not math.isfinite(value):
             value = None  # e.g. 1e999
         if value is None:
-            raise DataError(f"line {lines[k]}, column {col}: {_val(text)} is not a finite number",
+            raise DataError(f"line {lines[k]}, column {col}: {quote(text)} is not a finite number",
                             file=file, hint=_NUMBER_HINT + ("; psi may be inf or empty" if allow_inf
                                                              else ""))
         out.append(value)
     return pd.Series(out, index=df.index, dtype=float)
 
 
-def _check_names(meta: dict, file: str) -> None:
-    """Check ``meta.toml``: keys, account names, reference region, balance tolerance."""
-    if not isinstance(meta, dict):
-        raise DataError("must be a table of key = value lines", file=file)
-    unknown = [k for k in meta if k not in META_KEYS]
-    if unknown:
-        raise DataError(f"unknown key(s) {', '.join(map(_val, unknown))}", file=file,
-                        hint=f"allowed: {', '.join(META_KEYS)}")
-    for key in ("regions", "sectors", "factors"):
-        if key not in meta:
-            raise DataError(f"missing key '{key}'", file=file,
-                            hint=f'add a list of names, e.g. {key} = ["A", "B"]')
-        vals = meta[key]
-        if not isinstance(vals, list) or not vals or not all(isinstance(v, str) for v in vals):
-            raise DataError(f"'{key}' must be a non-empty list of names, not {_val(vals)}", file=file,
-                            hint=f'e.g. {key} = ["A", "B"]')
-        bad = [v for v in vals if not v.strip() or v != v.strip()]
-        if bad:
-            raise DataError(f"'{key}': name {_val(bad[0])} is empty or has leading or trailing "
-                            "spaces", file=file, hint="remove the spaces (CSV cells are read without "
-                            "surrounding spaces)")
-        dup = [v for k, v in enumerate(vals) if v in vals[:k]]
-        if dup:
-            raise DataError(f"'{key}' lists {_show(dup[0])} more than once", file=file,
-                            hint="give each name once")
-    if len(meta["regions"]) < 2:
-        raise DataError(f"at least 2 regions are needed, 'regions' has {_names(meta['regions'])}",
-                        file=file, hint="a trade model needs a partner, e.g. a rest of the world")
-    names = [*meta["regions"], *meta["sectors"], *meta["factors"], *RESERVED]
-    clash = [v for k, v in enumerate(names) if v in names[:k]]
-    if clash:
-        raise DataError(f"name {_show(clash[0])} is used for more than one account", file=file,
-                        hint=f"regions, sectors, factors and {', '.join(RESERVED)} must be distinct")
-    if "reference_region" not in meta:
-        raise DataError("missing key 'reference_region'", file=file,
-                        hint=f"the region whose currency is the reference, one of {_names(meta['regions'])}")
-    if meta["reference_region"] not in meta["regions"]:
-        raise DataError(f"reference_region {_val(meta['reference_region'])} is not one of the regions",
-                        file=file, hint=f"regions are {_names(meta['regions'])}")
-    for key in ("name", "unit", "description"):
-        if key in meta and not isinstance(meta[key], str):
-            raise DataError(f"'{key}' must be a string, not {_val(meta[key])}", file=file,
-                            hint=f'e.g. {key} = "text"')
-    tol = meta.get("balance_tolerance", BALANCE_TOL)
-    if isinstance(tol, bool) or not isinstance(tol, int | float) or not (math.isfinite(tol) and tol >= 0):
-        raise DataError(f"balance_tolerance {_val(tol)} must be a non-negative number", file=file,
-                        hint=f"relative to each account's size; the default is {BALANCE_TOL:g}")
+@dataclass(frozen=True)
+class Tables:
+    """The four files of a data set folder, read and parsed but not yet checked against each
+    other (balance, trade consistency, elasticities by sector: :func:`build_dataset`).
+
+    Attributes:
+        meta: ``meta.toml`` as a dict; its keys and names are checked.
+        sam: ``region,row,col,value``; ``value`` in the data set's unit (float).
+        trade: ``exporter,importer,sector,value,tariff_pct`` (floats: ``value`` in the unit,
+            ``tariff_pct`` in percent).
+        elasticities: ``[region,]sector,sigma_va,sigma_d,sigma_m,psi[,source]`` as in the file;
+            the elasticities are floats (an empty ``psi`` is ``inf``).
+        digest: SHA-256 of the four files' bytes.
+
+    Each table's ``attrs["lines"]`` holds the line in the file of each row, for messages.
+    """
+
+    meta: dict
+    sam: pd.DataFrame
+    trade: pd.DataFrame
+    elasticities: pd.DataFrame
+    digest: str
+
+
+def read_tables(path: str | Path) -> Tables:
+    """Read the data set folder ``path``: files present and readable, UTF-8, CSV structure and
+    headers, ``meta.toml`` keys and names, numbers (see docs/input_format.md). Use
+    :func:`load_dataset` for a validated :class:`Dataset`.
+
+    Raises:
+        DataError: naming the file, line, column, the offending value and a hint.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise DataError(f"data set folder {str(folder)!r} {what}",
+                        hint=f"give a folder holding {', '.join(FILES)} (or a shipped data set's name)")
+    raw = {f: _read_bytes(folder / f) for f in FILES}
+    meta = _parse_meta(raw["meta.toml"])
+    check_meta(meta, "meta.toml")
+    sam = _parse_csv(raw["sam.csv"], "sam.csv", ["region", "row", "col", "value"])
+    trade = _parse_csv(raw["trade.csv"], "trade.csv",
+                       ["exporter", "importer", "sector", "value", "tariff_pct"])
+    elas = _parse_csv(raw["elasticities.csv"], "elasticities.csv",
+                      ["sector", "sigma_va", "sigma_d", "sigma_m", "psi"], ["region", "source"])
+    digest = hashlib.sha256()
+    for f in FILES:
+        digest.update(raw[f])
+    return Tables(meta, *_numeric(sam, trade, elas), digest=digest.hexdigest())
 
 
 def load_dataset(path: str | Path) -> Dataset:
@@ -359,39 +322,15 @@ def load_dataset(path: str | Path) -> Dataset:
             any problem: missing or unreadable files, encodings, delimiters, numbers, names,
             balance and cross-file consistency.
     """
-    folder = Path(path)
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise DataError(f"data set folder {str(folder)!r} {what}",
-                        hint=f"give a folder holding {', '.join(FILES)} (or a shipped data set's name)")
-    raw = {f: _read_bytes(folder / f) for f in FILES}
-    meta = _parse_meta(raw["meta.toml"])
-    _check_names(meta, "meta.toml")
-    sam = _parse_csv(raw["sam.csv"], "sam.csv", ["region", "row", "col", "value"])
-    trade = _parse_csv(raw["trade.csv"], "trade.csv",
-                       ["exporter", "importer", "sector", "value", "tariff_pct"])
-    elas = _parse_csv(raw["elasticities.csv"], "elasticities.csv",
-                      ["sector", "sigma_va", "sigma_d", "sigma_m", "psi"], ["region", "source"])
-    digest = hashlib.sha256()
-    for f in FILES:
-        digest.update(raw[f])
-    return build_dataset(meta, sam, trade, elas, digest=digest.hexdigest())
+    t = read_tables(path)
+    return build_dataset(t.meta, t.sam, t.trade, t.elasticities, digest=t.digest)
 
 
-def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticities: pd.DataFrame,
-                  *, digest: str = "") -> Dataset:
-    """Validate tables (text or numeric columns) and return a :class:`Dataset`.
-
-    Used by :func:`load_dataset` and by code that builds data in memory (tests, scenarios).
-    Errors name lines in the files (for tables built in memory: row ``k`` is line ``k + 2``).
-    """
-    _check_names(meta, "meta.toml")
-    regions = tuple(meta["regions"])
-    sectors = tuple(meta["sectors"])
-    factors = tuple(meta["factors"])
-    tol = float(meta.get("balance_tolerance", BALANCE_TOL))
+def _numeric(sam: pd.DataFrame, trade: pd.DataFrame, elasticities: pd.DataFrame
+             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Copies of the tables (text or numeric cells) with their number columns as floats; an
+    empty ``psi`` is ``inf``. Each copy keeps the line numbers of its rows."""
     sam_lines, trade_lines, elas_lines = _lines(sam), _lines(trade), _lines(elasticities)
-
     sam = sam.copy().reset_index(drop=True)
     sam["value"] = _numbers(sam, "value", "sam.csv", sam_lines)
     trade = trade.copy().reset_index(drop=True)
@@ -402,6 +341,25 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
         elas[c] = _numbers(elas, c, "elasticities.csv", elas_lines)
     elas["psi"] = _numbers(elas, "psi", "elasticities.csv", elas_lines, allow_inf=True,
                            allow_empty_as=math.inf)
+    for df, lines in ((sam, sam_lines), (trade, trade_lines), (elas, elas_lines)):
+        df.attrs["lines"] = lines
+    return sam, trade, elas
+
+
+def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticities: pd.DataFrame,
+                  *, digest: str = "") -> Dataset:
+    """Validate tables (text or numeric columns) and return a :class:`Dataset`.
+
+    Used by :func:`load_dataset` and by code that builds data in memory (tests, scenarios).
+    Errors name lines in the files (for tables built in memory: row ``k`` is line ``k + 2``).
+    """
+    check_meta(meta, "meta.toml")
+    regions = tuple(meta["regions"])
+    sectors = tuple(meta["sectors"])
+    factors = tuple(meta["factors"])
+    tol = float(meta.get("balance_tolerance", BALANCE_TOL))
+    sam_lines, trade_lines, elas_lines = _lines(sam), _lines(trade), _lines(elasticities)
+    sam, trade, elas = _numeric(sam, trade, elasticities)
 
     cells = _validate_sam(sam, regions, sectors, factors, sam_lines)
     sam = sam[sam["value"] != 0.0].reset_index(drop=True)
@@ -411,6 +369,8 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
         reference_region=meta["reference_region"], regions=regions, sectors=sectors,
         factors=factors, sam=sam, trade=pd.DataFrame(), elasticities=pd.DataFrame(),
         description=str(meta.get("description", "")), digest=digest, balance_tol=tol,
+        services=tuple(meta.get("services", ())),
+        headline_flows=tuple((e, i) for e, i in meta.get("headline_flows", ())),
     )
     _validate_balance(ds)
     trade = _validate_trade(ds, trade, trade_lines, cells)
@@ -419,6 +379,11 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
     object.__setattr__(ds, "elasticities", elas)
     _validate_foreign_saving(ds)
     return ds
+
+
+#: Old private names of two :mod:`cge.text` helpers, kept while cge/sweeps.py still imports them
+#: from here; new code imports :func:`cge.text.text_problem` and :func:`cge.text.quote`.
+_text_problem, _val = text_problem, quote
 
 
 # ----------------------------------------------------------------------------------------
@@ -463,27 +428,27 @@ def _validate_sam(sam: pd.DataFrame, regions, sectors, factors, lines: list[int]
     for k, (r, row, col, v) in enumerate(sam[["region", "row", "col", "value"]].itertuples(index=False)):
         line = lines[k]
         if r not in regions:
-            raise DataError(f"line {line}: unknown region {_val(r)}", file="sam.csv",
-                            hint=f"regions are {_names(regions)} (meta.toml)")
+            raise DataError(f"line {line}: unknown region {quote(r)}", file="sam.csv",
+                            hint=f"regions are {listing(regions)} (meta.toml)")
         partners = set(regions) - {r}
         for name in (row, col):
             if name not in sset | fset | set(RESERVED) | partners:
                 hint = ("a region's own code is not an account of its SAM" if name == r else
                         "add it to meta.toml (sectors/factors) or fix the spelling")
-                raise DataError(f"line {line}: region {_show(r)}: unknown account {_val(name)}",
+                raise DataError(f"line {line}: region {show(r)}: unknown account {quote(name)}",
                                 file="sam.csv", hint=hint)
         kind = _allowed(row, col, sset, fset, partners)
         if kind is None:
-            raise DataError(f"line {line}: region {_show(r)}: cell ({_show(row)}, {_show(col)}) = {v} "
+            raise DataError(f"line {line}: region {show(r)}: cell ({show(row)}, {show(col)}) = {v} "
                             "is not a flow this SAM format has", file="sam.csv",
                             hint="the row receives from the column; see docs/input_format.md")
         if v < 0 and kind not in _MAY_BE_NEGATIVE:
-            raise DataError(f"line {line}: region {_show(r)}: {kind} cell ({_show(row)}, {_show(col)}) "
+            raise DataError(f"line {line}: region {show(r)}: {kind} cell ({show(row)}, {show(col)}) "
                             f"is negative ({v})", file="sam.csv", hint="only investment, saving, "
                             "production-tax and government-revenue cells may be negative")
         key = (r, row, col)
         if key in seen:
-            raise DataError(f"line {line}: region {_show(r)}: cell ({_show(row)}, {_show(col)}) "
+            raise DataError(f"line {line}: region {show(r)}: cell ({show(row)}, {show(col)}) "
                             f"appears again (first on line {seen[key]})", file="sam.csv",
                             hint="give each cell once")
         seen[key] = line
@@ -491,12 +456,12 @@ def _validate_sam(sam: pd.DataFrame, regions, sectors, factors, lines: list[int]
             used.update((row, col))
     missing = [r for r in regions if r not in {key[0] for key in seen}]
     if missing:
-        raise DataError(f"no SAM entries for region {_show(missing[0])}", file="sam.csv",
+        raise DataError(f"no SAM entries for region {show(missing[0])}", file="sam.csv",
                         hint="add its SAM to sam.csv, or remove it from meta.toml (regions)")
     for kind, names in (("sector", sectors), ("factor", factors)):
         for name in names:
             if name not in used:
-                raise DataError(f"{kind} {_show(name)} has no non-zero cell in any region's SAM",
+                raise DataError(f"{kind} {show(name)} has no non-zero cell in any region's SAM",
                                 file="sam.csv", hint=f"add its rows and columns to sam.csv, or "
                                 f"remove it from meta.toml ({kind}s)")
     return seen
@@ -513,14 +478,14 @@ def _validate_balance(ds: Dataset) -> None:
         for acc in m.index:
             if not _gap_ok(rows[acc], cols[acc], ds.balance_tol):
                 raise DataError(
-                    f"region {_show(r)}: account {_show(acc)} does not balance: row total (receipts) "
+                    f"region {show(r)}: account {show(acc)} does not balance: row total (receipts) "
                     f"{rows[acc]:.10g} vs column total (payments) {cols[acc]:.10g}, gap "
                     f"{rows[acc] - cols[acc]:.6g}", file="sam.csv",
                     hint="every account's receipts must equal its payments")
         for f in ds.factors:
             paid, earned = m.loc["HOH", f], m.loc[f, list(ds.sectors)].sum()
             if not _gap_ok(paid, earned, ds.balance_tol):
-                raise DataError(f"region {_show(r)}: factor {_show(f)} pays the household {paid:.10g} "
+                raise DataError(f"region {show(r)}: factor {show(f)} pays the household {paid:.10g} "
                                 f"but earns {earned:.10g}", file="sam.csv",
                                 hint="factor income goes to HOH only")
         partners = [p for p in ds.regions if p != r]
@@ -528,7 +493,7 @@ def _validate_balance(ds: Dataset) -> None:
             cost = m.loc[[*ds.sectors, *ds.factors, "IDT"], i].sum()
             exports = m.loc[i, partners].sum()
             if exports > cost * (1 + ds.balance_tol) + ds.balance_tol:
-                raise DataError(f"region {_show(r)}: sector {_show(i)} exports {exports:.10g} but "
+                raise DataError(f"region {show(r)}: sector {show(i)} exports {exports:.10g} but "
                                 f"produces only {cost:.10g}", file="sam.csv",
                                 hint="exports cannot exceed gross output")
 
@@ -541,13 +506,13 @@ def _validate_trade(ds: Dataset, trade: pd.DataFrame, lines: list[int], cells: d
         line = lines[k]
         for role, name in (("exporter", x), ("importer", m)):
             if name not in ds.regions:
-                raise DataError(f"line {line}: unknown {role} {_val(name)}", file="trade.csv",
-                                hint=f"regions are {_names(ds.regions)} (meta.toml)")
+                raise DataError(f"line {line}: unknown {role} {quote(name)}", file="trade.csv",
+                                hint=f"regions are {listing(ds.regions)} (meta.toml)")
         if i not in ds.sectors:
-            raise DataError(f"line {line}: unknown sector {_val(i)}", file="trade.csv",
-                            hint=f"sectors are {_names(ds.sectors)} (meta.toml)")
+            raise DataError(f"line {line}: unknown sector {quote(i)}", file="trade.csv",
+                            hint=f"sectors are {listing(ds.sectors)} (meta.toml)")
         if x == m:
-            raise DataError(f"line {line}: exporter and importer are both {_show(x)}", file="trade.csv",
+            raise DataError(f"line {line}: exporter and importer are both {show(x)}", file="trade.csv",
                             hint="trade.csv holds trade between different regions only")
         if v < 0:
             raise DataError(f"line {line}: trade value {v:g} is negative", file="trade.csv",
@@ -556,7 +521,7 @@ def _validate_trade(ds: Dataset, trade: pd.DataFrame, lines: list[int], cells: d
             raise DataError(f"line {line}: tariff_pct {t:g} is at or below -100%", file="trade.csv",
                             hint="a tariff is a percentage of the c.i.f. value, greater than -100")
         if (x, m, i) in seen:
-            raise DataError(f"line {line}: ({_show(x)}, {_show(m)}, {_show(i)}) appears again (first "
+            raise DataError(f"line {line}: ({show(x)}, {show(m)}, {show(i)}) appears again (first "
                             f"on line {seen[x, m, i]})", file="trade.csv", hint="give each flow once")
         seen[x, m, i] = line
     trade = trade.assign(tariff=trade["tariff_pct"] / 100.0)
@@ -567,7 +532,7 @@ def _validate_trade(ds: Dataset, trade: pd.DataFrame, lines: list[int], cells: d
 
     def where(x, m, i, region, row, col):
         at = f"line {seen[x, m, i]}: " if (x, m, i) in seen else ""
-        cell = f"{_show(region)}'s SAM cell ({_show(row)}, {_show(col)})"
+        cell = f"{show(region)}'s SAM cell ({show(row)}, {show(col)})"
         if (region, row, col) in cells:
             cell += f" (sam.csv line {cells[region, row, col]})"
         return at, cell
@@ -583,13 +548,13 @@ def _validate_trade(ds: Dataset, trade: pd.DataFrame, lines: list[int], cells: d
                 if not _gap_ok(v, exp_sam, tol):
                     at, cell = where(x, m, i, x, i, m)
                     raise DataError(
-                        f"{at}exports of {_show(i)} from {_show(x)} to {_show(m)}: trade.csv has "
+                        f"{at}exports of {show(i)} from {show(x)} to {show(m)}: trade.csv has "
                         f"{v:.10g}, {cell} has {exp_sam:.10g}, gap {v - exp_sam:.6g}",
                         file="trade.csv", hint=hint)
                 if not _gap_ok(v, imp_sam, tol):
                     at, cell = where(x, m, i, m, x, i)
                     raise DataError(
-                        f"{at}imports of {_show(i)} by {_show(m)} from {_show(x)}: trade.csv has "
+                        f"{at}imports of {show(i)} by {show(m)} from {show(x)}: trade.csv has "
                         f"{v:.10g}, {cell} has {imp_sam:.10g}, gap {v - imp_sam:.6g}",
                         file="trade.csv", hint=hint)
     for m in ds.regions:
@@ -598,8 +563,8 @@ def _validate_trade(ds: Dataset, trade: pd.DataFrame, lines: list[int], cells: d
             trf = ds.matrix(m).loc["TRF", i]
             if not _gap_ok(rev, trf, tol):
                 raise DataError(
-                    f"region {_show(m)}: tariff revenue on {_show(i)} is {trf:.10g} in the SAM (TRF, "
-                    f"{_show(i)}) but tariff_pct × value in trade.csv gives {rev:.10g}, gap "
+                    f"region {show(m)}: tariff revenue on {show(i)} is {trf:.10g} in the SAM (TRF, "
+                    f"{show(i)}) but tariff_pct × value in trade.csv gives {rev:.10g}, gap "
                     f"{trf - rev:.6g}", file="trade.csv",
                     hint="base tariff rates must match the SAM's TRF row")
     out = trade[trade["value"] > 0].reset_index(drop=True)
@@ -617,21 +582,21 @@ def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int]) ->
     for k, row in enumerate(elas[["region", "sector", *cols]].itertuples(index=False)):
         line = lines[k]
         if row.sector not in ds.sectors:
-            raise DataError(f"line {line}: unknown sector {_val(row.sector)}", file="elasticities.csv",
-                            hint=f"sectors are {_names(ds.sectors)} (meta.toml)")
+            raise DataError(f"line {line}: unknown sector {quote(row.sector)}", file="elasticities.csv",
+                            hint=f"sectors are {listing(ds.sectors)} (meta.toml)")
         if row.region and row.region not in ds.regions:
-            raise DataError(f"line {line}: unknown region {_val(row.region)}", file="elasticities.csv",
-                            hint=f"regions are {_names(ds.regions)}, or empty for all regions")
+            raise DataError(f"line {line}: unknown region {quote(row.region)}", file="elasticities.csv",
+                            hint=f"regions are {listing(ds.regions)}, or empty for all regions")
         for c in cols:
             v = getattr(row, c)
             if not v > 0:
-                raise DataError(f"line {line}: {c} = {v} for {_show(row.sector)} must be > 0",
+                raise DataError(f"line {line}: {c} = {v} for {show(row.sector)} must be > 0",
                                 file="elasticities.csv",
                                 hint="use 1 for Cobb–Douglas; psi empty or inf for perfect "
                                 "transformation")
         key = (row.region, row.sector)
         if key in seen:
-            raise DataError(f"line {line}: ({_show(row.region or '*')}, {_show(row.sector)}) given "
+            raise DataError(f"line {line}: ({show(row.region or '*')}, {show(row.sector)}) given "
                             f"again (first on line {seen[key]})", file="elasticities.csv",
                             hint="give each sector once (per region)")
         seen[key] = line
@@ -642,7 +607,7 @@ def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int]) ->
             if hit.empty:
                 hit = elas[(elas.region == "") & (elas.sector == i)]
             if hit.empty:
-                raise DataError(f"no elasticities for sector {_show(i)} (region {_show(r)})",
+                raise DataError(f"no elasticities for sector {show(i)} (region {show(r)})",
                                 file="elasticities.csv",
                                 hint="add a line for the sector (with an empty region for all regions)")
             row = hit.iloc[0]

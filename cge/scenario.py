@@ -10,7 +10,7 @@ A scenario file::
     [[shock]]
     importer = "USA"
     exporters = ["JPN"]            # or "all"
-    sectors = ["AUTO"]             # or "all" (all goods: every sector except SERV when present)
+    sectors = ["AUTO"]             # or "all" (all goods: the sectors not in meta.toml's services)
     add_pct = 25                   # percentage points added to the base rate
     # set_pct = 50                 # or: the rate is set to this level (percent)
     # floor_pct = 15               # or: rates below this level are raised to it
@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .closure import CLOSURES
-from .data import DataError, Dataset, _one_line, _show, _text_problem, _val
+from .data import DataError, Dataset
+from .text import listing, one_line, quote, show, text_problem
 
 OPERATIONS = ("add_pct", "set_pct", "floor_pct")
 
@@ -42,7 +43,7 @@ class ScenarioError(ValueError):
 
     def __init__(self, message: str, *, hint: str | None = None):
         self.hint = hint
-        super().__init__(_one_line(message + (f" (hint: {hint})" if hint else "")))
+        super().__init__(one_line(message + (f" (hint: {hint})" if hint else "")))
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,14 @@ class Scenario:
                     else list(sh.exporters))
             _known(where, "exporters", exps, ds.regions)
             if sh.importer in exps:
-                raise ScenarioError(f"{where}: importer {_show(sh.importer)} is also an exporter",
+                raise ScenarioError(f"{where}: importer {show(sh.importer)} is also an exporter",
                                     hint="a region does not trade with itself; drop it from "
                                     "'exporters'")
             secs = (all_goods(ds) if sh.sectors == "all" else list(sh.sectors))
+            if not secs:
+                raise ScenarioError(f'{where}: sectors = "all" means every goods sector, but the '
+                                    "data set declares every sector a service (meta.toml: "
+                                    "services)", hint="name the sectors to shock")
             _known(where, "sectors", secs, ds.sectors)
             hit = 0
             for s in exps:
@@ -105,38 +110,38 @@ class Scenario:
                     if key in rates:
                         rates[key] = sh.new_rate(rates[key])
                         if rates[key] <= -1:
-                            raise ScenarioError(f"{where}: tariff on {_show(i)} from {_show(s)} "
-                                                f"into {_show(sh.importer)} would be "
+                            raise ScenarioError(f"{where}: tariff on {show(i)} from {show(s)} "
+                                                f"into {show(sh.importer)} would be "
                                                 f"{100 * rates[key]:g}%, at or below -100%",
                                                 hint="a tariff must stay above -100% (a subsidy "
                                                 "cannot exceed the price)")
                         hit += 1
             if hit == 0:
-                raise ScenarioError(f"{where}: no base-year trade in {_list(secs)} from "
-                                    f"{_list(exps)} to {_show(sh.importer)}; the shock has no "
+                raise ScenarioError(f"{where}: no base-year trade in {listing(secs)} from "
+                                    f"{listing(exps)} to {show(sh.importer)}; the shock has no "
                                     "effect", hint="check importer, exporters and sectors against "
                                     "trade.csv")
         return rates
 
 
-def all_goods(ds_or_sectors: Dataset | Sequence[str]) -> list[str]:
-    """Goods sectors: every sector except ``SERV`` (what ``sectors = "all"`` means in a shock),
-    of a data set or of a list of sector names."""
-    sectors = getattr(ds_or_sectors, "sectors", ds_or_sectors)
-    return [i for i in sectors if i != "SERV"]
+def all_goods(ds_or_sectors: Dataset | Sequence[str], services: Sequence[str] = ()) -> list[str]:
+    """Goods sectors, what ``sectors = "all"`` means in a shock and "all goods" in outputs: every
+    sector that is not a service.
 
-
-def _list(names) -> str:
-    names = list(names)
-    return ", ".join(_show(n) for n in names[:12]) + (f", … ({len(names)} in all)"
-                                                      if len(names) > 12 else "")
+    Of a data set: its :attr:`~cge.data.Dataset.goods` (the sectors not in ``meta.toml``'s
+    ``services``; all sectors when it declares none). Of a list of sector names: those not in
+    ``services``.
+    """
+    if isinstance(ds_or_sectors, Dataset):
+        return list(ds_or_sectors.goods)
+    return [i for i in ds_or_sectors if i not in set(services)]
 
 
 def _known(where: str, what: str, names: list, allowed) -> None:
     bad = [n for n in names if n not in allowed]
     if bad:
         raise ScenarioError(f"{where}: unknown {what[:-1] if what.endswith('s') else what} "
-                            f"{', '.join(map(_val, bad))}; known: {_list(allowed)}",
+                            f"{', '.join(map(quote, bad))}; known: {listing(allowed)}",
                             hint=f"'{what}' takes names from the data set's meta.toml"
                             + (' or "all"' if what != "importer" else ""))
 
@@ -151,7 +156,7 @@ def parse_names(where: str, key: str, value, error: type[ScenarioError] = Scenar
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise error(f"{where}: '{key}' must be a name, a list of names or \"all\", not "
-                f"{_val(value)}", hint=f'e.g. {key} = ["A", "B"] or {key} = "all"')
+                f"{quote(value)}", hint=f'e.g. {key} = ["A", "B"] or {key} = "all"')
 
 
 def check_change_table(where: str, item, fields: tuple[str, ...], *,
@@ -166,14 +171,14 @@ def check_change_table(where: str, item, fields: tuple[str, ...], *,
                     hint=f"start each {kind} with a [[{kind}]] line (double brackets)")
     extra = [f for f in item if f not in fields]
     if extra:
-        raise error(f"{where}: unknown field(s) {', '.join(map(_val, extra))}",
+        raise error(f"{where}: unknown field(s) {', '.join(map(quote, extra))}",
                     hint=f"allowed: {', '.join(fields)}")
     for key in ("importer", "exporters", "sectors"):
         if key not in item:
             raise error(f"{where}: missing field '{key}'", hint='importer is a region; exporters '
                         'and sectors are lists of names or "all"')
     if not isinstance(item["importer"], str):
-        raise error(f"{where}: 'importer' must be a region name, not {_val(item['importer'])}",
+        raise error(f"{where}: 'importer' must be a region name, not {quote(item['importer'])}",
                     hint='e.g. importer = "USA"')
     ops = [o for o in OPERATIONS if o in item]
     if len(ops) != 1:
@@ -210,13 +215,13 @@ def parse_toml_table(text: str, path: str, allowed: tuple[str, ...], *,
     if extra:
         hint = next((h for k, h in (extra_hint or {}).items() if k in extra),
                     f"allowed: {', '.join(allowed)}")
-        raise error(f"{path}: unknown field(s) {', '.join(map(_val, extra))}", hint=hint)
+        raise error(f"{path}: unknown field(s) {', '.join(map(quote, extra))}", hint=hint)
     name = raw.get("name")
     label = "my_" + what.split()[0]
     if name is None:
         raise error(f"{path}: missing field 'name'", hint=f'add a line name = "{label}"')
     if not isinstance(name, str) or not name.strip():
-        raise error(f"{path}: 'name' must be a non-empty string, not {_val(name)}",
+        raise error(f"{path}: 'name' must be a non-empty string, not {quote(name)}",
                     hint=f'e.g. name = "{label}"')
     return raw
 
@@ -232,12 +237,12 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
     name = raw["name"]
     for key in ("description", "source", "closure"):
         if key in raw and not isinstance(raw[key], str):
-            raise ScenarioError(f"{path}: '{key}' must be a string, not {_val(raw[key])}",
+            raise ScenarioError(f"{path}: '{key}' must be a string, not {quote(raw[key])}",
                                 hint=f'e.g. {key} = "text"' if key != "closure"
                                 else 'e.g. closure = "default"')
     if "closure" in raw and raw["closure"] not in CLOSURES:
-        raise ScenarioError(f"{path}: unknown closure {_val(raw['closure'])}",
-                            hint=f"closures are {_list(CLOSURES)} (see docs/model.md)")
+        raise ScenarioError(f"{path}: unknown closure {quote(raw['closure'])}",
+                            hint=f"closures are {listing(CLOSURES)} (see docs/model.md)")
     shocks = []
     items = raw.get("shock", [])
     if not isinstance(items, list):
@@ -249,14 +254,14 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
         op = check_change_table(where, item, fields)
         value = item[op]
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise ScenarioError(f"{where}: {op} must be a number, not {_val(value)}",
+            raise ScenarioError(f"{where}: {op} must be a number, not {quote(value)}",
                                 hint=f"a percentage without quotes, e.g. {op} = 25")
         if op != "add_pct" and value <= -100:
             raise ScenarioError(f"{where}: {op} = {value:g} is at or below -100%",
                                 hint="a tariff must stay above -100%")
         group = item.get("group", "")
         if not isinstance(group, str):
-            raise ScenarioError(f"{where}: 'group' must be a label, not {_val(group)}",
+            raise ScenarioError(f"{where}: 'group' must be a label, not {quote(group)}",
                                 hint='e.g. group = "Japanese retaliation"')
         shocks.append(Shock(item["importer"], parse_names(where, "exporters", item["exporters"]),
                             parse_names(where, "sectors", item["sectors"]), op, float(value),
@@ -281,7 +286,7 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(f"{p}: cannot be read ({exc.strerror or exc})",
                             hint="check the file's permissions") from None
-    problem = _text_problem(raw, spreadsheet=False)
+    problem = text_problem(raw, spreadsheet=False)
     if problem:
         raise ScenarioError(f"{p}: {problem[0]}", hint=problem[1])
     return parse_scenario(raw.decode("utf-8-sig"), path=str(p),

@@ -223,3 +223,24 @@ def test_model_loader_accepts_both_data_sets():
     for name in DATASETS:
         ds = data.load_dataset(DATA / name)
         assert tuple(ds.sectors) == SECTORS
+
+
+def test_pipeline_reads_the_format_with_the_models_reader(tmp_path):
+    """calibration/ has no reader of its own: a malformed file gets cge.data's one-line error,
+    and check_format reports what cge.load_dataset would refuse."""
+    from cge.data import DataError
+
+    folder = tmp_path / "broken"
+    shutil.copytree(DATA / "usjpn2024", folder)
+    sam = folder / "sam.csv"
+    text = sam.read_text()
+    line = next(k for k, row in enumerate(text.splitlines(), start=1) if row.startswith("JPN,AUTO,HOH,"))
+    sam.write_text(text.replace("JPN,AUTO,HOH,", "JPN,AUTO,HOH,x", 1))
+    with pytest.raises(DataError, match=rf"^sam\.csv: line {line}, column value: 'x\d"):
+        read_dataset(folder)
+    sam.write_text(text.replace("JPN,AUTO,HOH,", "JPN,AUTO,HOH,1", 1))  # unbalanced, still read
+    (fmt,) = checks.check_format(folder)
+    assert not fmt.passed and "region JPN: account AUTO does not balance" in fmt.detail
+    for name in DATASETS:
+        (fmt,) = checks.check_format(DATA / name)
+        assert fmt.passed, fmt.detail

@@ -2,6 +2,7 @@
 solve exits with 1, Ctrl-C with 130; a run writes its outputs atomically or not at all."""
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -201,8 +202,10 @@ def test_check_passes_on_good_data_and_fails_on_bad(tmp_path):
 
 
 def test_check_on_shipped_data_includes_pipeline():
+    path = list(sys.path)
     out = CliRunner().invoke(main, ["check"])
     assert out.exit_code == 0, out.output
+    assert sys.path == path  # calibration is imported as a package, no sys.path edit
     assert "usjpn2024: data valid" in out.output
     assert "calibration pipeline: 8/8 checks passed" in out.output
 
@@ -222,8 +225,10 @@ def test_sensitivity_metadata_follows_the_run_metadata(here, monkeypatch):
         raise AssertionError("sensitivity should not build Results")
 
     monkeypatch.setattr(cge.cli, "run", no_results)
-    out = CliRunner().invoke(main, ["sensitivity", "s.toml", "--data", str(TWOCGE), "--vary",
-                                    "sigma_m=0.3", "--out", "o"])
+    with monkeypatch.context() as m:  # nor anywhere else (the study runs in cge.sensitivity_study)
+        m.setattr(cge.Results, "__init__", no_results)
+        out = CliRunner().invoke(main, ["sensitivity", "s.toml", "--data", str(TWOCGE), "--vary",
+                                        "sigma_m=0.3", "--out", "o"])
     assert out.exit_code == 0, out.output
     meta = json.loads((here / "o" / "metadata.json").read_text())
     sc = cge.load_scenario("s.toml")

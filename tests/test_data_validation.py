@@ -358,6 +358,26 @@ DATA_CASES = [
          (r"^meta\.toml: balance_tolerance '1e-6' must be a non-negative number",)),
     Case("meta-unit-number", "unit not a string", edit("meta.toml", 'unit = "USD"', "unit = 1"),
          (r"^meta\.toml: 'unit' must be a string, not 1",)),
+    # --- meta.toml: data knowledge (services, headline flows)
+    Case("meta-services-unknown", "services names a sector the data set does not have",
+         append("meta.toml", 'services = ["MLK", "SERV"]\n'),
+         (r"^meta\.toml: 'services': unknown sector 'SERV'",
+          r"hint: services are sectors of the data set: BRD, MLK")),
+    Case("meta-services-string", "services given as a string",
+         append("meta.toml", 'services = "MLK"\n'),
+         (r"^meta\.toml: 'services' must be a list of sector names, not 'MLK'",)),
+    Case("meta-services-twice", "a service listed twice",
+         append("meta.toml", 'services = ["MLK", "MLK"]\n'),
+         (r"^meta\.toml: 'services' lists MLK more than once", r"hint: give each name once")),
+    Case("meta-headline-unknown-region", "headline flow from a region the data set does not have",
+         edit("meta.toml", 'headline_flows = [["JPN", "USA"]]', 'headline_flows = [["CHN", "USA"]]'),
+         (r"^meta\.toml: 'headline_flows': entry 1: unknown region 'CHN'", r"hint: regions are JPN, USA")),
+    Case("meta-headline-not-a-pair", "headline flow that is not a pair",
+         edit("meta.toml", 'headline_flows = [["JPN", "USA"]]', 'headline_flows = ["JPN", "USA"]'),
+         (r"^meta\.toml: 'headline_flows': entry 1 must be a pair \[exporter, importer\], not 'JPN'",)),
+    Case("meta-headline-same-region", "headline flow from a region to itself",
+         edit("meta.toml", 'headline_flows = [["JPN", "USA"]]', 'headline_flows = [["USA", "USA"]]'),
+         (r"^meta\.toml: 'headline_flows': entry 1: exporter and importer are both USA",)),
 ]
 
 

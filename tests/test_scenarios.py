@@ -201,5 +201,7 @@ def test_all_goods_is_every_sector_but_services(eco):
     """One definition of "all goods" (scenario shocks with sectors = "all", comparisons)."""
     from cge.scenario import all_goods
 
-    assert all_goods(eco.dataset) == all_goods(list(eco.dataset.sectors)) == GOODS
-    assert all_goods(["AGR", "SERV", "AUTO"]) == ["AGR", "AUTO"]
+    assert eco.dataset.services == ("SERV",)  # declared in meta.toml, not known to the code
+    assert all_goods(eco.dataset) == all_goods(list(eco.dataset.sectors), eco.dataset.services) == GOODS
+    assert all_goods(["AGR", "SERV", "AUTO"], services=["SERV"]) == ["AGR", "AUTO"]
+    assert all_goods(["AGR", "SERV", "AUTO"]) == ["AGR", "SERV", "AUTO"]  # no services declared

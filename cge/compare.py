@@ -1,0 +1,134 @@
+"""Several scenarios on one calibrated economy, side by side (what ``cge compare`` runs).
+
+The economy is built once per closure; every scenario is checked against the data before any
+is solved. A scenario that fails to solve is kept as a failed :class:`cge.report.Outcome`
+with the reason, and the others still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import report
+from .data import Dataset
+from .economy import Economy, resolve_data, run
+from .scenario import Scenario, unique_names
+from .solver import SolveError
+from .text import first_lines
+
+#: Wraps the scenarios being solved, e.g. in a progress bar: called with the list, it returns a
+#: context manager yielding an iterable over the same scenarios.
+Progress = Callable[[list[Scenario]], AbstractContextManager[Iterable[Scenario]]]
+
+
+class FlowError(ValueError):
+    """A bilateral flow that is not ``EXPORTER:IMPORTER`` of two different regions."""
+
+
+def parse_flows(specs: Sequence[str], ds: Dataset) -> list[tuple[str, str]]:
+    """Flows ``(exporter, importer)`` from ``EXPORTER:IMPORTER`` texts; none given: the data
+    set's headline flows (``meta.toml: headline_flows``; none declared: no flow).
+
+    Raises:
+        FlowError: naming the text and the regions of the data set.
+    """
+    if not specs:
+        return list(ds.headline_flows)
+    out = []
+    for spec in specs:
+        e, sep, i = spec.partition(":")
+        if not sep or e not in ds.regions or i not in ds.regions or e == i:
+            raise FlowError(f"{spec!r}: expected EXPORTER:IMPORTER with two different regions of "
+                            f"{', '.join(ds.regions)}")
+        out.append((e, i))
+    return out
+
+
+@dataclass
+class Comparison:
+    """Scenarios solved on one data set, side by side.
+
+    Attributes:
+        dataset: the data set.
+        solver: solver used (``"newton"`` or ``"ipopt"``).
+        closures: names of the closures used, in the order first met.
+        flows: ``(exporter, importer)`` pairs whose goods imports are compared.
+        outcomes: one per scenario, in order; names made unique (``name#2``, ...).
+    """
+
+    dataset: Dataset
+    solver: str
+    closures: list[str]
+    flows: list[tuple[str, str]]
+    outcomes: list[report.Outcome]
+
+    @property
+    def failed(self) -> int:
+        """Number of scenarios that did not solve."""
+        return sum(not oc.ok for oc in self.outcomes)
+
+    def table(self) -> pd.DataFrame:
+        """The wide comparison (rows: region, variable, unit; a column per scenario): EV
+        (currency unit and % of base income), real GDP (% change) and goods imports by flow."""
+        return report.comparison_wide(report.comparison(self.outcomes, self.flows), self.outcomes)
+
+    def describe(self) -> str:
+        """The text ``cge compare`` prints: data, closures and solver; the table (failed
+        scenarios shown as ``failed``); one status line per scenario."""
+        status = [f"  {oc.name}: " + (f"ok, {oc.results.info.iterations} iterations, max residual "
+                                      f"{oc.results.info.max_residual:.1e}" if oc.ok
+                                      else f"FAILED: {oc.error}") for oc in self.outcomes]
+        head = (f"data {self.dataset.name} ({self.dataset.unit}); closure "
+                f"{', '.join(self.closures)}; solver {self.solver}")
+        table = report.to_text(report.publication(self.table(), na_rep="failed"))
+        return "\n".join([head, "", table, "", *status])
+
+    def metadata(self, *, command: list[str] | None = None,
+                 wall_seconds: float | None = None) -> dict:
+        """What :func:`cge.report.write_comparison` records besides the scenarios: the
+        command line, closures, solver, flows and wall-clock seconds."""
+        return {"command": command, "closures": list(self.closures), "solver": self.solver,
+                "flows": [list(p) for p in self.flows], "wall_seconds": wall_seconds}
+
+
+def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Dataset | None = None,
+                      closure: str | None = None, solver: str = "newton",
+                      flows: Sequence[str] = (), progress: Progress | None = None) -> Comparison:
+    """Solve ``scenarios`` on one data set and gather them for comparison.
+
+    ``closure`` overrides each scenario's own (default ``"default"``); ``flows`` are
+    ``EXPORTER:IMPORTER`` texts (default: the data set's headline flows). Every scenario is
+    checked against the data before any is solved; a scenario that fails to solve is recorded
+    as failed (first two lines of the error) and the others still run.
+
+    Raises:
+        DataError, ScenarioError: bad data or a scenario that does not fit them.
+        FlowError: a flow that is not two different regions of the data set.
+    """
+    ds = resolve_data(data)
+    pairs = parse_flows(flows, ds)
+    economies: dict[str, Economy] = {}
+    plan = []
+    for sc in scenarios:  # build each closure's economy once; check every scenario before solving
+        cname = closure or sc.closure or "default"
+        if cname not in economies:
+            economies[cname] = Economy(ds, cname)
+        sc.tariffs(ds, economies[cname].base_tariffs())
+        plan.append(economies[cname])
+    names = unique_names([sc.name for sc in scenarios])
+    outcomes = []
+    items = list(scenarios)
+    with (progress(items) if progress is not None else nullcontext(items)) as bar:
+        for sc, eco, name in zip(bar, plan, names):
+            oc = report.Outcome(name, path=sc.path, digest=sc.digest)
+            try:
+                oc.results = run(sc, economy=eco, solver=solver)
+            except SolveError as exc:
+                oc.error = first_lines(exc)
+            outcomes.append(oc)
+    return Comparison(ds, solver, list(economies), pairs, outcomes)

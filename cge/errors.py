@@ -1,0 +1,24 @@
+"""The error of invalid base-year data, shared by the modules that read a data set."""
+
+from __future__ import annotations
+
+from .text import one_line
+
+
+class DataError(ValueError):
+    """Invalid base-year data. The message names file, row/column, value and a hint.
+
+    The message is always one line: newlines (e.g. from a name) are shown escaped.
+
+    Attributes:
+        file: the file at fault (e.g. ``"sam.csv"``), or None.
+        hint: what would fix it, or None.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, hint: str | None = None):
+        self.file = file
+        self.hint = hint
+        text = f"{file}: {message}" if file else message
+        if hint:
+            text += f" (hint: {hint})"
+        super().__init__(one_line(text))
