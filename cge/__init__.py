@@ -11,8 +11,8 @@ from .results import Results
 from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from .solver import SolveError
 from .sweeps import sweep
+from .version import __version__
 
-__version__ = "0.1.0"
 __all__ = ["run", "Economy", "Results", "Dataset", "DataError", "load_dataset", "Scenario",
            "ScenarioError", "load_scenario", "parse_scenario", "Closure", "CLOSURES",
            "SolveError", "sweep", "__version__"]

@@ -156,9 +156,11 @@ def applicable_closures(ds: Dataset) -> list[str]:
 
 def jacobian_condition(eco: Economy) -> float:
     """2-norm condition number of the benchmark Jacobian, columns scaled by the variables
-    (inf if singular). A determinate, locally unique equilibrium has a finite one. Above
+    (a variable whose base is zero, such as foreign saving, unscaled; inf if singular). A determinate, locally unique equilibrium has a finite one. Above
     :data:`DENSE_SVD_LIMIT` rows only the LU factorisation is tried: 0.0 if it succeeds."""
-    J = eco.core.jacobian(eco.x_base, eco.p_base).toarray() * np.abs(eco.x_base)[None, :]
+    # a variable with a zero base (foreign saving of a region without it) keeps its own units
+    col = np.where(np.abs(eco.x_base) > 0, np.abs(eco.x_base), 1.0)
+    J = eco.core.jacobian(eco.x_base, eco.p_base).toarray() * col[None, :]
     if J.shape[0] > DENSE_SVD_LIMIT:
         try:
             eco.core.lu(eco.x_base, eco.p_base)

@@ -383,7 +383,6 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
 
 #: Old private names of two :mod:`cge.text` helpers, kept while cge/sweeps.py still imports them
 #: from here; new code imports :func:`cge.text.text_problem` and :func:`cge.text.quote`.
-_text_problem, _val = text_problem, quote
 
 
 # ----------------------------------------------------------------------------------------

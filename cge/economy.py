@@ -22,7 +22,7 @@ from .data import Dataset, load_dataset
 from .model import build_model
 from .scenario import Scenario, load_scenario
 from .solution import Solution
-from .solver import SolveError, SolveInfo, _masks, solve
+from .solver import SolveError, SolveInfo, masks, solve
 
 #: Folder of the shipped data sets (the repository's data/), overridable with CGE_DATA_DIR.
 DATA_DIR = Path(os.environ.get("CGE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
@@ -274,7 +274,7 @@ def diagnose(core: CompiledModel, x: np.ndarray, reached: float, k: int = 5) -> 
     if reached == 0.0:
         return ["not even 1/1024 of the shock solved from the benchmark: check that the "
                 "benchmark replicates (cge check) and that the shock is meaningful"]
-    positive = _masks(core)[0]
+    positive = masks(core)[0]
     idx = [int(i) for i in np.flatnonzero(positive & (x < 1e-2))]
     if not idx:
         move = np.where(positive, np.abs(np.log(np.maximum(x, 1e-300))), 0.0)
@@ -317,6 +317,9 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
           else load_scenario(scenario))
     if closure is None and sc is not None:
         closure = sc.closure
+    if sc is not None and sc.swaps and economy is None:
+        base = get_closure(closure)
+        closure = base.with_(name=f"{base.name} with swaps", swaps=base.swaps + sc.swaps)
     eco = economy or Economy(data, closure)
     with eco.lock:
         if sc is not None:

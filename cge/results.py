@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import indicators as ind
+from .indicators import INDICATORS, compute, layout
 from .scenario import Scenario
 from .solution import Solution
 from .solver import SolveInfo
@@ -102,7 +102,7 @@ class Results:
 
     def indicators(self, names) -> dict[str, np.ndarray]:
         """Indicators of :data:`cge.indicators.INDICATORS` at this solution (dense arrays)."""
-        return ind.compute(self.economy, self.solution, names)
+        return compute(self.economy, self.solution, names)
 
     @property
     def welfare(self) -> pd.DataFrame:
@@ -148,14 +148,14 @@ class Results:
 
     def _frame(self, names, dims: str, keys: list, index: list[str], fill=None) -> pd.DataFrame:
         vals = self.indicators(names)
-        lay = ind.layout(self.economy)
+        lay = layout(self.economy)
         cells = tuple(np.array(ix, dtype=int) for ix in zip(*[lay.cell(k) for k in keys]))
         cols = {}
         for n in names:
             col = vals[n][cells] if vals[n].ndim > 1 else vals[n][cells[0]]
             if fill is not None:
                 col = np.where(np.isnan(col), fill, col)
-            cols[ind.INDICATORS[n].column(self.unit)] = col
+            cols[INDICATORS[n].column(self.unit)] = col
         frame = pd.DataFrame(cols, index=pd.MultiIndex.from_tuples(keys, names=index)
                              if len(index) > 1 else pd.Index(keys, name=index[0]))
         return frame

@@ -76,6 +76,8 @@ class Scenario:
     description: str = ""
     source: str = ""
     closure: str | None = None
+    #: GEMPACK-style swaps on top of the closure: (exogenous, endogenous) variable names.
+    swaps: tuple[tuple[str, str], ...] = ()
     digest: str = ""
     path: str = field(default="", compare=False)
 
@@ -232,7 +234,8 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
     ``digest``: the SHA-256 of the file the text was read from (as :func:`load_scenario`
     passes it); by default the SHA-256 of the UTF-8 encoded text.
     """
-    raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "shock"),
+    raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "swap",
+                                        "shock"),
                            kind="shock", example="scenarios/us_autos_232.toml")
     name = raw["name"]
     for key in ("description", "source", "closure"):
@@ -243,6 +246,13 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
     if "closure" in raw and raw["closure"] not in CLOSURES:
         raise ScenarioError(f"{path}: unknown closure {quote(raw['closure'])}",
                             hint=f"closures are {listing(CLOSURES)} (see docs/model.md)")
+    swaps = raw.get("swap", [])
+    if not (isinstance(swaps, list) and all(
+            isinstance(sw, list) and len(sw) == 2 and all(isinstance(v, str) for v in sw)
+            for sw in swaps)):
+        raise ScenarioError(f"{path}: 'swap' must be a list of [exogenous, endogenous] pairs of "
+                            f"variable names, not {quote(swaps)}",
+                            hint='e.g. swap = [["fsv[JPN]", "eps[JPN]"]] (docs/scenarios.md)')
     shocks = []
     items = raw.get("shock", [])
     if not isinstance(items, list):
@@ -268,6 +278,7 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
                             group))
     return Scenario(name=name, shocks=tuple(shocks), description=raw.get("description", ""),
                     source=raw.get("source", ""), closure=raw.get("closure"),
+                    swaps=tuple((a, b) for a, b in swaps),
                     digest=digest if digest is not None else hashlib.sha256(text.encode()).hexdigest(),
                     path=path)
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import report
-from . import sensitivity as sens
 from .data import Dataset
 from .economy import Economy
 from .scenario import Scenario
+from .sensitivity import local_sensitivities, scenario_groups, ssa
 from .solver import SolveInfo
 
 #: What is varied when nothing is asked for: sigma_d and sigma_m over ±50% of their values.
@@ -127,7 +127,7 @@ def study(scenario: Scenario, *, widths: dict[str, float] | None = None, shock_w
     lines = [f"scenario  {scenario.name} (data {eco.dataset.name}, {unit}; closure "
              f"{eco.closure.name})"]
     if widths or shock_width:
-        a = sens.ssa(eco, scenario, widths, shock=shock_width, method=method,
+        a = ssa(eco, scenario, widths, shock=shock_width, method=method,
                      distribution=distribution, draws=draws, seed=seed)
         out.tables |= {"ssa_summary": a.summary, "ssa_parameters": a.parameters,
                        "ssa_points": a.points}
@@ -138,13 +138,13 @@ def study(scenario: Scenario, *, widths: dict[str, float] | None = None, shock_w
                      else " (interval: 2.5–97.5% quantiles)"),
                   f"regional EV ({unit}):", _table(a.ev())]
     if subtotals:
-        st = sens.subtotals(eco, sens.scenario_groups(scenario, eco))
+        st = subtotals(eco, scenario_groups(scenario, eco))
         out.tables |= {"subtotals_ev": st.ev, "subtotals_variables": st.variables}
         lines += ["", f"subtotals of regional EV by shock group ({unit}; they add up to the "
                   "total):", _table(st.ev)]
     if local:
         base, final = eco.base_tariffs(), scenario.tariffs(eco.dataset, eco.base_tariffs())
-        ls = sens.local_sensitivities(eco, [k for k in final if final[k] != base[k]])
+        ls = local_sensitivities(eco, [k for k in final if final[k] != base[k]])
         out.tables |= {"local_ev": ls.ev, "local_variables": ls.variables}
         lines += ["", f"d(regional EV)/d(tariff) at the scenario, {unit} per percentage point:",
                   _table(ls.ev)]

@@ -116,7 +116,7 @@ def _norm(F: np.ndarray) -> float:
     return float(np.inf) if not np.all(np.isfinite(F)) else float(np.max(np.abs(F), initial=0.0))
 
 
-def _masks(core: CompiledModel) -> tuple[np.ndarray, np.ndarray]:
+def masks(core: CompiledModel) -> tuple[np.ndarray, np.ndarray]:
     """(positive, price) masks over ``x``, computed once per core: variables with a positive
     lower bound (moved in log space), and price variables (kind ``price`` in the model's
     ``kinds``)."""
@@ -146,7 +146,7 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     t0 = time.perf_counter()
     x = x0.astype(float).copy()
     F = core.residual(x, p)
-    positive = _masks(core)[0]
+    positive = masks(core)[0]
     msg = "maximum iterations reached"
     it = 0
     lu, fresh, extra = None, False, 0
@@ -322,7 +322,7 @@ def reject_spurious(core: CompiledModel, x: np.ndarray, info: SolveInfo) -> None
     """
     if not info.converged:
         return
-    bad = np.flatnonzero(_masks(core)[1] & (x < core.lower))
+    bad = np.flatnonzero(masks(core)[1] & (x < core.lower))
     if bad.size:
         info.converged = False
         names = ", ".join(f"{core.variables[int(k)].name} = {x[k]:.2g}" for k in bad[:3])
@@ -340,7 +340,7 @@ def vanishing(core: CompiledModel, x: np.ndarray, threshold: float = VANISHING,
     A prohibitive tariff prices a flow out: in the CES model it stays positive but tiny (the
     solution is still exact). Reported so that nobody reads a vanished flow as a small one.
     """
-    idx = np.flatnonzero(_masks(core)[0] & (x < threshold))
+    idx = np.flatnonzero(masks(core)[0] & (x < threshold))
     if idx.size == 0:
         return []
     idx = idx[np.argsort(x[idx])]

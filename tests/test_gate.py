@@ -35,25 +35,39 @@ def test_gate_on_good_data_passes_under_every_closure():
     assert len(items) == 1 + len(cge.CLOSURES)  # a folder given: no pipeline checks
 
 
-def test_gate_finds_the_indeterminate_closure_and_says_why():
+def test_gate_on_one_good_data_passes_under_every_closure_it_can_build():
+    """The one-good data have no CAP (no sector-specific capital) and zero foreign saving. Under
+    fixed exchange rates their Jacobian is regular (unscaled condition 558, computed by SVD on
+    the pre-refactor code too); the gate once called it singular because it scaled the
+    foreign-saving column by its zero base value."""
     items = list(check.run_gate([str(ONE_GOOD)]))
     closures = {it.closure: it for it in items if isinstance(it, check.ClosureCheck)}
-    assert set(closures) == {"default", "fixed_exchange_rate"}  # no CAP: no sector-specific capital
-    assert closures["default"].ok
-    bad = closures["fixed_exchange_rate"]
+    assert set(closures) == {"default", "fixed_exchange_rate", "fixed_trade_balance"}
+    assert all(c.ok for c in closures.values())
+    assert 100 < closures["fixed_exchange_rate"].condition < 1e4
+
+
+def test_gate_says_why_an_equilibrium_is_not_determinate(monkeypatch):
+    monkeypatch.setattr(check, "jacobian_condition", lambda eco: float("inf"))
+    bad = check.check_closure(cge.load_dataset(ONE_GOOD), "fixed_exchange_rate")
     assert bad.replicates and bad.returns and not bad.determinate and bad.failures == 1
     assert bad.lines()[0].startswith("  FAIL fixed_exchange_rate ")
     assert "not determinate at the benchmark (singular Jacobian)" in bad.lines()[1]
 
 
-def test_cli_check_prints_the_gate_text_and_exit_codes():
+def test_cli_check_prints_the_gate_text_and_exit_codes(monkeypatch):
     out = CliRunner().invoke(main, ["check", "--data", str(ONE_GOOD)])
-    assert out.exit_code == 1
+    assert out.exit_code == 0, out.output
     want = [line for it in check.run_gate([str(ONE_GOOD)]) for line in it.lines()]
     got = out.output.splitlines()
     assert got[0] == f"{ONE_GOOD}: data valid (2 regions, 1 sectors, unit); SAMs balance; trade consistent"
     assert [LINE.sub(r"\1 \2", g) for g in got[:len(want)]] == [LINE.sub(r"\1 \2", w) for w in want]
-    assert got[-1] == "1 check(s) failed"
+    real = check.jacobian_condition
+    monkeypatch.setattr(check, "jacobian_condition",
+                        lambda eco: float("inf") if eco.closure.name == "fixed_exchange_rate"
+                        else real(eco))
+    out = CliRunner().invoke(main, ["check", "--data", str(ONE_GOOD)])
+    assert out.exit_code == 1 and out.output.splitlines()[-1] == "1 check(s) failed"
 
 
 def test_pipeline_checks_outside_a_checkout_and_when_calibration_cannot_be_imported(tmp_path,

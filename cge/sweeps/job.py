@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..closure import Closure, get_closure
-from ..data import Dataset, _val
+from ..data import Dataset
 from ..economy import resolve_data
 from ..report.provenance import now, version
 from ..scenario import Scenario
+from ..text import quote
 from .assembly import assemble, write_results
 from .errors import SweepError
 from .members import Job, Member, agreed_closure, as_member, renamed, resolve_members
@@ -169,7 +170,7 @@ def _plan(members, data, closure, solver: str, chunk_size: int | None, formats: 
         raise SweepError(f"unknown solver {solver!r}", hint="choose newton or ipopt")
     bad = [f for f in formats if f not in ("netcdf", "parquet")]
     if bad:
-        raise SweepError(f"formats: unknown {', '.join(map(_val, bad))}", hint="netcdf, parquet")
+        raise SweepError(f"formats: unknown {', '.join(map(quote, bad))}", hint="netcdf, parquet")
     base = dict(calibrate(ds).tm)
     if spec is not None:
         check_axes(spec, ds, base)
@@ -252,6 +253,6 @@ def _attrs(plan: _Plan) -> dict:
 
 def _version() -> str:
     """cge's version as report metadata gives it (the installed distribution), else the package's."""
-    from .. import __version__
+    from ..version import __version__
 
     return version("cge") or __version__

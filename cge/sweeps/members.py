@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..data import Dataset, _val
+from ..data import Dataset
 from ..economy import Economy
 from ..scenario import Scenario, ScenarioError, unique_names
+from ..text import quote
 from .errors import SweepError
 
 
@@ -94,11 +95,11 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
             raise SweepError(f"{where}: {exc}") from None
         for key, v in mem.tariffs.items():
             if key not in base:
-                raise SweepError(f"{where}: no base-year trade flow {_val(key)}: its tariff has "
+                raise SweepError(f"{where}: no base-year trade flow {quote(key)}: its tariff has "
                                  "no effect", hint="keys are (exporter, importer, sector) of "
                                  "flows in trade.csv")
             if isinstance(v, bool) or not isinstance(v, int | float) or not v > -1 or not math.isfinite(v):
-                raise SweepError(f"{where}: tariff {_val(key)} = {_val(v)}: must be a finite "
+                raise SweepError(f"{where}: tariff {quote(key)} = {quote(v)}: must be a finite "
                                  "number above -1 (a fraction: 0.25 is 25%)")
             rates[key] = float(v)
         overrides = []
@@ -110,13 +111,13 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
                         "elasticity draws go in the member's 'elasticities'"
                         if pname in Economy.ELASTICITIES else
                         f"mutable parameters: {', '.join(sorted(n for n in params_ok if n != 'tm'))}")
-                raise SweepError(f"{where}: cannot override parameter {_val(pname)}", hint=hint)
+                raise SweepError(f"{where}: cannot override parameter {quote(pname)}", hint=hint)
             for idx, v in entries.items():
                 if idx not in params_ok[pname]:
-                    raise SweepError(f"{where}: {pname} has no index {_val(idx)}",
-                                     hint=f"indices such as {_val(next(iter(params_ok[pname]), None))}")
+                    raise SweepError(f"{where}: {pname} has no index {quote(idx)}",
+                                     hint=f"indices such as {quote(next(iter(params_ok[pname]), None))}")
                 if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                    raise SweepError(f"{where}: {pname}[{idx}] = {_val(v)} is not a finite number")
+                    raise SweepError(f"{where}: {pname}[{idx}] = {quote(v)} is not a finite number")
                 overrides.append((pname, idx, float(v)))
         overrides.sort(key=lambda t: (t[0], repr(t[1])))
         if mem.elasticities and probe is not None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..closure import CLOSURES
-from ..data import Dataset, _text_problem, _val
+from ..data import Dataset
 from ..scenario import (
     OPERATIONS,
     Scenario,
@@ -23,6 +23,7 @@ from ..scenario import (
     parse_names,
     parse_toml_table,
 )
+from ..text import quote, text_problem
 from .errors import SweepError
 from .members import Member
 
@@ -93,7 +94,7 @@ class SweepSpec:
 
 def _number(where: str, key: str, v: object) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-        raise SweepError(f"{where}: {key} values must be numbers, not {_val(v)}",
+        raise SweepError(f"{where}: {key} values must be numbers, not {quote(v)}",
                          hint=f"percentages without quotes, e.g. {key} = [0, 10, 25]")
     return float(v)
 
@@ -105,20 +106,20 @@ def _values(where: str, key: str, raw: object) -> tuple[float, ...]:
         missing = [k for k in ("start", "stop", "num") if k not in raw]
         if extra or missing:
             raise SweepError(f"{where}: {key} as a table needs exactly start, stop and num"
-                             + (f"; unknown {', '.join(map(_val, extra))}" if extra else "")
+                             + (f"; unknown {', '.join(map(quote, extra))}" if extra else "")
                              + (f"; missing {', '.join(missing)}" if missing else ""),
                              hint=f"e.g. {key} = {{ start = 0, stop = 50, num = 11 }}")
         num = raw["num"]
         if isinstance(num, bool) or not isinstance(num, int) or not 1 <= num <= MAX_MEMBERS:
             raise SweepError(f"{where}: num must be a whole number from 1 to {MAX_MEMBERS:,}, not "
-                             f"{_val(num)}", hint="num is how many values, both ends included")
+                             f"{quote(num)}", hint="num is how many values, both ends included")
         a, b = _number(where, key, raw["start"]), _number(where, key, raw["stop"])
         vals = tuple(float(v) for v in np.linspace(a, b, num)) if num > 1 else (a,)
     elif isinstance(raw, list) and raw:
         vals = tuple(_number(where, key, v) for v in raw)
     else:
         raise SweepError(f"{where}: {key} must be a non-empty list of numbers or a table "
-                         f"{{start, stop, num}}, not {_val(raw)}",
+                         f"{{start, stop, num}}, not {quote(raw)}",
                          hint=f"e.g. {key} = [0, 10, 25] or {key} = {{ start = 0, stop = 50, num = 11 }}")
     if len(set(vals)) != len(vals):
         dup = sorted({v for v in vals if vals.count(v) > 1})
@@ -145,11 +146,11 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
     name = raw["name"]
     for key in ("description", "closure", "base"):
         if key in raw and not isinstance(raw[key], str):
-            raise SweepError(f"{path}: '{key}' must be a string, not {_val(raw[key])}",
+            raise SweepError(f"{path}: '{key}' must be a string, not {quote(raw[key])}",
                              hint='e.g. base = "../us_autos_232.toml"' if key == "base"
                              else f'e.g. {key} = "text"')
     if "closure" in raw and raw["closure"] not in CLOSURES:
-        raise SweepError(f"{path}: unknown closure {_val(raw['closure'])}",
+        raise SweepError(f"{path}: unknown closure {quote(raw['closure'])}",
                          hint=f"closures are {', '.join(CLOSURES)} (see docs/model.md)")
     if "base" in raw and "scenarios" in raw:
         raise SweepError(f"{path}: give 'base' or 'scenarios', not both",
@@ -160,7 +161,7 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
     if not isinstance(files, list) or not all(isinstance(f, str) for f in files) or (
             "scenarios" in raw and not files):
         raise SweepError(f"{path}: 'scenarios' must be a non-empty list of file names, not "
-                         f"{_val(raw.get('scenarios'))}", hint='e.g. scenarios = ["a.toml", "b.toml"]')
+                         f"{quote(raw.get('scenarios'))}", hint='e.g. scenarios = ["a.toml", "b.toml"]')
     for f in files:
         p = Path(f) if Path(f).is_absolute() else root / f
         try:
@@ -188,7 +189,7 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
         label = item.get("name", f"axis{k}")
         if not isinstance(label, str) or not label.isidentifier():
             raise SweepError(f"{where}: 'name' must be a plain identifier (letters, digits, _), "
-                             f"not {_val(label)}", hint='e.g. name = "jpn_auto"; it names the '
+                             f"not {quote(label)}", hint='e.g. name = "jpn_auto"; it names the '
                              "coordinate in the results")
         if label in {ax.name for ax in axes} or label in ("scenario", "member"):
             raise SweepError(f"{where}: axis name {label!r} is "
@@ -218,7 +219,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
     except OSError as exc:
         raise SweepError(f"{p}: cannot be read ({exc.strerror or exc})",
                          hint="check the file's permissions") from None
-    problem = _text_problem(raw, spreadsheet=False)
+    problem = text_problem(raw, spreadsheet=False)
     if problem:
         raise SweepError(f"{p}: {problem[0]}", hint=problem[1])
     return parse_sweep(raw.decode("utf-8-sig"), path=str(p), root=p.parent)
