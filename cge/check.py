@@ -156,7 +156,8 @@ def applicable_closures(ds: Dataset) -> list[str]:
 
 def jacobian_condition(eco: Economy) -> float:
     """2-norm condition number of the benchmark Jacobian, columns scaled by the variables
-    (a variable whose base is zero, such as foreign saving, unscaled; inf if singular). A determinate, locally unique equilibrium has a finite one. Above
+    (a variable whose base is zero, such as foreign saving, unscaled; inf if singular).
+    A determinate, locally unique equilibrium has a finite one. Above
     :data:`DENSE_SVD_LIMIT` rows only the LU factorisation is tried: 0.0 if it succeeds."""
     # a variable with a zero base (foreign saving of a region without it) keeps its own units
     col = np.where(np.abs(eco.x_base) > 0, np.abs(eco.x_base), 1.0)
