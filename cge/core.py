@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
@@ -329,7 +330,8 @@ class VectorModel(CompiledModel):
         """Parameters, constants and the parameter stage's results (cached: recomputed only
         when ``p`` changes)."""
         p = np.asarray(p, dtype=float)
-        c = self.cache.get("w")
+        key = ("w", threading.get_ident())  # per thread: evaluations may run concurrently
+        c = self.cache.get(key)
         if c is not None and np.array_equal(c[0], p):
             return c[1]
         w = np.empty(self.program.size)
@@ -337,19 +339,20 @@ class VectorModel(CompiledModel):
         w[len(p):len(p) + len(self.consts)] = self.consts
         with np.errstate(all="ignore"):
             self.program.run(w)
-        self.cache["w"] = (p.copy(), w)
+        self.cache[key] = (p.copy(), w)
         return w
 
     def _z(self, x: np.ndarray, p) -> np.ndarray:
         """``x`` followed by :meth:`_w`, in one reused buffer (only ``x`` is copied per call;
         the evaluators return new arrays, so no view of the buffer escapes)."""
         w = self._w(p)
-        c = self.cache.get("z")
+        key = ("z", threading.get_ident())
+        c = self.cache.get(key)
         if c is None or c[0] is not w:
             n = len(x)
             z = np.empty(n + len(w))
             z[n:] = w
-            c = self.cache["z"] = (w, z)
+            c = self.cache[key] = (w, z)
         z = c[1]
         z[:len(x)] = x
         return z
