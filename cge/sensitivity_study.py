@@ -20,6 +20,7 @@ from .data import Dataset
 from .economy import Economy
 from .scenario import Scenario
 from .sensitivity import local_sensitivities, scenario_groups, ssa
+from .sensitivity import subtotals as shock_subtotals
 from .solver import SolveInfo
 
 #: What is varied when nothing is asked for: sigma_d and sigma_m over ±50% of their values.
@@ -138,7 +139,7 @@ def study(scenario: Scenario, *, widths: dict[str, float] | None = None, shock_w
                      else " (interval: 2.5–97.5% quantiles)"),
                   f"regional EV ({unit}):", _table(a.ev())]
     if subtotals:
-        st = subtotals(eco, scenario_groups(scenario, eco))
+        st = shock_subtotals(eco, scenario_groups(scenario, eco))
         out.tables |= {"subtotals_ev": st.ev, "subtotals_variables": st.variables}
         lines += ["", f"subtotals of regional EV by shock group ({unit}; they add up to the "
                   "total):", _table(st.ev)]
