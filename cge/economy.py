@@ -181,7 +181,7 @@ class Economy:
     def apply(self, scenario: Scenario) -> None:
         """Reset to base rates, then set the scenario's tariffs."""
         self.reset()
-        self.set_tariffs(scenario.tariffs(self.dataset, self.base_tariffs()))
+        self.set_tariffs(scenario.resolve(self).new)
 
     # ------------------------------------------------------------------ solve
     def solve(self, solver: str = "newton", *, continuation: bool = True,

@@ -242,17 +242,5 @@ def compute(economy, solution, names) -> dict[str, np.ndarray]:
     return {n: np.asarray(INDICATORS[n].compute(view), dtype=float) for n in names}
 
 
-def shocked_cells(economy, solution, tol: float = 1e-12) -> list[tuple[str, str, str]]:
-    """The tariff cells (exporter, importer, sector) whose rate at ``solution`` differs from
-    the base rate: decided once, here, for every report."""
-    view = View(economy, solution)
-    tm, lay = view.var("tm"), view.lay
-    out = []
-    for k in economy.benchmark.MS:
-        if abs(tm[lay.cell(k)] - lay.tm0[lay.cell(k)]) > tol:
-            out.append(k)
-    return out
-
-
 __all__ = ["DIMS", "INDICATORS", "Indicator", "Layout", "View", "base_income", "compute",
-           "finals", "layout", "shocked_cells"]
+           "finals", "layout"]

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .indicators import INDICATORS, compute, layout
-from .scenario import Scenario
+from .scenario import Scenario, TariffChange
 from .solution import Solution
 from .solver import SolveInfo
 
@@ -161,6 +161,18 @@ class Results:
         return frame
 
     @property
+    def tariff_change(self) -> TariffChange:
+        """The tariffs of this solution against the base rates (:attr:`TariffChange.cells`:
+        the flows the scenario changed)."""
+        if "_tc" not in self._cache:
+            b = self.economy.benchmark
+            lay = layout(self.economy)
+            tm = compute(self.economy, self.solution, ["tariff_pct"])["tariff_pct"] / 100
+            self._cache["_tc"] = TariffChange(base=dict(b.tm),
+                                              new={k: float(tm[lay.cell(k)]) for k in b.tm})
+        return self._cache["_tc"]
+
+    @property
     def summary(self) -> pd.DataFrame:
         """Per region: EV, utility, real GDP, CPI, exchange rate, terms of trade, tariff revenue."""
         b = self.economy.benchmark
@@ -209,7 +221,7 @@ class Results:
             lines += ["", "EV decomposition (docs/welfare.md; the parts add up to EV):",
                       to_text(publication(w), merge_units=True)]
         tr = self.trade
-        changed = tr[(tr["tariff (%)"] - tr["base tariff (%)"]).abs() > 1e-12]
+        changed = tr.loc[self.tariff_change.cells]
         if not changed.empty:
             cols = ["base tariff (%)", "tariff (%)", f"base value ({self.unit})",
                     "volume (% change)"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +124,30 @@ class Scenario:
                                     "effect", hint="check importer, exporters and sectors against "
                                     "trade.csv")
         return rates
+
+    def resolve(self, economy) -> TariffChange:
+        """The scenario's tariff change on ``economy``'s data (see :meth:`tariffs`)."""
+        base = economy.base_tariffs()
+        return TariffChange(base=base, new=self.tariffs(economy.dataset, base))
+
+
+@dataclass(frozen=True)
+class TariffChange:
+    """What a scenario (or a solution) does to tariffs: the base and the new rate (fractions)
+    of every traded flow (exporter, importer, sector). "Which cells did the scenario change"
+    is decided here, once, for every report: :attr:`cells`."""
+
+    base: Mapping[tuple[str, str, str], float]
+    new: Mapping[tuple[str, str, str], float]
+
+    @property
+    def cells(self) -> list[tuple[str, str, str]]:
+        """The flows whose rate changed, in the data's order."""
+        return [k for k, v in self.base.items() if self.new[k] != v]
+
+    def changed(self) -> dict[tuple[str, str, str], float]:
+        """The new rates of the changed flows."""
+        return {k: self.new[k] for k in self.cells}
 
 
 def all_goods(ds_or_sectors: Dataset | Sequence[str], services: Sequence[str] = ()) -> list[str]:

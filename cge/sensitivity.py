@@ -363,9 +363,8 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
     if np.any(rel <= -1):
         raise ValueError("a draw makes a parameter non-positive: narrow the range or use a "
                          "bounded distribution")
-    base = economy.base_tariffs()
-    final = scenario.tariffs(economy.dataset, base)
-    shocked = sorted(k for k in final if final[k] != base[k])
+    change = scenario.resolve(economy)
+    base, final, shocked = change.base, change.new, change.cells
 
     def run_point(row: np.ndarray | None):
         economy.reset()

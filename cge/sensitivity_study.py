@@ -144,8 +144,7 @@ def study(scenario: Scenario, *, widths: dict[str, float] | None = None, shock_w
         lines += ["", f"subtotals of regional EV by shock group ({unit}; they add up to the "
                   "total):", _table(st.ev)]
     if local:
-        base, final = eco.base_tariffs(), scenario.tariffs(eco.dataset, eco.base_tariffs())
-        ls = local_sensitivities(eco, [k for k in final if final[k] != base[k]])
+        ls = local_sensitivities(eco, scenario.resolve(eco).cells)
         out.tables |= {"local_ev": ls.ev, "local_variables": ls.variables}
         lines += ["", f"d(regional EV)/d(tariff) at the scenario, {unit} per percentage point:",
                   _table(ls.ev)]

@@ -75,3 +75,24 @@ def test_the_model_declares_kinds_and_tags():
     assert m.kinds["pq"] == "price" and m.kinds["ms"] == "quantity" and m.kinds["fsv"] == "free"
     assert m.tags["eq_pva"] == "P1" and m.tags["eq_world_capital"] == "M6"
     assert m.blocks["eq_bilateral"] == "armington"
+
+
+def test_a_structurally_singular_system_is_refused_naming_its_blocks():
+    """Three equations in three unknowns, two of which pin the same variable: no perfect
+    matching of equations to variables, whatever the values."""
+    import pyomo.environ as pyo
+
+    from cge.closure import check_determinate
+    from cge.core import compile_model
+
+    m = pyo.ConcreteModel()
+    m.x, m.y, m.z = pyo.Var(initialize=1.0), pyo.Var(initialize=1.0), pyo.Var(initialize=1.0)
+    m.eq_sum = pyo.Constraint(expr=m.x + m.y + m.z == 3)
+    m.eq_a = pyo.Constraint(expr=m.x == 1)
+    m.eq_b = pyo.Constraint(expr=2 * m.x == 2)
+    m.kinds, m.tags = {}, {"eq_sum": "X1", "eq_a": "X2", "eq_b": "X3"}
+    m.blocks = {"eq_sum": "sums", "eq_a": "pins", "eq_b": "pins", "x": "v", "y": "v", "z": "w"}
+    m.closure = get_closure("default")
+    with pytest.raises(ClosureError, match=r"indeterminate \(1 equation\(s\) cannot be matched"
+                       r".*pins \(eq_\w, X\d\).*variables not pinned down in [vw] "):
+        check_determinate(compile_model(m))

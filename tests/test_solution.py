@@ -35,3 +35,30 @@ def test_threads_may_share_one_economy():
         runs = list(pool.map(lambda s: (s, cge.run(s, economy=eco).summary), [A, B, A, B]))
     for s, table in runs:
         np.testing.assert_allclose(table.to_numpy(), serial[s].to_numpy(), rtol=1e-9)
+
+
+def test_a_run_does_no_decomposition_until_a_table_needs_it(monkeypatch):
+    import cge.welfare
+
+    calls = []
+    real = cge.welfare.decompose
+    monkeypatch.setattr(cge.welfare, "decompose", lambda *a, **k: calls.append(1) or real(*a, **k))
+    res = cge.run(A)
+    res.summary, res.trade, res.sectors  # noqa: B018 - read the tables that need no path
+    assert calls == []
+    res.welfare  # noqa: B018
+    res.welfare_detail  # noqa: B018
+    assert calls == [1]  # once, for both tables
+
+
+def test_which_cells_a_scenario_changed_is_decided_once():
+    """us_autos_232 adds 25 points to one cell, USA <- JPN AUTO (its file says so)."""
+    eco = cge.Economy()
+    sc = cge.load_scenario(A)
+    change = sc.resolve(eco)
+    assert change.cells == [("JPN", "USA", "AUTO")]
+    assert change.new[("JPN", "USA", "AUTO")] - change.base[("JPN", "USA", "AUTO")] == \
+        pytest.approx(0.25, abs=1e-15)
+    res = cge.run(sc, economy=eco)
+    assert res.tariff_change.cells == change.cells
+    assert cge.run(None, economy=eco).tariff_change.cells == []

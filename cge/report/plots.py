@@ -71,10 +71,10 @@ def _fig_ev_by_region(res: ResultsLike) -> Figure:
     return fig
 
 
-def shocked_pairs(trade: pd.DataFrame, limit: int = 8) -> list[tuple[str, str]]:
-    """(exporter, importer) pairs whose tariffs changed, followed by their reverse pairs."""
-    changed = trade[(trade["tariff (%)"] - trade["base tariff (%)"]).abs() > 1e-12]
-    pairs = list(dict.fromkeys((e, i) for e, i, _ in changed.index))
+def shocked_pairs(trade: pd.DataFrame, cells, limit: int = 8) -> list[tuple[str, str]]:
+    """(exporter, importer) pairs of the changed tariff ``cells`` (a TariffChange's), followed
+    by their reverse pairs, among the flows of ``trade``."""
+    pairs = list(dict.fromkeys((e, i) for e, i, _ in cells))
     pairs += [(i, e) for e, i in pairs if (i, e) not in pairs]
     have = set((e, i) for e, i, _ in trade.index)
     return [p for p in pairs if p in have][:limit]
@@ -83,7 +83,7 @@ def shocked_pairs(trade: pd.DataFrame, limit: int = 8) -> list[tuple[str, str]]:
 def _fig_trade_by_sector(res: ResultsLike) -> Figure | None:
     """Volume % change by sector of the shocked flows and of the flows in the other direction."""
     trade = res.trade
-    pairs = shocked_pairs(trade)
+    pairs = shocked_pairs(trade, res.tariff_change.cells)
     if not pairs:
         return None
     sectors = [s for s in res.economy.dataset.sectors if s in set(trade.index.get_level_values(2))]

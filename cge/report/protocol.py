@@ -35,6 +35,10 @@ class ResultsLike(Protocol):
     def trade(self) -> pd.DataFrame: ...
 
     @property
+    def tariff_change(self) -> Any:
+        """The :class:`~cge.scenario.TariffChange` (its ``cells``: the changed flows)."""
+
+    @property
     def sectors(self) -> pd.DataFrame: ...
 
     def tables(self) -> dict[str, pd.DataFrame]: ...
