@@ -21,7 +21,7 @@ import numpy as np
 from .model.quantities import absorption0, finals
 
 DIMS = {"region": ("region",), "bilateral": ("exporter", "importer", "sector"),
-        "sector": ("region", "sector")}
+        "sector": ("region", "sector"), "pair": ("exporter", "importer")}
 
 
 def base_income(b, r) -> float:
@@ -58,6 +58,8 @@ class Layout:
         has_e = np.array([any(k[0] == r for k in b.E) for r in self.R])
         has_m = np.array([any(k[1] == r for k in b.MS) for r in self.R])
         self.trades = has_e & has_m
+        goods = set(getattr(economy.dataset, "goods", b.sectors))
+        self.goods = np.array([i in goods for i in self.S])
 
     def shape(self, dim: int) -> tuple[int, ...]:
         return {1: (len(self.R),), 2: (len(self.R), len(self.S)),
@@ -172,6 +174,18 @@ def _imports_volume(v: View) -> np.ndarray:
     return 100 * (vol / MS.sum(axis=(0, 2)) - 1)
 
 
+def _goods_imports(v: View) -> tuple[np.ndarray, np.ndarray]:
+    """Base and new volume of goods imports by (exporter, importer), at base prices."""
+    MS = np.where(v.lay.goods[None, None, :], np.nan_to_num(v.lay.MS), 0.0)
+    return MS.sum(axis=2), (MS * np.nan_to_num(v.var("ms"), nan=1.0)).sum(axis=2)
+
+
+def _goods_imports_pct(v: View) -> np.ndarray:
+    base, new = _goods_imports(v)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(base > 0, 100 * (new / base - 1), np.nan)
+
+
 _I = Indicator
 #: Every reported quantity, by name (the order is the order of the tables).
 INDICATORS: dict[str, Indicator] = {i.name: i for i in [
@@ -214,6 +228,13 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in [
     _I("trade_value_world", "bilateral", "value at world prices", "{unit}, reference currency",
        "bilateral imports at new world prices",
        lambda v: v.lay.MS * v.var("ms") * v.var("pwe")[:, None, :]),
+    # ---------------------------------------------------------------- by exporter and importer
+    _I("goods_imports_volume_change", "pair", "goods imports, volume", "{unit}, change at base "
+       "prices", "the importer's imports of goods (meta.toml: every sector but the services) "
+       "from the exporter, change in volume", lambda v: np.subtract(*_goods_imports(v)[::-1])),
+    _I("goods_imports_volume_pct", "pair", "goods imports, volume", "% change",
+       "the importer's imports of goods from the exporter, volume (NaN without such trade)",
+       _goods_imports_pct),
     # ---------------------------------------------------------------- by region and sector
     _I("output_base", "sector", "output, base", "{unit}", "base-year gross output",
        lambda v: np.nan_to_num(v.lay.Z)),

@@ -62,3 +62,17 @@ def test_which_cells_a_scenario_changed_is_decided_once():
     res = cge.run(sc, economy=eco)
     assert res.tariff_change.cells == change.cells
     assert cge.run(None, economy=eco).tariff_change.cells == []
+
+
+def test_goods_imports_of_a_pair_add_up_the_trade_table():
+    """The compare headline (the importer's goods imports from the exporter) is the sum of the
+    trade table's goods rows: every sector except the declared services (SERV)."""
+    res = cge.run(A)
+    tr = res.trade.xs(("JPN", "USA"), level=("exporter", "importer"))
+    goods = tr.drop(index="SERV")
+    want = 100 * (goods["volume at base prices (USD million)"].sum()
+                  / goods["base value (USD million)"].sum() - 1)
+    v = res.indicators(["goods_imports_volume_pct", "goods_imports_volume_change"])
+    jpn, usa = list(res.economy.benchmark.regions).index("JPN"), 0
+    assert v["goods_imports_volume_pct"][jpn, usa] == pytest.approx(want, rel=1e-12)
+    assert np.isnan(v["goods_imports_volume_pct"][usa, usa])  # no trade with itself

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..scenario import all_goods
 from .folders import atomic_dir
 from .plots import grouped_bars, new_figure, save_figure
 from .provenance import now, version, versions, write_metadata
@@ -52,20 +51,20 @@ def comparison(outcomes: Sequence[Outcome], flows: Sequence[tuple[str, str]] = (
         if not oc.ok:
             continue
         res = oc.results
-        summ, trade = res.summary, res.trade
-        goods = set(all_goods(res.economy.dataset))
-        for r in summ.index:
-            rows += [(oc.name, r, "EV", res.unit, summ.at[r, f"EV ({res.unit})"]),
-                     (oc.name, r, "EV", "% of base income", summ.at[r, "EV (% of base income)"]),
-                     (oc.name, r, "real GDP", "% change", summ.at[r, "real GDP (% change)"])]
+        v = res.indicators(["ev", "ev_pct_income", "real_gdp_pct", "goods_imports_volume_change",
+                            "goods_imports_volume_pct"])
+        regions = list(res.economy.benchmark.regions)
+        at = {r: k for k, r in enumerate(regions)}
+        for k, r in enumerate(regions):
+            rows += [(oc.name, r, "EV", res.unit, v["ev"][k]),
+                     (oc.name, r, "EV", "% of base income", v["ev_pct_income"][k]),
+                     (oc.name, r, "real GDP", "% change", v["real_gdp_pct"][k])]
         for e, i in flows:
-            keys = [k for k in trade.index if k[0] == e and k[1] == i
-                    and k[2] in goods]
-            base = trade.loc[keys, f"base value ({res.unit})"].sum()
-            new = trade.loc[keys, f"volume at base prices ({res.unit})"].sum()
             var = f"goods imports from {e}, volume"
-            rows += [(oc.name, i, var, f"{res.unit}, change at base prices", new - base),
-                     (oc.name, i, var, "% change", 100 * (new / base - 1) if base else np.nan)]
+            cell = (at[e], at[i])
+            rows += [(oc.name, i, var, f"{res.unit}, change at base prices",
+                      v["goods_imports_volume_change"][cell]),
+                     (oc.name, i, var, "% change", v["goods_imports_volume_pct"][cell])]
     return pd.DataFrame(rows, columns=["scenario", "region", *TIDY_COLUMNS])
 
 

@@ -42,3 +42,6 @@ class ResultsLike(Protocol):
     def sectors(self) -> pd.DataFrame: ...
 
     def tables(self) -> dict[str, pd.DataFrame]: ...
+
+    def indicators(self, names) -> dict[str, Any]:
+        """Indicators of :data:`cge.indicators.INDICATORS` by name (dense arrays)."""
