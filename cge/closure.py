@@ -73,7 +73,8 @@ class Closure:
             text += f"; {', '.join(self.specific_factors)} sector-specific"
         num = "CPI" if self.numeraire == "cpi" else f"price of {self.numeraire}"
         swaps = "".join(f"; swap {a} (now endogenous) for {b}" for a, b in self.swaps)
-        return f"{self.name}: {text}; numeraire: {num} = 1 in each region{swaps}"
+        then = ", before the swaps" if self.swaps else ""
+        return f"{self.name}: {text}; numeraire: {num} = 1 in each region{then}{swaps}"
 
 
 def _load() -> dict[str, Closure]:
