@@ -20,7 +20,7 @@ import click
 
 from . import report
 from .check import GateError, run_gate
-from .closure import CLOSURES
+from .closure import CLOSURES, REVENUE
 from .compare import FlowError, compare_scenarios
 from .data import DataError
 from .economy import DEFAULT_DATA, resolve_data, run
@@ -78,6 +78,10 @@ _data_opt = click.option("--data", "data", default=None, metavar="NAME|DIR",
                          help=f"data set: a shipped name or a folder (default: {DEFAULT_DATA})")
 _closure_opt = click.option("--closure", type=click.Choice(list(CLOSURES)), default=None,
                             help="macro closure (default: the scenario's, else 'default')")
+_revenue_opt = click.option("--revenue", type=click.Choice(list(REVENUE)), default=None,
+                            help="how revenue is used (default: the scenario's, else "
+                            "'government'; household/income_tax hold real government "
+                            "consumption)")
 _solver_opt = click.option("--solver", type=click.Choice(["newton", "ipopt"]), default="newton",
                            show_default=True, help="solver on the compiled core")
 _debug_opt = click.option("--debug", is_flag=True, help="show tracebacks")
@@ -91,13 +95,14 @@ _force_opt = click.option("--force", is_flag=True,
 @click.argument("scenario", type=click.Path())
 @_data_opt
 @_closure_opt
+@_revenue_opt
 @_solver_opt
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="output folder (default: ./NAME, NAME being the scenario's name)")
 @_force_opt
 @click.option("--no-write", is_flag=True, help="print the tables only; write no files")
 @_debug_opt
-def run_cmd(scenario, data, closure, solver, out, force, no_write, debug) -> None:
+def run_cmd(scenario, data, closure, revenue, solver, out, force, no_write, debug) -> None:
     """Run one tariff SCENARIO (a TOML file): print welfare, macro and shocked trade flows, and
     write all outputs to a folder.
 
@@ -114,6 +119,7 @@ def run_cmd(scenario, data, closure, solver, out, force, no_write, debug) -> Non
       cge run scenarios/us_autos_232.toml --force          # replace ./us_autos_232/
       cge run scenarios/us_autos_232.toml --no-write       # print only
       cge run my.toml --data wiod2011 --closure fixed_exchange_rate --solver ipopt
+      cge run scenarios/us_baseline_10.toml --closure short_run --revenue household
     """
     t0 = time.perf_counter()
     if no_write and (out is not None or force):
@@ -124,7 +130,7 @@ def run_cmd(scenario, data, closure, solver, out, force, no_write, debug) -> Non
         if not no_write:  # refuse an unusable folder before solving, not after
             target = report.check_target(out if out is not None else report.default_dir(sc.name),
                                          force)
-        res = run(sc, data=data, closure=closure, solver=solver)
+        res = run(sc, data=data, closure=closure, solver=solver, revenue=revenue)
         click.echo(res.describe())
         if target is not None:
             path = report.write_outputs(res, target, overwrite=force,

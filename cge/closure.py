@@ -33,7 +33,8 @@ class Closure:
     Attributes:
         name: short name (appears in results and metadata).
         exogenous: variables held exogenous, as ``"name[index]"`` patterns (``*`` matches any
-            index position; ``"fsv[*]"``: foreign saving of every region). A variable with a
+            index position, a lone ``*`` every index: ``"fsv[*]"``, foreign saving of every
+            region; ``"pf[*,LAB]"``, the wage of every region). A variable with a
             target equation (``fsv``: (C1) foreign saving = ``fs``) is set by it; any other
             is held at its current value (its base value, 1, unless changed).
         equations: closure equations made active, e.g. ``"eq_world_capital"`` (M6) or
@@ -44,16 +45,20 @@ class Closure:
         reference_region: region whose exchange rate is fixed at 1; ``None`` = the data set's.
         swaps: ``(exogenous, endogenous)`` pairs applied after the rest: the first becomes
             endogenous, the second exogenous at its current value (patterns of equal length).
+        revenue: how revenue is used, a rule of :data:`REVENUE`: ``"government"`` (spent on
+            government consumption), ``"household"`` (rebated lump-sum) or ``"income_tax"``
+            (the income-tax rate adjusts); the last two hold real government consumption.
         description: one line for reports.
     """
 
     name: str = "default"
-    exogenous: tuple[str, ...] = ("fsv[*]",)
+    exogenous: tuple[str, ...] = ("fsv[*]", "emp[*]")
     equations: tuple[str, ...] = ()
     specific_factors: tuple[str, ...] = ()
     numeraire: str = "cpi"
     reference_region: str | None = None
     swaps: tuple[tuple[str, str], ...] = ()
+    revenue: str = "government"
     description: str = field(default="", compare=False)
 
     def with_(self, **changes) -> Closure:
@@ -74,20 +79,31 @@ class Closure:
         num = "CPI" if self.numeraire == "cpi" else f"price of {self.numeraire}"
         swaps = "".join(f"; swap {a} (now endogenous) for {b}" for a, b in self.swaps)
         then = ", before the swaps" if self.swaps else ""
-        return f"{self.name}: {text}; numeraire: {num} = 1 in each region{then}{swaps}"
+        rev = "" if self.revenue == "government" else f"; {REVENUE[self.revenue]['description']}"
+        return f"{self.name}: {text}; numeraire: {num} = 1 in each region{then}{rev}{swaps}"
+
+
+def _raw() -> dict:
+    return tomllib.loads(resources.files("cge").joinpath("closures.toml").read_text("utf-8"))
 
 
 def _load() -> dict[str, Closure]:
-    raw = tomllib.loads(resources.files("cge").joinpath("closures.toml").read_text("utf-8"))
+    raw = {k: v for k, v in _raw().items() if k != "revenue"}
     return {name: Closure(name=name, exogenous=tuple(row.get("exogenous", ())),
                           equations=tuple(row.get("equations", ())),
                           specific_factors=tuple(row.get("specific_factors", ())),
+                          swaps=tuple(tuple(sw) for sw in row.get("swaps", ())),
                           description=row.get("description", ""))
             for name, row in raw.items()}
 
 
 #: The shipped closures (``cge/closures.toml``), by name.
 CLOSURES: dict[str, Closure] = _load()
+#: How revenue is used (``[revenue]`` in cge/closures.toml): rule → exogenous, equations.
+REVENUE: dict[str, dict] = {name: {"description": row.get("description", ""),
+                                   "exogenous": tuple(row.get("exogenous", ())),
+                                   "equations": tuple(row.get("equations", ()))}
+                            for name, row in _raw()["revenue"].items()}
 
 
 def get_closure(closure: str | Closure | None) -> Closure:
@@ -130,11 +146,13 @@ def select(m, pattern: str, ctype, where: str) -> list:
         return [comp]
     want = [s.strip().strip("'\"") for s in hit.group(2).split(",")]
     out = []
-    for k in _keys(comp):
+    keys = _keys(comp)
+    for k in keys:
         kt = k if isinstance(k, tuple) else (k,)
-        if len(kt) == len(want) and all(w in ("*", str(v)) for w, v in zip(want, kt)):
+        if want == ["*"] or (len(kt) == len(want)
+                             and all(w in ("*", str(v)) for w, v in zip(want, kt))):
             out.append(comp[k])
-    if not out:
+    if not out and not (want == ["*"] and not keys):  # "name[*]" of an empty set: nothing
         raise ClosureError(f"{where}: {pattern!r} names no {what} of the model (no such index; "
                            f"{hit.group(1)} is indexed by {comp.index_set().name})")
     return out
@@ -189,10 +207,14 @@ def apply(m, closure: Closure, reference_region: str) -> None:
         else:
             raise ClosureError(f"numeraire {closure.numeraire} is not a mobile factor in {r}")
     m.eps[reference_region].fix(1.0)
-    for pattern in closure.exogenous:
+    if closure.revenue not in REVENUE:
+        raise ClosureError(f"{where}: unknown revenue rule {closure.revenue!r}; rules are "
+                           f"{', '.join(REVENUE)}")
+    rule = REVENUE[closure.revenue]
+    for pattern in (*closure.exogenous, *rule["exogenous"]):
         for v in select(m, pattern, pyo.Var, where):
             _make_exogenous(m, v)
-    for pattern in closure.equations:
+    for pattern in (*closure.equations, *rule["equations"]):
         for c in select(m, pattern, pyo.Constraint, where):
             c.activate()
     for exo, endo in closure.swaps:

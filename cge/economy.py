@@ -301,7 +301,8 @@ def diagnose(core: CompiledModel, x: np.ndarray, reached: float, k: int = 5) -> 
 
 
 def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dataset | None = None,
-        closure: str | Closure | None = None, solver: str = "newton", economy: Economy | None = None):
+        closure: str | Closure | None = None, solver: str = "newton", economy: Economy | None = None,
+        revenue: str | None = None):
     """Run a tariff scenario and return :class:`cge.results.Results`.
 
     Args:
@@ -310,6 +311,8 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
         closure: a closure name or object; default: the scenario's, else ``"default"``.
         solver: ``"newton"`` or ``"ipopt"``.
         economy: reuse an already built :class:`Economy` (same data and closure).
+        revenue: how revenue is used (``"government"``, ``"household"``, ``"income_tax"``;
+            :data:`cge.closure.REVENUE`); default: the scenario's, else the closure's.
     """
     from .results import Results
 
@@ -317,6 +320,9 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
           else load_scenario(scenario))
     if closure is None and sc is not None:
         closure = sc.closure
+    revenue = revenue or (sc.revenue if sc is not None else None)
+    if economy is None and revenue:
+        closure = get_closure(closure).with_(revenue=revenue)
     if sc is not None and sc.swaps and economy is None:
         base = get_closure(closure)
         closure = base.with_(name=f"{base.name} with swaps", swaps=base.swaps + sc.swaps)

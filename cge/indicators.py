@@ -41,6 +41,8 @@ class Layout:
         self.R, self.S = list(b.regions), list(b.sectors)
         self.ri = {r: k for k, r in enumerate(self.R)}
         self.si = {i: k for k, i in enumerate(self.S)}
+        self.F = list(b.factors)
+        self.fi = {f: k for k, f in enumerate(self.F)}
         self.xi = {id(v): k for k, v in enumerate(core.variables)}
         self.pi = {id(o): k for k, o in enumerate(core.param_objects)}
         self.out_pos = {key: k for k, key in enumerate(m.output_keys)}
@@ -66,12 +68,25 @@ class Layout:
                 3: (len(self.R), len(self.R), len(self.S))}[dim]
 
     def cell(self, key) -> tuple[int, ...]:
+        """Array position of a model index: (region), (region, sector or factor),
+        (exporter, importer, sector) or (region, factor, sector)."""
         key = key if isinstance(key, tuple) else (key,)
         if len(key) == 1:
             return (self.ri[key[0]],)
         if len(key) == 2:
-            return (self.ri[key[0]], self.si[key[1]])
+            return (self.ri[key[0]], self.si[key[1]] if key[1] in self.si else self.fi[key[1]])
+        if key[1] in self.fi:
+            return (self.ri[key[0]], self.fi[key[1]], self.si[key[2]])
         return (self.ri[key[0]], self.ri[key[1]], self.si[key[2]])
+
+    def shape_of(self, key) -> tuple[int, ...]:
+        """The dense shape of a component whose first index is ``key``."""
+        key = key if isinstance(key, tuple) else (key,)
+        size = {**dict.fromkeys(self.ri, len(self.R)), **dict.fromkeys(self.si, len(self.S)),
+                **dict.fromkeys(self.fi, len(self.F))}
+        if len(key) == 3 and key[1] in self.ri:
+            return (len(self.R), len(self.R), len(self.S))
+        return tuple(size[k] for k in key)
 
     def dense_data(self, flow: dict, dim: int) -> np.ndarray:
         out = np.full(self.shape(dim), np.nan)
@@ -93,7 +108,8 @@ class Layout:
             pos = np.array([self.xi.get(id(comp[k]), self.pi.get(id(comp[k]), 0)) for k in keys],
                            dtype=int)
             const = np.array([float(comp[k].value) for k in keys])
-            c = self._comp[name] = (dim, cells, src, pos, const)
+            shape = self.shape_of(keys[0]) if keys else self.shape(dim)
+            c = self._comp[name] = (shape, cells, src, pos, const)
         return c
 
 
@@ -116,12 +132,12 @@ class View:
 
     def var(self, name: str, fill: float = np.nan) -> np.ndarray:
         """A variable or Param component as a dense array (``fill`` where it has no index)."""
-        dim, cells, src, pos, const = self.lay.component(name)
+        shape, cells, src, pos, const = self.lay.component(name)
         vals = const.copy()
         ix, ip = src == 0, src == 1
         vals[ix] = self.solution.x[pos[ix]]
         vals[ip] = self.solution.p[pos[ip]]
-        out = np.full(self.lay.shape(dim), fill)
+        out = np.full(shape, fill)
         out[cells] = vals
         return out
 

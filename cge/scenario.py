@@ -5,7 +5,9 @@ A scenario file::
     name = "us_autos_232"
     description = "Section 232: +25 points on autos and parts from Japan"
     source = "Proclamation 10908 (26 March 2025)"
-    closure = "default"            # optional; see cge.closure.CLOSURES
+    closure = "default"            # optional; see cge.closure.CLOSURES (cge/closures.toml)
+    revenue = "household"          # optional: government (default), household, income_tax
+    swap = [["cpi[*]", "pf[*,LAB]"]]   # optional GEMPACK swaps: [exogenous, endogenous]
 
     [[shock]]
     importer = "USA"
@@ -28,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .closure import CLOSURES
+from .closure import CLOSURES, REVENUE
 from .data import DataError, Dataset
 from .text import listing, one_line, quote, show, text_problem
 
@@ -78,6 +80,8 @@ class Scenario:
     closure: str | None = None
     #: GEMPACK-style swaps on top of the closure: (exogenous, endogenous) variable names.
     swaps: tuple[tuple[str, str], ...] = ()
+    #: How revenue is used (cge.closure.REVENUE), or None: the closure's.
+    revenue: str | None = None
     digest: str = ""
     path: str = field(default="", compare=False)
 
@@ -258,8 +262,8 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
     ``digest``: the SHA-256 of the file the text was read from (as :func:`load_scenario`
     passes it); by default the SHA-256 of the UTF-8 encoded text.
     """
-    raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "swap",
-                                        "shock"),
+    raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "revenue",
+                                        "swap", "shock"),
                            kind="shock", example="scenarios/us_autos_232.toml")
     name = raw["name"]
     for key in ("description", "source", "closure"):
@@ -270,6 +274,9 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
     if "closure" in raw and raw["closure"] not in CLOSURES:
         raise ScenarioError(f"{path}: unknown closure {quote(raw['closure'])}",
                             hint=f"closures are {listing(CLOSURES)} (see docs/model.md)")
+    if "revenue" in raw and raw["revenue"] not in REVENUE:
+        raise ScenarioError(f"{path}: unknown revenue rule {quote(raw['revenue'])}",
+                            hint=f"rules are {listing(REVENUE)} (see docs/model.md §7)")
     swaps = raw.get("swap", [])
     if not (isinstance(swaps, list) and all(
             isinstance(sw, list) and len(sw) == 2 and all(isinstance(v, str) for v in sw)
@@ -302,7 +309,7 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
                             group))
     return Scenario(name=name, shocks=tuple(shocks), description=raw.get("description", ""),
                     source=raw.get("source", ""), closure=raw.get("closure"),
-                    swaps=tuple((a, b) for a, b in swaps),
+                    swaps=tuple((a, b) for a, b in swaps), revenue=raw.get("revenue"),
                     digest=digest if digest is not None else hashlib.sha256(text.encode()).hexdigest(),
                     path=path)
 

@@ -16,12 +16,14 @@ def _ev(closure):
 
 
 def test_the_closures_are_rows_of_a_table():
-    assert set(CLOSURES) == {"default", "fixed_exchange_rate", "sector_specific_capital",
-                             "fixed_trade_balance"}
+    assert set(CLOSURES) == {"default", "long_run", "short_run", "fixed_exchange_rate",
+                             "sector_specific_capital", "fixed_trade_balance"}
+    assert CLOSURES["long_run"] == CLOSURES["default"].with_(name="long_run")  # an alias
     assert CLOSURES["fixed_exchange_rate"].exchange_rate == "fixed"
     assert CLOSURES["fixed_exchange_rate"].equations == ("eq_world_capital",)
     assert CLOSURES["sector_specific_capital"].specific_factors == ("CAP",)
-    assert CLOSURES["fixed_trade_balance"].exogenous == ()
+    assert CLOSURES["fixed_trade_balance"].exogenous == ("emp[*]",)
+    assert CLOSURES["short_run"].swaps == (("emp[*,LAB]", "pf[*,LAB]"),)
 
 
 def test_fixed_trade_balance_does_not_depend_on_the_reference_currency():
@@ -96,3 +98,70 @@ def test_a_structurally_singular_system_is_refused_naming_its_blocks():
     with pytest.raises(ClosureError, match=r"indeterminate \(1 equation\(s\) cannot be matched"
                        r".*pins \(eq_\w, X\d\).*variables not pinned down in [vw] "):
         check_determinate(compile_model(m))
+
+
+def _var(res, name):
+    from cge.indicators import View
+
+    return View(res.economy, res.solution).var(name)
+
+
+def test_short_run_employment_adjusts_and_is_the_endowment_term():
+    """With the wage fixed at 1 (CPI numeraire), the money value of the change in employment is
+    the base wage bill times the change in the employment index, FF·(emp − 1); the EV
+    decomposition's endowment term for LAB must be that (up to κ, the base-money conversion,
+    ≈ 1 here), and full employment must hold in the long run."""
+    sc = "scenarios/us_autos_232.toml"
+    short, long = cge.run(sc, closure="short_run"), cge.run(sc, closure="long_run")
+    b = short.economy.benchmark
+    lab = b.factors.index("LAB")
+    emp = _var(short, "emp")[:, lab]
+    assert emp[0] < 1 - 1e-4 and emp[1] < 1 - 1e-3  # the US and Japan lose jobs
+    np.testing.assert_allclose(_var(long, "emp")[:, lab], 1.0, atol=1e-12)
+    assert np.allclose(_var(short, "pf")[:, lab], 1.0)
+    detail = short.welfare_detail.reset_index()
+    term = detail[(detail.component == "endowments") & (detail.sector == "LAB")] \
+        .set_index("region")["value (USD million)"]
+    for k, r in enumerate(b.regions):
+        assert term[r] == pytest.approx(b.FF[r, "LAB"] * (emp[k] - 1), rel=1e-3)
+    assert short.summary.at["USA", "EV (USD million)"] < long.summary.at["USA", "EV (USD million)"]
+
+
+def test_revenue_rebated_to_the_household_reproduces_the_review_of_issue_13():
+    """Issue 13's review (an independent computation): rebating the 10% baseline's tariff
+    revenue through a lower income tax turns the US household EV from -0.25% to +0.54% of
+    GDP. Factor supplies are fixed, so an income tax is lump-sum: the household and
+    income_tax rules give the same real result; both hold real government consumption."""
+    sc = cge.load_scenario(BASELINE)
+    col = "EV, household (% of base income)"
+    gov = cge.run(sc)
+    hh = cge.run(sc, revenue="household")
+    tax = cge.run(sc, revenue="income_tax")
+    assert round(gov.summary.at["USA", col], 2) == -0.25
+    assert round(tax.summary.at["USA", col], 2) == 0.54
+    np.testing.assert_allclose(hh.summary[col], tax.summary[col], rtol=1e-9)
+    b = tax.economy.benchmark
+    for res in (hh, tax):  # real government consumption: the Cobb–Douglas index of g
+        g = _var(res, "g")
+        for k, r in enumerate(b.regions):
+            tot = b.total(b.G, r)
+            idx = np.prod([g[k, b.sectors.index(i)] ** (b.G[r, i] / tot)
+                           for i in b.sectors if (r, i) in b.G])
+            assert idx == pytest.approx(1.0, abs=1e-12)
+    td = _var(tax, "tdv")
+    assert td[0] < b.td["USA"]  # more tariff revenue: a lower US income tax
+    assert np.allclose(_var(hh, "tdv"), [b.td[r] for r in b.regions])
+    assert _var(hh, "trf")[0] > 0 and np.allclose(_var(tax, "trf"), 0.0)
+
+
+def test_revenue_rule_from_a_scenario_file_and_bad_names(tmp_path):
+    text = open(BASELINE, encoding="utf-8").read()
+    (tmp_path / "s.toml").write_text('revenue = "household"\n' + text, encoding="utf-8")
+    sc = cge.load_scenario(tmp_path / "s.toml")
+    assert sc.revenue == "household"
+    assert cge.run(sc).economy.closure.revenue == "household"
+    (tmp_path / "b.toml").write_text('revenue = "rebate"\n' + text, encoding="utf-8")
+    with pytest.raises(cge.ScenarioError, match="unknown revenue rule 'rebate'"):
+        cge.load_scenario(tmp_path / "b.toml")
+    with pytest.raises(ClosureError, match="unknown revenue rule 'x'"):
+        cge.Economy(None, get_closure("default").with_(revenue="x"))

@@ -570,7 +570,7 @@ SCENARIO_CASES = [
     ScenarioCase("sc-unknown-field", "misspelt top-level field (shocks)",
                  'name = "x"\n[[shocks]]\n' + OK_SHOCK + "add_pct = 5\n",
                  (r"s\.toml: unknown field\(s\) 'shocks'",
-                  r"hint: allowed: name, description, source, closure, swap, shock")),
+                  r"hint: allowed: name, description, source, closure, revenue, swap, shock")),
     ScenarioCase("sc-unknown-shock-field", "misspelt shock field (add)", shock(OK_SHOCK + "add = 5\n"),
                  (r"s\.toml: shock 1: unknown field\(s\) 'add'", r"hint: allowed: importer, exporters")),
     ScenarioCase("sc-single-brackets", "[shock] instead of [[shock]]",
@@ -589,7 +589,8 @@ SCENARIO_CASES = [
     ScenarioCase("sc-unknown-closure", "unknown closure name",
                  shock(OK_SHOCK + "add_pct = 5\n", 'name = "x"\nclosure = "flexible"\n'),
                  (r"s\.toml: unknown closure 'flexible'",
-                  r"hint: closures are default, fixed_exchange_rate, sector_specific_capital")),
+                  r"hint: closures are default, long_run, short_run, fixed_exchange_rate, "
+                  r"sector_specific_capital, fixed_trade_balance")),
     ScenarioCase("sc-missing-file", "scenario file does not exist", None,
                  (r"s\.toml: scenario file not found", r"hint: give the path of a \.toml file")),
     ScenarioCase("sc-folder", "scenario path is a folder", "<dir>",

@@ -10,6 +10,8 @@ BLOCK = "markets"
 def declare(m, b) -> None:
     """Exchange rates (the price that clears each region's balance of payments)."""
     variable(m, BLOCK, "eps", m.R, "price", "exchange rate, local currency per reference unit")
+    variable(m, BLOCK, "emp", m.MOB, "quantity", "employment of a mobile factor (index); set by "
+             "C3 to the endowment unless the closure lets it adjust (short run)")
 
 
 def equations(m, b) -> None:
@@ -23,7 +25,7 @@ def equations(m, b) -> None:
 
     def factor(m, r, f):
         use = sum(b.F[r, f, j] * m.f[r, f, j] for j in b.sectors if (r, f, j) in b.F)
-        return use / b.FF[r, f] == m.endow[r, f]
+        return use / b.FF[r, f] == m.emp[r, f]
 
     def specific(m, r, f, j):
         return m.f[r, f, j] == m.endow_sf[r, f, j]
@@ -39,7 +41,10 @@ def equations(m, b) -> None:
     equation(m, BLOCK, "M1", "eq_goods_market", m.ARM, goods,
              "Armington composite: supply = intermediate + final demand")
     equation(m, BLOCK, "M2", "eq_factor_market", m.MOB, factor,
-             "mobile factor: demand over sectors = endowment")
+             "mobile factor: demand over sectors = employment")
+    equation(m, BLOCK, "C3", "eq_employment", m.MOB, lambda m, r, f: m.emp[r, f] == m.endow[r, f],
+             "employment = the endowment (full employment)", active=False)
+    m.targets["emp"] = "eq_employment"
     equation(m, BLOCK, "M3", "eq_specific_factor", m.SPEC, specific,
              "sector-specific factor: demand = the sector's endowment")
     equation(m, BLOCK, "M4", "eq_world_market", m.EXP, world,

@@ -52,8 +52,10 @@ def declare(m, b, specific: set[str]) -> None:
              doc="export price in the exporter's currency")
     m.foreign_saving = E(m.R, rule=lambda m, r: m.fsv[r] * scale(b.SAV[r], b.YH[r]),
                          doc="foreign saving, reference currency (data unit)")
-    m.disposable_income = E(m.R, rule=lambda m, r: (1 - m.td[r]) * b.YH[r] * m.yh[r],
-                            doc="household disposable income, local currency")
+    m.disposable_income = E(m.R, rule=lambda m, r: (1 - m.tdv[r]) * b.YH[r] * m.yh[r]
+                            + b.YH[r] * m.trf[r],
+                            doc="household disposable income (after tax, with the transfer), "
+                            "local currency")
     m.tariff_revenue = E(m.R, rule=lambda m, r: sum(
         m.tm[s, rr, i] * b.MS[s, rr, i] * m.eps[r] * m.pwe[s, i] * m.ms[s, rr, i]
         for (s, rr, i) in b.MS if rr == r), doc="tariff revenue, local currency")

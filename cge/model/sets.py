@@ -36,6 +36,7 @@ def declare_sets(m: pyo.ConcreteModel, b: Benchmark, specific: set[str]) -> None
     _set(m, "ARM", b.Q, 2)
     _set(m, "CONS", b.C, 2)
     _set(m, "GOVC", b.G, 2)
+    _set(m, "RG", [r for r in b.regions if b.total(b.G, r) > 0], 1)  # regions with G
     _set(m, "INVD", b.I, 2)
     _set(m, "CET", [k for k in b.Z if not math.isinf(b.psi[k])], 2)
     _set(m, "PT", [k for k in b.Z if math.isinf(b.psi[k])], 2)  # perfect transformation
@@ -52,6 +53,8 @@ def declare_parameters(m: pyo.ConcreteModel, b: Benchmark) -> None:
     m.fs = pyo.Param(m.R, initialize=b.FS, **mut,
                      doc="foreign saving target, reference currency (or world-basket units)")
     m.endow = pyo.Param(m.MOB, initialize=1.0, **mut, doc="mobile factor endowment index")
+    m.transfer = pyo.Param(m.R, initialize=0.0, **mut,
+                           doc="lump-sum transfer to the household / base household income")
     m.endow_sf = pyo.Param(m.SPEC, initialize=1.0, **mut, doc="specific factor endowment index")
     sub = lambda d, keys: {k: d[k] for k in keys}  # noqa: E731
     m.sigma_va = pyo.Param(m.PROD, initialize=sub(b.sigma_va, m.PROD), **mut)
