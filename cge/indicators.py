@@ -21,7 +21,7 @@ import numpy as np
 from .model.quantities import absorption0, finals
 
 DIMS = {"region": ("region",), "bilateral": ("exporter", "importer", "sector"),
-        "sector": ("region", "sector"), "pair": ("exporter", "importer")}
+        "sector": ("region", "sector"), "pair": ("exporter", "importer"), "world": ()}
 
 
 def base_income(b, r) -> float:
@@ -190,6 +190,11 @@ def _imports_volume(v: View) -> np.ndarray:
     return 100 * (vol / MS.sum(axis=(0, 2)) - 1)
 
 
+def _world_trade(v: View) -> np.ndarray:
+    MS = np.nan_to_num(v.lay.MS)
+    return np.asarray(100 * (np.sum(MS * np.nan_to_num(v.var("ms"), nan=1.0)) / MS.sum() - 1))
+
+
 def _goods_imports(v: View) -> tuple[np.ndarray, np.ndarray]:
     """Base and new volume of goods imports by (exporter, importer), at base prices."""
     MS = np.where(v.lay.goods[None, None, :], np.nan_to_num(v.lay.MS), 0.0)
@@ -230,6 +235,23 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in [
        "tariff revenue at the solution, local currency", lambda v: v.quantity("tariff_revenue")),
     _I("imports_volume_pct", "region", "imports, total volume", "% change",
        "all imports at base prices", _imports_volume),
+    # ---------------------------------------------------------------- the world
+    _I("world_ev", "world", "EV, world", "{unit}", "sum of the regions' EV (each at base "
+       "prices, in the data unit: exchange rates are 1 in the base year)",
+       lambda v: np.asarray(_ev(v).sum())),
+    _I("world_ev_pct_income", "world", "EV, world", "% of base income",
+       "world EV in percent of world base income (GDP at market prices)",
+       lambda v: np.asarray(100 * _ev(v).sum() / v.lay.income.sum())),
+    _I("world_real_gdp_pct", "world", "real GDP, world", "% change",
+       "sum of the regions' GDP by expenditure at base prices",
+       lambda v: np.asarray(100 * (v.quantity("real_gdp").sum() / v.lay.gdp0.sum() - 1))),
+    _I("world_trade_volume_pct", "world", "world trade, volume", "% change",
+       "all bilateral imports at base prices", _world_trade),
+    _I("world_tariff_revenue_base", "world", "tariff revenue, world, base", "{unit}",
+       "base-year tariff revenue of all regions", lambda v: np.asarray(v.lay.rev0.sum())),
+    _I("world_tariff_revenue", "world", "tariff revenue, world, new", "{unit}, reference currency",
+       "tariff revenue of all regions at the solution, converted at the exchange rates",
+       lambda v: np.asarray(np.sum(v.quantity("tariff_revenue") / v.var("eps")))),
     # ---------------------------------------------------------------- bilateral
     _I("trade_base_value", "bilateral", "base value", "{unit}", "base-year bilateral imports "
        "(c.i.f.)", lambda v: v.lay.MS),

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .assumptions import assumptions
 from .indicators import INDICATORS, compute, layout
 from .scenario import Scenario, TariffChange
 from .solution import Solution
@@ -38,6 +39,8 @@ SUMMARY = ("ev", "ev_pct_income", "ev_household", "ev_household_pct_income", "ut
            "tariff_revenue")
 TRADE = ("trade_base_value", "base_tariff_pct", "tariff_pct", "trade_volume",
          "trade_volume_pct", "trade_value_world")
+WORLD = ("world_ev", "world_ev_pct_income", "world_real_gdp_pct", "world_trade_volume_pct",
+         "world_tariff_revenue_base", "world_tariff_revenue")
 SECTORS = ("output_base", "output_pct", "exports_pct", "imports_pct", "producer_price_pct",
            "domestic_price_pct", "import_price_pct", "armington_price_pct")
 
@@ -90,15 +93,17 @@ class Results:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every publishable table, by name: ``summary`` (regional and household EV, macro
-        aggregates), ``welfare`` (the regional EV's decomposition), ``trade``, ``sectors`` and
-        ``welfare_detail`` (the decomposition by component, sector and partner, long format).
+        aggregates), ``world`` (world totals), ``welfare`` (the regional EV's decomposition),
+        ``trade``, ``sectors`` and ``welfare_detail`` (the decomposition by component, sector
+        and partner, long format).
 
         Writers (:func:`cge.report.write_outputs`) iterate over this dict; a new column is one
         entry in :data:`cge.indicators.INDICATORS` and in the table's list here. Column names
         are ``"variable (unit)"``.
         """
-        return {"summary": self.summary, "welfare": self.welfare, "trade": self.trade,
-                "sectors": self.sectors, "welfare_detail": self.welfare_detail}
+        return {"summary": self.summary, "world": self.world, "welfare": self.welfare,
+                "trade": self.trade, "sectors": self.sectors,
+                "welfare_detail": self.welfare_detail}
 
     def indicators(self, names) -> dict[str, np.ndarray]:
         """Indicators of :data:`cge.indicators.INDICATORS` at this solution (dense arrays)."""
@@ -180,6 +185,20 @@ class Results:
                                                           ["region"]))
 
     @property
+    def world(self) -> pd.DataFrame:
+        """World totals (one row): world EV (currency and % of world income), real GDP, trade
+        volume and tariff revenue."""
+        def build():
+            vals = self.indicators(WORLD)
+            return pd.DataFrame({INDICATORS[n].column(self.unit): [float(vals[n])] for n in WORLD},
+                                index=pd.Index(["world"], name="region"))
+        return self._table("world", build)
+
+    def assumptions(self) -> list[str]:
+        """What this run assumes, one line each (:func:`cge.assumptions.assumptions`)."""
+        return assumptions(self.economy, self.tariff_change.cells)
+
+    @property
     def trade(self) -> pd.DataFrame:
         """Bilateral trade by (exporter, importer, sector): base value and tariff, new tariff,
         volume at base prices and its % change, value at new world prices."""
@@ -216,6 +235,8 @@ class Results:
                  "welfare and macro aggregates (EV: equivalent variation; changes from the "
                  "benchmark):"]
         lines.append(to_text(publication(self.summary), merge_units=True))
+        lines += ["", "world totals:", to_text(publication(self.world), merge_units=True),
+                  "", "what this run assumes:", *[f"  {a}" for a in self.assumptions()]]
         w = self.welfare
         if w.notna().all().all():
             lines += ["", "EV decomposition (docs/welfare.md; the parts add up to EV):",

@@ -149,7 +149,7 @@ def test_metadata_has_digests_residuals_and_versions(run_dir, res):
 
 
 def test_results_convenience_methods(res, tmp_path):
-    assert list(res.tables()) == ["summary", "welfare", "trade", "sectors", "welfare_detail"]
+    assert list(res.tables()) == ["summary", "world", "welfare", "trade", "sectors", "welfare_detail"]
     tex = res.to_latex()
     assert tex.startswith("\\begin{tabular}") and "\\bottomrule" in tex
     assert res.to_markdown("trade").startswith("| exporter")
@@ -157,7 +157,7 @@ def test_results_convenience_methods(res, tmp_path):
         res.to_latex("nope")
     paths = res.to_csv(tmp_path / "csv")
     assert sorted(p.name for p in paths) == ["sectors.csv", "summary.csv", "trade.csv", "welfare.csv",
-                                             "welfare_detail.csv"]
+                                             "welfare_detail.csv", "world.csv"]
     long = res.tidy("summary")
     assert list(long.columns) == ["region", "variable", "unit", "value"]
     ev = long[(long.variable == "EV") & (long.unit == res.unit)].set_index("region")["value"]

@@ -76,3 +76,18 @@ def test_goods_imports_of_a_pair_add_up_the_trade_table():
     jpn, usa = list(res.economy.benchmark.regions).index("JPN"), 0
     assert v["goods_imports_volume_pct"][jpn, usa] == pytest.approx(want, rel=1e-12)
     assert np.isnan(v["goods_imports_volume_pct"][usa, usa])  # no trade with itself
+
+
+def test_world_totals_add_up_the_regions_and_the_assumptions_are_stated():
+    res = cge.run("scenarios/jpn_retaliation_farm.toml")
+    w, s, tr = res.world.iloc[0], res.summary, res.trade
+    assert w["EV, world (USD million)"] == pytest.approx(s["EV (USD million)"].sum(), rel=1e-12)
+    vol = tr["volume at base prices (USD million)"].sum() / tr["base value (USD million)"].sum()
+    assert w["world trade, volume (% change)"] == pytest.approx(100 * (vol - 1), rel=1e-10)
+    assert w["tariff revenue, world, base (USD million)"] == pytest.approx(
+        s["tariff revenue, base (USD million)"].sum(), rel=1e-12)
+    lines = res.assumptions()
+    assert any(a.startswith("retaliation: tariffs change in 2 regions") for a in lines)
+    assert "what this run assumes:" in res.describe()
+    solo = cge.run(A).assumptions()
+    assert "retaliation: none (only USA changes tariffs)" in solo

@@ -43,5 +43,8 @@ class ResultsLike(Protocol):
 
     def tables(self) -> dict[str, pd.DataFrame]: ...
 
+    def assumptions(self) -> list[str]:
+        """What the run assumes, one line each."""
+
     def indicators(self, names) -> dict[str, Any]:
         """Indicators of :data:`cge.indicators.INDICATORS` by name (dense arrays)."""

@@ -51,7 +51,8 @@ def now() -> str:
 
 def metadata(res: ResultsLike, *, wall_seconds: float | None = None,
              command: Sequence[str] | None = None) -> dict:
-    """What produced a result: versions, data and scenario digests, closure, solve statistics.
+    """What produced a result: versions, data and scenario digests, closure, solve statistics,
+    and what the run assumes (``assumptions``, as :meth:`cge.results.Results.assumptions`).
 
     ``wall_seconds`` is the wall-clock time of the whole run (data, calibration, model build
     and solve) when the caller measured it; ``solve.seconds`` is the solver's time alone.
@@ -65,7 +66,10 @@ def solve_metadata(economy, scenario, info, *, wall_seconds: float | None = None
     """:func:`metadata` from its parts: an :class:`~cge.economy.Economy`, the scenario it was
     solved for (None for the benchmark) and the :class:`~cge.solver.SolveInfo` of that solve,
     for outputs that have no :class:`~cge.results.Results` (e.g. ``cge sensitivity``)."""
+    from ..assumptions import assumptions
+
     ds, sc = economy.dataset, scenario
+    cells = sc.resolve(economy).cells if sc is not None else []
     return {
         "generator": "cge",
         "cge_version": version("cge"),
@@ -78,6 +82,7 @@ def solve_metadata(economy, scenario, info, *, wall_seconds: float | None = None
                       "description": sc.description, "source": sc.source}
                      if sc is not None else {"name": "benchmark", "path": None, "digest": None}),
         "closure": {**asdict(economy.closure), "description": economy.closure.describe()},
+        "assumptions": assumptions(economy, cells),
         "solve": {"solver": info.solver, "converged": info.converged,
                   "iterations": info.iterations, "continuation_steps": info.steps,
                   "max_residual": info.max_residual, "max_walras_residual": info.max_walras,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _TITLES = {"summary": "Welfare and macro aggregates by region",
            "trade": "Bilateral trade by sector (exporter → importer)",
            "welfare": "Decomposition of regional EV by region",
+           "world": "World totals",
            "sectors": "Output, trade and prices by region and sector",
            "welfare_detail": "Decomposition of regional EV by component, sector and partner"}
 
@@ -35,7 +36,8 @@ def _report_md(res: ResultsLike, figs: list[str]) -> str:
               f"- solve: {info.solver}"
               + (f" (continuation: {info.steps} steps)" if info.steps > 1 else "")
               + f", {info.iterations} iterations, max residual "
-              f"{info.max_residual:.1e}, Walras residual {info.max_walras:.1e}", ""]
+              f"{info.max_residual:.1e}, Walras residual {info.max_walras:.1e}", "",
+              "What this run assumes:", "", *[f"- {a}" for a in res.assumptions()], ""]
     for name, table in res.tables().items():
         lines += [f"## {_TITLES.get(name, name)}", "", to_markdown(table), "",
                   f"Files: `{name}.csv` (tidy), `tables/{name}.tex`, `tables/{name}.md`.", ""]

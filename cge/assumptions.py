@@ -1,0 +1,33 @@
+"""What a run assumes, stated once for every output (printed summary, report.md, metadata).
+
+Takes an :class:`~cge.economy.Economy` (read only: its closure, reference region and
+elasticity set) and the tariff cells a scenario changed (:attr:`cge.scenario.TariffChange.cells`).
+"""
+
+from __future__ import annotations
+
+from .closure import REVENUE
+
+
+def assumptions(economy, cells) -> list[str]:
+    """What a run assumes, one line each: closure, revenue use, numeraire and reference
+    currency, swaps, which tariffs changed (``cells``, as :attr:`TariffChange.cells`) and
+    whether anyone retaliates, and the elasticities."""
+    clo = economy.closure
+    importers = list(dict.fromkeys(k[1] for k in cells))
+    lines = [f"closure: {clo.name} ({clo.description or 'user-defined'})",
+             f"revenue: {clo.revenue} ({REVENUE[clo.revenue]['description']})",
+             f"numeraire: {'CPI' if clo.numeraire == 'cpi' else clo.numeraire} = 1 in each "
+             f"region; reference currency: {economy.model.reference_region}'s"]
+    if clo.swaps:
+        lines.append("swaps: " + "; ".join(f"{a} for {b}" for a, b in clo.swaps))
+    if not cells:
+        lines.append("tariffs: unchanged")
+    else:
+        lines.append(f"tariffs: {len(cells)} flow(s) changed, imposed by {', '.join(importers)}")
+        lines.append("retaliation: " + (f"none (only {importers[0]} changes tariffs)"
+                                        if len(importers) == 1 else
+                                        f"tariffs change in {len(importers)} regions"))
+    lines.append(f"elasticities: {getattr(economy, 'elasticity_set', None) or 'the data set'}'s "
+                 "table")
+    return lines
