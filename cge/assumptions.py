@@ -9,7 +9,7 @@ from __future__ import annotations
 from .closure import REVENUE
 
 
-def assumptions(economy, cells) -> list[str]:
+def assumptions(economy, cells, scenario=None) -> list[str]:
     """What a run assumes, one line each: closure, revenue use, numeraire and reference
     currency, swaps, which tariffs changed (``cells``, as :attr:`TariffChange.cells`) and
     whether anyone retaliates, and the elasticities."""
@@ -28,6 +28,9 @@ def assumptions(economy, cells) -> list[str]:
         lines.append("retaliation: " + (f"none (only {importers[0]} changes tariffs)"
                                         if len(importers) == 1 else
                                         f"tariffs change in {len(importers)} regions"))
+    for sh in getattr(scenario, "instruments", ()):
+        lines.append(f"instrument: {sh.parameter}[{','.join(sh.index)}] {sh.operation} "
+                     f"{sh.value:g}")
     lines.append(f"elasticities: {getattr(economy, 'elasticity_set', None) or 'the data set'}'s "
                  "table")
     return lines

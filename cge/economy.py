@@ -179,9 +179,13 @@ class Economy:
             getattr(self.model, kind)[tuple(k)] = float(v)
 
     def apply(self, scenario: Scenario) -> None:
-        """Reset to base rates, then set the scenario's tariffs."""
+        """Reset to base values, then set the scenario's tariffs and other instruments."""
         self.reset()
         self.set_tariffs(scenario.resolve(self).new)
+        for name, values in scenario.instrument_values(self.model).items():
+            par = getattr(self.model, name)
+            for key, v in values.items():
+                par[key] = float(v)
 
     # ------------------------------------------------------------------ solve
     def solve(self, solver: str = "newton", *, continuation: bool = True,

@@ -196,7 +196,7 @@ class Results:
 
     def assumptions(self) -> list[str]:
         """What this run assumes, one line each (:func:`cge.assumptions.assumptions`)."""
-        return assumptions(self.economy, self.tariff_change.cells)
+        return assumptions(self.economy, self.tariff_change.cells, self.scenario)
 
     @property
     def trade(self) -> pd.DataFrame:

@@ -18,6 +18,11 @@ A scenario file::
     # floor_pct = 15               # or: rates below this level are raised to it
     # group = "US tariffs"         # optional label: shocks with the same group form one subtotal
 
+    [[instrument]]                 # optional: instruments other than tariffs (INSTRUMENTS)
+    parameter = "endow"
+    index = ["USA", "LAB"]         # names, or "*"
+    mul = 1.02                     # or add = ..., set = ...
+
 Shocks are applied in order to the base rates, so a later shock may override an earlier one.
 """
 
@@ -69,6 +74,36 @@ class Shock:
         return max(rate, v)
 
 
+#: Instruments other than tariffs that a scenario may shock (mutable Params of cge.model.sets),
+#: with the open interval their values must stay in.
+INSTRUMENTS: dict[str, tuple[float, float, str]] = {
+    "tz": (-1.0, math.inf, "production tax rate on net cost (fraction), by (region, sector)"),
+    "td": (-math.inf, 1.0, "direct tax rate on household income (fraction), by region"),
+    "mps": (-math.inf, 1.0, "household saving / disposable income, by region"),
+    "msg": (-math.inf, 1.0, "government saving / revenue, by region"),
+    "transfer": (-math.inf, math.inf, "lump-sum transfer to the household / base household "
+                 "income, by region (used when revenue is spent by the government)"),
+    "endow": (0.0, math.inf, "mobile factor endowment index (base 1), by (region, factor)"),
+    "endow_sf": (0.0, math.inf, "sector-specific factor endowment index (base 1), by (region, "
+                 "factor, sector)"),
+}
+#: Operations on an instrument: the new value from the old.
+INSTRUMENT_OPS = {"set": lambda old, v: v, "add": lambda old, v: old + v,
+                  "mul": lambda old, v: old * v}
+
+
+@dataclass(frozen=True)
+class InstrumentShock:
+    """A change of a non-tariff instrument: ``parameter`` (a key of :data:`INSTRUMENTS`) at
+    the indices matching ``index`` (names or ``*``), by ``operation`` (set, add, mul)."""
+
+    parameter: str
+    index: tuple[str, ...]
+    operation: str
+    value: float
+    group: str = ""
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A named set of tariff shocks, optionally with a closure name."""
@@ -82,6 +117,8 @@ class Scenario:
     swaps: tuple[tuple[str, str], ...] = ()
     #: How revenue is used (cge.closure.REVENUE), or None: the closure's.
     revenue: str | None = None
+    #: Shocks to instruments other than tariffs (``[[instrument]]`` tables), applied in order.
+    instruments: tuple[InstrumentShock, ...] = ()
     digest: str = ""
     path: str = field(default="", compare=False)
 
@@ -129,6 +166,31 @@ class Scenario:
                                     "trade.csv")
         return rates
 
+    def instrument_values(self, model) -> dict[str, dict]:
+        """New values of the instruments this scenario shocks: parameter → {index: value},
+        from the model's base values (:data:`INSTRUMENTS`). Raises :class:`ScenarioError` for
+        an index that matches nothing or a value out of range."""
+        out: dict[str, dict] = {}
+        for k, sh in enumerate(self.instruments, start=1):
+            where = f"{self.path or self.name}: instrument {k} ({sh.parameter})"
+            par = getattr(model, sh.parameter)
+            cur = out.setdefault(sh.parameter, {})
+            keys = [key for key in par if _matches(key, sh.index)]
+            if not keys:
+                raise ScenarioError(f"{where}: index {list(sh.index)} matches nothing",
+                                    hint=f"{sh.parameter} is {INSTRUMENTS[sh.parameter][2]}; use "
+                                    "names of the data set or \"*\"")
+            lo, hi, _ = INSTRUMENTS[sh.parameter]
+            for key in keys:
+                old = cur.get(key, par[key].value)
+                new = INSTRUMENT_OPS[sh.operation](old, sh.value)
+                if not lo < new < hi:
+                    raise ScenarioError(f"{where}: {sh.parameter}{list(_tuple(key))} would be "
+                                        f"{new:g}, outside ({lo:g}, {hi:g})",
+                                        hint="a smaller change")
+                cur[key] = new
+        return out
+
     def resolve(self, economy) -> TariffChange:
         """The scenario's tariff change on ``economy``'s data (see :meth:`tariffs`)."""
         base = economy.base_tariffs()
@@ -152,6 +214,16 @@ class TariffChange:
     def changed(self) -> dict[tuple[str, str, str], float]:
         """The new rates of the changed flows."""
         return {k: self.new[k] for k in self.cells}
+
+
+def _tuple(key) -> tuple:
+    return key if isinstance(key, tuple) else (key,)
+
+
+def _matches(key, pattern: tuple[str, ...]) -> bool:
+    key = _tuple(key)
+    return pattern == ("*",) or (len(key) == len(pattern)
+                                 and all(p in ("*", str(k)) for p, k in zip(pattern, key)))
 
 
 def all_goods(ds_or_sectors: Dataset | Sequence[str], services: Sequence[str] = ()) -> list[str]:
@@ -263,7 +335,7 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
     passes it); by default the SHA-256 of the UTF-8 encoded text.
     """
     raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "revenue",
-                                        "swap", "shock"),
+                                        "swap", "shock", "instrument"),
                            kind="shock", example="scenarios/us_autos_232.toml")
     name = raw["name"]
     for key in ("description", "source", "closure"):
@@ -307,11 +379,54 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
         shocks.append(Shock(item["importer"], parse_names(where, "exporters", item["exporters"]),
                             parse_names(where, "sectors", item["sectors"]), op, float(value),
                             group))
-    return Scenario(name=name, shocks=tuple(shocks), description=raw.get("description", ""),
+    instruments = _parse_instruments(path, raw.get("instrument", []))
+    return Scenario(name=name, shocks=tuple(shocks), instruments=instruments,
+                    description=raw.get("description", ""),
                     source=raw.get("source", ""), closure=raw.get("closure"),
                     swaps=tuple((a, b) for a, b in swaps), revenue=raw.get("revenue"),
                     digest=digest if digest is not None else hashlib.sha256(text.encode()).hexdigest(),
                     path=path)
+
+
+def _parse_instruments(path: str, items) -> tuple[InstrumentShock, ...]:
+    """The ``[[instrument]]`` tables: parameter, index, one of set/add/mul, optional group."""
+    if not isinstance(items, list):
+        raise ScenarioError(f"{path}: 'instrument' must be an array of tables",
+                            hint="start each one with an [[instrument]] line (double brackets)")
+    out = []
+    for k, item in enumerate(items, start=1):
+        where = f"{path}: instrument {k}"
+        if not isinstance(item, dict):
+            raise ScenarioError(f"{where}: must be a table", hint="[[instrument]]")
+        extra = [f for f in item if f not in ("parameter", "index", *INSTRUMENT_OPS, "group")]
+        if extra:
+            raise ScenarioError(f"{where}: unknown field(s) {', '.join(map(quote, extra))}",
+                                hint="allowed: parameter, index, set, add, mul, group")
+        par = item.get("parameter")
+        if par not in INSTRUMENTS:
+            raise ScenarioError(f"{where}: unknown parameter {quote(par)}",
+                                hint=f"instruments are {listing(INSTRUMENTS)} (tariffs are "
+                                "[[shock]] tables)")
+        index = item.get("index", ["*"])
+        if isinstance(index, str):
+            index = [index]
+        if not (isinstance(index, list) and index and all(isinstance(i, str) for i in index)):
+            raise ScenarioError(f"{where}: 'index' must be a list of names, not {quote(index)}",
+                                hint='e.g. index = ["USA", "LAB"], or ["*"] for every one')
+        ops = [o for o in INSTRUMENT_OPS if o in item]
+        if len(ops) != 1:
+            raise ScenarioError(f"{where}: give exactly one of set, add, mul",
+                                hint="mul = 1.05 raises by 5%; add adds; set sets")
+        value = item[ops[0]]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ScenarioError(f"{where}: {ops[0]} must be a number, not {quote(value)}",
+                                hint=f"e.g. {ops[0]} = 1.05")
+        group = item.get("group", "")
+        if not isinstance(group, str):
+            raise ScenarioError(f"{where}: 'group' must be a label, not {quote(group)}",
+                                hint='e.g. group = "productivity"')
+        out.append(InstrumentShock(par, tuple(index), ops[0], float(value), group))
+    return tuple(out)
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -82,7 +82,7 @@ def solve_metadata(economy, scenario, info, *, wall_seconds: float | None = None
                       "description": sc.description, "source": sc.source}
                      if sc is not None else {"name": "benchmark", "path": None, "digest": None}),
         "closure": {**asdict(economy.closure), "description": economy.closure.describe()},
-        "assumptions": assumptions(economy, cells),
+        "assumptions": assumptions(economy, cells, sc),
         "solve": {"solver": info.solver, "converged": info.converged,
                   "iterations": info.iterations, "continuation_steps": info.steps,
                   "max_residual": info.max_residual, "max_walras_residual": info.max_walras,

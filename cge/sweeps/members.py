@@ -89,6 +89,11 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
     params_ok: dict | None = None
     for k, mem in enumerate(members):
         where = f"member {k} ({mem.name})"
+        sc = mem.scenario
+        if sc is not None and (sc.instruments or sc.swaps or sc.revenue):
+            raise SweepError(f"{where}: a sweep member may change tariffs only; this scenario "
+                             "also shocks instruments or sets swaps or a revenue rule",
+                             hint="run it with cge run, or give the sweep one closure")
         try:
             rates = mem.scenario.tariffs(ds, base) if mem.scenario is not None else dict(base)
         except ScenarioError as exc:
