@@ -3,7 +3,10 @@
 * ``assumptions.toml``: labour-share bounds, government saving, 2024 targets (USD million).
 * ``tariffs.csv``: base tariff by importer x exporter x sector, in percent of the c.i.f. value.
 * ``gtap_elasticities.csv``: GTAP Data Base elasticities by GTAP sector with the mapping to the
-  10 model sectors.
+  10 model sectors; ``wiod_gtap_concordance.csv``: the GTAP sectors of each WIOD industry
+  (read by :mod:`calibration.elasticities`).
+* ``assumptions.toml`` ``[elasticities.short_run]``: the short-run trade elasticities and their
+  source.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from calibration.common import INPUTS_DIR, REGIONS, SECTORS
+from calibration.elasticities import ShortRun
 
 ASSUMPTIONS_FILE = "assumptions.toml"
 TARIFF_FILE = "tariffs.csv"
@@ -63,6 +67,7 @@ class Assumptions:
     tariff_tenths: dict[tuple[str, str, str], int]
     tariff_grade: dict[tuple[str, str, str], str]
     gtap_rows: list[dict[str, str]]
+    short_run: ShortRun
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -122,6 +127,15 @@ def load_tariffs(
     return rates, grades
 
 
+def _short_run(doc: dict[str, Any]) -> ShortRun:
+    try:
+        t = doc["elasticities"]["short_run"]
+        return ShortRun(Decimal(str(t["sigma_m_goods"])), Decimal(str(t["sigma_d_over_sigma_m"])),
+                        str(t["source"]))
+    except KeyError as exc:
+        raise AssumptionError(f"{ASSUMPTIONS_FILE}: [elasticities.short_run] lacks {exc}") from None
+
+
 def load_assumptions(inputs_dir: Path = INPUTS_DIR) -> Assumptions:
     """Read every input file under ``inputs_dir``."""
     doc = _load_toml(inputs_dir / ASSUMPTIONS_FILE)
@@ -143,4 +157,5 @@ def load_assumptions(inputs_dir: Path = INPUTS_DIR) -> Assumptions:
         tariff_tenths=rates,
         tariff_grade=grades,
         gtap_rows=gtap,
+        short_run=_short_run(doc),
     )

@@ -20,9 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from calibration.assumptions import Assumptions, load_assumptions
-from calibration.common import DATA_DIR, INPUTS_DIR, SOURCE_DIR
+from calibration.common import DATA_DIR, INPUTS_DIR, SECTORS, SOURCE_DIR
 from calibration.dataset import FILES, render_elasticities, render_meta, render_sam, render_trade
-from calibration.elasticities import aggregate
+from calibration.elasticities import (
+    DEFAULT_SET,
+    ElasticityInputError,
+    Industry,
+    elasticity_rows,
+    load_industries,
+)
 from calibration.sam import AssembledData, assemble, labour_shares
 from calibration.update2024 import UpdateReport, update_to_2024
 from calibration.wiod import WorldTable, load_labour_shares, load_world
@@ -42,8 +48,12 @@ LAB/CAP with sector labour shares (USA, JPN: WIOD-based estimates clipped to [0.
 mean of USA and JPN); IDT = 0; tariffs on c.i.f. values paid to GOV (TRF), base rates from \
 calibration/inputs/tariffs.csv; government saving 0; household saving closes INV; foreign \
 saving = imports - exports by partner.
-Elasticities: GTAP 9 Data Base (ESUBVA, ESUBD, ESUBM; ESUBM from Hertel, Hummels, Ivanic & \
-Keeney 2007), unweighted means over GTAP sectors; psi empty (perfect transformation).
+Elasticities, two sets (elasticities.csv, column set): long_run (the default) = GTAP 9 Data Base \
+(ESUBVA, ESUBD, ESUBM; ESUBM from Hertel, Hummels, Ivanic & Keeney 2007), averaged over the GTAP \
+sectors of each WIOD industry, then over the industries weighted by 2011 world imports (sigma_d, \
+sigma_m) and world value added (sigma_va); short_run = the one-year trade elasticity of Boehm, \
+Levchenko & Pandalai-Nayar (2023, AER 113(4)) as sigma_m of every good, sigma_d = sigma_m/2, \
+sigma_va and services as long_run; psi empty (perfect transformation).
 Caveats: AUTO includes aircraft, ships and rail; METL mixes steel with other metals."""
 
 
@@ -76,6 +86,17 @@ def _description_2024(a: Assumptions, report: UpdateReport) -> str:
     )
 
 
+def _verify_industries(industries: list[Industry], world: WorldTable) -> None:
+    """The US imports by WIOD industry in the world totals, summed over each model sector's
+    industries, equal the US imports of the aggregated table (the two files agree)."""
+    got = {s: sum(i.usa_imports for i in industries if i.sector == s) for s in SECTORS}
+    want = dict(zip(SECTORS, world.imports("USA"), strict=True))
+    bad = [s for s in SECTORS if abs(got[s] - want[s]) > 1e-6 * max(1.0, want[s])]
+    if bad:
+        raise ElasticityInputError(f"US imports by industry do not add up to the aggregated table "
+                                   f"in {bad}: {[(got[s], want[s]) for s in bad]}")
+
+
 @dataclass(frozen=True)
 class BuildResult:
     """Texts of every file by data set, plus diagnostics."""
@@ -87,7 +108,7 @@ class BuildResult:
 
 def _texts(name: str, description: str, data: AssembledData, elast: str) -> dict[str, str]:
     return {
-        "meta.toml": render_meta(name, description),
+        "meta.toml": render_meta(name, description, elasticities=DEFAULT_SET),
         "sam.csv": render_sam(data.sam),
         "trade.csv": render_trade(data.trade, data.tariff_tenths),
         "elasticities.csv": elast,
@@ -99,7 +120,9 @@ def build_texts(source_dir: Path = SOURCE_DIR, inputs_dir: Path = INPUTS_DIR) ->
     a = load_assumptions(inputs_dir)
     world: WorldTable = load_world(source_dir)
     shares = labour_shares(load_labour_shares(source_dir), a.labour_share_min, a.labour_share_max)
-    elast = render_elasticities(aggregate(a.gtap_rows))
+    industries = load_industries(a.gtap_rows, inputs_dir, source_dir)
+    _verify_industries(industries, world)
+    elast = render_elasticities(elasticity_rows(a.gtap_rows, industries, a.short_run))
     base = assemble(world, a.tariff_tenths, shares, a.gov_saving_share)
     world24, report = update_to_2024(world, a.targets)
     upd = assemble(world24, a.tariff_tenths, shares, a.gov_saving_share)

@@ -234,12 +234,19 @@ def check_trade(dataset: Dataset | Path | str) -> list[CheckResult]:
 
 
 def check_elasticities(dataset: Dataset | Path | str) -> list[CheckResult]:
-    """Every sector has sigma_va, sigma_d, sigma_m > 0, psi > 0 or empty/inf, and a source."""
+    """In every elasticity set, every sector has sigma_va, sigma_d, sigma_m > 0, psi > 0 or
+    empty/inf, and a source; the default set of ``meta.toml`` is one of the sets."""
     ds = _load(dataset)
     problems: list[str] = []
-    seen = [r["sector"] for r in ds.elasticities if not r.get("region")]
-    if sorted(seen) != sorted(ds.sectors):
-        problems.append(f"sectors {sorted(seen)} != {sorted(ds.sectors)}")
+    sets = list(dict.fromkeys(str(r.get("set", "")) for r in ds.elasticities))
+    for name in sets:
+        seen = [r["sector"] for r in ds.elasticities
+                if not r.get("region") and str(r.get("set", "")) == name]
+        if sorted(seen) != sorted(ds.sectors):
+            problems.append(f"set {name}: sectors {sorted(seen)} != {sorted(ds.sectors)}")
+    default = ds.meta.get("elasticities")
+    if default is not None and default not in sets:
+        problems.append(f"meta.toml: elasticities = {default!r} is not one of the sets {sets}")
     for row in ds.elasticities:
         for col in ("sigma_va", "sigma_d", "sigma_m"):
             value = row[col]
@@ -253,7 +260,8 @@ def check_elasticities(dataset: Dataset | Path | str) -> list[CheckResult]:
         CheckResult(
             "elasticities",
             not problems,
-            "; ".join(problems) if problems else f"{len(ds.elasticities)} rows valid",
+            "; ".join(problems) if problems else f"{len(ds.elasticities)} rows in "
+            f"{len(sets)} set(s) valid",
         )
     ]
 

@@ -46,9 +46,11 @@ def render_meta(
     reference_region: str = "USA",
     services: tuple[str, ...] = SERVICES,
     headline_flows: tuple[tuple[str, str], ...] = HEADLINE_FLOWS,
+    elasticities: str | None = None,
 ) -> str:
     """Text of ``meta.toml``; ``description`` may span several lines. ``services``: the sectors
-    that are services; ``headline_flows``: ``(exporter, importer)`` pairs of interest."""
+    that are services; ``headline_flows``: ``(exporter, importer)`` pairs of interest;
+    ``elasticities``: the default elasticity set (None: no such line)."""
     desc = description.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
     flows = "[" + ", ".join(_toml_list(pair) for pair in headline_flows) + "]"
     return (
@@ -60,7 +62,8 @@ def render_meta(
         f"factors = {_toml_list(factors)}\n"
         f"services = {_toml_list(services)}\n"
         f"headline_flows = {flows}\n"
-        f'description = """\n{desc}\n"""\n'
+        + (f"elasticities = {_toml_string(elasticities)}\n" if elasticities else "")
+        + f'description = """\n{desc}\n"""\n'
     )
 
 
@@ -121,6 +124,8 @@ def render_trade(
 def render_elasticities(rows: list[dict[str, str]]) -> str:
     """Text of ``elasticities.csv`` from dicts with the format's column names."""
     header = ["sector", "sigma_va", "sigma_d", "sigma_m", "psi", "source"]
+    if any("set" in r for r in rows):
+        header = ["set", *header]
     return _csv_text(header, [[r[h] for h in header] for r in rows])
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from calibration.assumptions import load_assumptions
 from calibration.common import DATA_DIR, SECTORS, SERVICES, SOURCE_DIR
 from calibration.dataset import Dataset, read_dataset
+from calibration.elasticities import industry_value, load_industries, long_run, simple_means
 from calibration.sam import labour_shares
 from calibration.wiod import load_labour_shares
 
@@ -129,6 +130,65 @@ def macro_table(ds: Dataset) -> str:
     return _table(header, rows)
 
 
+ELASTICITY_COLUMNS = ("sigma_va", "sigma_d", "sigma_m")
+
+
+def elasticity_sets_table(ds: Dataset) -> str:
+    """Every set of the data set's ``elasticities.csv``, side by side (psi: empty everywhere)."""
+    sets = list(dict.fromkeys(r["set"] for r in ds.elasticities))
+    by = {(r["set"], r["sector"]): r for r in ds.elasticities}
+    header = ["sector", *(f"{c} {name}" for name in sets for c in ELASTICITY_COLUMNS), "psi"]
+    rows = [[s, *(f"{by[(name, s)][c]:.2f}" for name in sets for c in ELASTICITY_COLUMNS),
+             "(empty)" if all(math.isinf(by[(name, s)]["psi"]) for name in sets) else "see file"]
+            for s in SECTORS]
+    return _table(header, rows)
+
+
+def _merged(a) -> list[str]:
+    """Model sectors that merge several GTAP sectors."""
+    return [s for s in SECTORS if sum(r["sector"] == s for r in a.gtap_rows) > 1]
+
+
+def elasticity_change_table() -> str:
+    """``long_run`` of every model sector that merges GTAP sectors: the unweighted mean over
+    its GTAP sectors (the aggregation before) → the trade-weighted mean (now)."""
+    a = load_assumptions()
+    before = simple_means(a.gtap_rows)
+    rows = []
+    for row in long_run(a.gtap_rows, load_industries(a.gtap_rows)):
+        s = row["sector"]
+        if s not in _merged(a):
+            continue
+        cells = []
+        for c in ELASTICITY_COLUMNS:
+            old, new = before[s][c], row[c]
+            cells.append(f"{old} → **{new}**" if old != new else f"{new} (same)")
+        n = sum(r["sector"] == s for r in a.gtap_rows)
+        rows.append([s, str(n), *cells])
+    return _table(["sector", "GTAP sectors", *ELASTICITY_COLUMNS], rows)
+
+
+def elasticity_weights_table() -> str:
+    """The WIOD industries of each merged model sector: their GTAP sectors, mean ESUBM, and
+    the weights (world imports and value added, 2011, USD million; shares in the sector)."""
+    a = load_assumptions()
+    industries = load_industries(a.gtap_rows)
+    gtap = {r["gtap_sector"]: r for r in a.gtap_rows}
+    rows = []
+    for s in _merged(a):
+        mine = [i for i in industries if i.sector == s]
+        imp = sum(i.world_imports for i in mine)
+        va = sum(i.world_value_added for i in mine)
+        for i in mine:
+            rows.append([s, f"{i.code} {i.description}", " ".join(i.gtap),
+                         f"{industry_value(i, gtap, 'esubm'):.3f}",
+                         f"{i.world_imports:,} ({i.world_imports / imp:.1%})",
+                         f"{i.world_value_added:,} ({i.world_value_added / va:.1%})"])
+    return _table(["sector", "WIOD industry", "GTAP sectors (equal weights within)",
+                   "mean ESUBM", "world imports 2011 (share)", "world value added 2011 (share)"],
+                  rows)
+
+
 def main(data_dir: Path = DATA_DIR) -> None:
     """Print every table."""
     new, old = read_dataset(data_dir / "usjpn2024"), read_dataset(data_dir / "wiod2011")
@@ -141,18 +201,12 @@ def main(data_dir: Path = DATA_DIR) -> None:
     for name, ds in (("wiod2011", old), ("usjpn2024", new)):
         print(f"\n## Macro {name}\n")
         print(macro_table(ds))
-    print("\n## Elasticities\n")
-    print(
-        _table(
-            ["sector", "sigma_va", "sigma_d", "sigma_m", "psi"],
-            [
-                [r["sector"], *(f"{r[c]:.2f}" for c in ("sigma_va", "sigma_d", "sigma_m")),
-                 "(empty)" if math.isinf(r["psi"]) else f"{r['psi']:.2f}"]
-                for r in new.elasticities
-            ],
-        )
-    )
-
+    print("\n## Elasticity sets\n")
+    print(elasticity_sets_table(new))
+    print("\n## Elasticities: simple means before, trade-weighted after\n")
+    print(elasticity_change_table())
+    print("\n## Elasticity weights of the merged sectors\n")
+    print(elasticity_weights_table())
 
 if __name__ == "__main__":
     main()

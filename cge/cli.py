@@ -82,6 +82,10 @@ _revenue_opt = click.option("--revenue", type=click.Choice(list(REVENUE)), defau
                             help="how revenue is used (default: the scenario's, else "
                             "'government'; household/income_tax hold real government "
                             "consumption)")
+_elas_opt = click.option("--elasticities", "elasticities", default=None, metavar="NAME",
+                         help="elasticity set of the data's elasticities.csv, e.g. long_run or "
+                              "short_run (default: the scenario's, else the data's default; "
+                              "`cge data` lists the sets)")
 _solver_opt = click.option("--solver", type=click.Choice(["newton", "ipopt"]), default="newton",
                            show_default=True, help="solver on the compiled core")
 _debug_opt = click.option("--debug", is_flag=True, help="show tracebacks")
@@ -96,13 +100,15 @@ _force_opt = click.option("--force", is_flag=True,
 @_data_opt
 @_closure_opt
 @_revenue_opt
+@_elas_opt
 @_solver_opt
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="output folder (default: ./NAME, NAME being the scenario's name)")
 @_force_opt
 @click.option("--no-write", is_flag=True, help="print the tables only; write no files")
 @_debug_opt
-def run_cmd(scenario, data, closure, revenue, solver, out, force, no_write, debug) -> None:
+def run_cmd(scenario, data, closure, revenue, elasticities, solver, out, force, no_write,
+            debug) -> None:
     """Run one tariff SCENARIO (a TOML file): print welfare, macro and shocked trade flows, and
     write all outputs to a folder.
 
@@ -120,6 +126,7 @@ def run_cmd(scenario, data, closure, revenue, solver, out, force, no_write, debu
       cge run scenarios/us_autos_232.toml --no-write       # print only
       cge run my.toml --data wiod2011 --closure fixed_exchange_rate --solver ipopt
       cge run scenarios/us_baseline_10.toml --closure short_run --revenue household
+      cge run scenarios/us_autos_232.toml --elasticities short_run
     """
     t0 = time.perf_counter()
     if no_write and (out is not None or force):
@@ -130,13 +137,15 @@ def run_cmd(scenario, data, closure, revenue, solver, out, force, no_write, debu
         if not no_write:  # refuse an unusable folder before solving, not after
             target = report.check_target(out if out is not None else report.default_dir(sc.name),
                                          force)
-        res = run(sc, data=data, closure=closure, solver=solver, revenue=revenue)
+        res = run(sc, data=data, closure=closure, solver=solver, revenue=revenue,
+                  elasticities=elasticities)
         click.echo(res.describe())
         if target is not None:
             path = report.write_outputs(res, target, overwrite=force,
                                         wall_seconds=time.perf_counter() - t0,
                                         command=_command("run", [scenario], data=data,
-                                                         closure=closure, solver=solver, out=out))
+                                                         closure=closure, elasticities=elasticities,
+                                                         solver=solver, out=out))
             n = sum(1 for p in path.rglob("*") if p.is_file())
             click.echo(f"\nwrote {n} files to {_show(path)}{'/'} (see report.md; metadata.json "
                        "has the data and scenario digests)")
@@ -164,6 +173,7 @@ def _show(path: Path) -> str:
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path())
 @_data_opt
 @_closure_opt
+@_elas_opt
 @_solver_opt
 @click.option("--flow", "flows", multiple=True, metavar="EXPORTER:IMPORTER",
               help="bilateral goods imports to report, repeatable (default: the headline_flows "
@@ -172,7 +182,7 @@ def _show(path: Path) -> str:
               metavar="DIR", help="also write the comparison tables and figure to DIR")
 @_force_opt
 @_debug_opt
-def compare_cmd(scenarios, data, closure, solver, flows, out, force, debug) -> None:
+def compare_cmd(scenarios, data, closure, elasticities, solver, flows, out, force, debug) -> None:
     """Run several SCENARIOS on one calibrated economy and print them side by side: EV by
     region (currency and % of base income), real GDP (% change) and bilateral goods imports
     (volume).
@@ -193,14 +203,14 @@ def compare_cmd(scenarios, data, closure, solver, flows, out, force, debug) -> N
         target = report.check_target(out, force) if out is not None else None
         try:
             cmp = compare_scenarios(scs, data=data, closure=closure, solver=solver, flows=flows,
-                                    progress=_progress)
+                                    progress=_progress, elasticities=elasticities)
         except FlowError as exc:
             raise click.BadParameter(str(exc), param_hint="--flow") from None
         click.echo(cmp.describe())
         if target is not None:
             extra = cmp.metadata(command=_command("compare", list(scenarios), data=data,
-                                                  closure=closure, solver=solver, flow=list(flows),
-                                                  out=out),
+                                                  closure=closure, elasticities=elasticities,
+                                                  solver=solver, flow=list(flows), out=out),
                                  wall_seconds=time.perf_counter() - t0)
             path = report.write_comparison(cmp.outcomes, target, flows=cmp.flows, overwrite=force,
                                            extra=extra)
@@ -221,6 +231,7 @@ def _progress(scenarios):
 @_data_opt
 @click.option("--closure", type=click.Choice(list(CLOSURES)), default=None,
               help="macro closure (default: the sweep file's, else 'default')")
+@_elas_opt
 @_solver_opt
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="output folder (default: ./NAME, NAME being the sweep's name); "
@@ -235,8 +246,8 @@ def _progress(scenarios):
 @click.option("--restart", is_flag=True, help="discard the results DIR holds and start over")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
 @_debug_opt
-def sweep_cmd(sweep_file, data, closure, solver, out, workers, scheduler, chunk_size, restart,
-              no_progress, debug) -> None:
+def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, scheduler,
+              chunk_size, restart, no_progress, debug) -> None:
     """Solve every member of a sweep file, a grid of tariff scenarios, and gather the results
     (EV, real GDP, trade, output, prices by member) into one netCDF file.
 
@@ -268,7 +279,8 @@ def sweep_cmd(sweep_file, data, closure, solver, out, workers, scheduler, chunk_
         target = Path(out) if out is not None else report.default_dir(spec.name)
         saved = {"n": 0}
         try:
-            res = sweep(spec, data=data, closure=closure, solver=solver, out=target,
+            res = sweep(spec, data=data, closure=closure, elasticities=elasticities,
+                        solver=solver, out=target,
                         executor=scheduler, workers=workers, chunk_size=chunk_size,
                         progress=not no_progress, restart=restart,
                         on_chunk=lambda done, total: saved.update(n=done))
@@ -282,7 +294,8 @@ def sweep_cmd(sweep_file, data, closure, solver, out, workers, scheduler, chunk_
     now, solve_s = int(a["solved_now"]), float(a["solve_seconds"])
     rate = f"{now / max(solve_s, 1e-9):.1f} members/s"
     click.echo(f"sweep {a['title']}: {n} members on {a['data']} ({a['currency_unit']}); closure "
-               f"{a['closure'].split(':')[0]}; solver {a['solver']}")
+               f"{a['closure'].split(':')[0]}; elasticities {a['elasticities']}; solver "
+               f"{a['solver']}")
     if now:
         click.echo(f"solved {now} now" + (f" ({a['solved_before']} saved before)"
                                            if a["solved_before"] else "")
@@ -322,12 +335,13 @@ def sweep_cmd(sweep_file, data, closure, solver, out, workers, scheduler, chunk_
               help="d(regional EV)/d(tariff) for the shocked tariffs, per percentage point")
 @_data_opt
 @_closure_opt
+@_elas_opt
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="also write the tables (CSV) and a figure to DIR (atomically)")
 @_force_opt
 @_debug_opt
 def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, seed, subtotals,
-                    local_, data, closure, out, force, debug) -> None:
+                    local_, data, closure, elasticities, out, force, debug) -> None:
     """How sure is a SCENARIO's result, and which of its shocks did it?
 
     Systematic sensitivity analysis over elasticities and the shock size (mean, s.d. and an
@@ -354,12 +368,12 @@ def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, se
         target = report.check_target(out, force) if out is not None else None
         res = study(sc, widths=widths, shock_width=shock_width, method=method,
                     distribution=distribution, draws=draws, seed=seed, subtotals=subtotals,
-                    local=local_, data=data, closure=closure)
+                    local=local_, data=data, closure=closure, elasticities=elasticities)
         click.echo(res.describe())
         if target is not None:
             opts = {"vary": list(vary), "shock-width": shock_width or None, "method": method,
                     "distribution": distribution, "draws": draws, "seed": seed, "data": data,
-                    "closure": closure, "out": out}
+                    "closure": closure, "elasticities": elasticities, "out": out}
             command = _command("sensitivity", [scenario], **opts) + [
                 flag for flag, on in (("--subtotals", subtotals), ("--local", local_)) if on]
             res.write(target, overwrite=force, command=command, started=t0)

@@ -1,7 +1,7 @@
 """Several scenarios on one calibrated economy, side by side (what ``cge compare`` runs).
 
-The economy is built once per closure; every scenario is checked against the data before any
-is solved. A scenario that fails to solve is kept as a failed :class:`cge.report.Outcome`
+The economy is built once per closure and elasticity set; every scenario is checked against
+the data before any is solved. A scenario that fails to solve is kept as a failed :class:`cge.report.Outcome`
 with the reason, and the others still run.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -59,6 +59,7 @@ class Comparison:
         closures: names of the closures used, in the order first met.
         flows: ``(exporter, importer)`` pairs whose goods imports are compared.
         outcomes: one per scenario, in order; names made unique (``name#2``, ...).
+        elasticities: names of the elasticity sets used, in the order first met.
     """
 
     dataset: Dataset
@@ -66,6 +67,7 @@ class Comparison:
     closures: list[str]
     flows: list[tuple[str, str]]
     outcomes: list[report.Outcome]
+    elasticities: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -84,7 +86,8 @@ class Comparison:
                                       f"{oc.results.info.max_residual:.1e}" if oc.ok
                                       else f"FAILED: {oc.error}") for oc in self.outcomes]
         head = (f"data {self.dataset.name} ({self.dataset.unit}); closure "
-                f"{', '.join(self.closures)}; solver {self.solver}")
+                f"{', '.join(self.closures)}; elasticities "
+                f"{', '.join(self.elasticities or [self.dataset.elasticity_set])}; solver {self.solver}")
         table = report.to_text(report.publication(self.table(), na_rep="failed"))
         return "\n".join([head, "", table, "", *status])
 
@@ -92,16 +95,19 @@ class Comparison:
                  wall_seconds: float | None = None) -> dict:
         """What :func:`cge.report.write_comparison` records besides the scenarios: the
         command line, closures, solver, flows and wall-clock seconds."""
-        return {"command": command, "closures": list(self.closures), "solver": self.solver,
+        return {"command": command, "closures": list(self.closures),
+                "elasticities": list(self.elasticities), "solver": self.solver,
                 "flows": [list(p) for p in self.flows], "wall_seconds": wall_seconds}
 
 
 def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Dataset | None = None,
                       closure: str | None = None, solver: str = "newton",
-                      flows: Sequence[str] = (), progress: Progress | None = None) -> Comparison:
+                      flows: Sequence[str] = (), progress: Progress | None = None,
+                      elasticities: str | None = None) -> Comparison:
     """Solve ``scenarios`` on one data set and gather them for comparison.
 
-    ``closure`` overrides each scenario's own (default ``"default"``); ``flows`` are
+    ``closure`` overrides each scenario's own (default ``"default"``), ``elasticities`` each
+    scenario's elasticity set (default: the data's default set); ``flows`` are
     ``EXPORTER:IMPORTER`` texts (default: the data set's headline flows). Every scenario is
     checked against the data before any is solved; a scenario that fails to solve is recorded
     as failed (first two lines of the error) and the others still run.
@@ -112,14 +118,14 @@ def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Datas
     """
     ds = resolve_data(data)
     pairs = parse_flows(flows, ds)
-    economies: dict[str, Economy] = {}
+    economies: dict[tuple[str, str | None], Economy] = {}
     plan = []
-    for sc in scenarios:  # build each closure's economy once; check every scenario before solving
-        cname = closure or sc.closure or "default"
-        if cname not in economies:
-            economies[cname] = Economy(ds, cname)
-        sc.tariffs(ds, economies[cname].base_tariffs())
-        plan.append(economies[cname])
+    for sc in scenarios:  # one economy per closure and elasticity set; check every scenario first
+        key = (closure or sc.closure or "default", elasticities or sc.elasticities)
+        if key not in economies:
+            economies[key] = Economy(ds, *key)
+        sc.tariffs(ds, economies[key].base_tariffs())
+        plan.append(economies[key])
     names = unique_names([sc.name for sc in scenarios])
     outcomes = []
     items = list(scenarios)
@@ -127,8 +133,11 @@ def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Datas
         for sc, eco, name in zip(bar, plan, names):
             oc = report.Outcome(name, path=sc.path, digest=sc.digest)
             try:
-                oc.results = run(sc, economy=eco, solver=solver)
+                oc.results = run(sc, economy=eco, solver=solver,
+                                 elasticities=eco.dataset.elasticity_set)
             except SolveError as exc:
                 oc.error = first_lines(exc)
             outcomes.append(oc)
-    return Comparison(ds, solver, list(economies), pairs, outcomes)
+    closures = list(dict.fromkeys(c for c, _ in economies))
+    sets = list(dict.fromkeys(e.dataset.elasticity_set for e in economies.values()))
+    return Comparison(ds, solver, closures, pairs, outcomes, sets)

@@ -15,7 +15,7 @@ import io
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +26,14 @@ from .text import listing, quote, show, text_problem
 
 __all__ = ["Dataset", "DataError", "Tables", "FILES", "RESERVED", "BALANCE_TOL", "META_KEYS",
            "read_tables", "load_dataset", "build_dataset"]
+
+
+#: The files of a data set folder.
+FILES = ("meta.toml", "sam.csv", "trade.csv", "elasticities.csv")
+
+#: The name of the one elasticity set of an ``elasticities.csv`` without a ``set`` column,
+#: unless ``meta.toml: elasticities`` names it.
+DEFAULT_SET = "default"
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,12 @@ class Dataset:
         headline_flows: bilateral flows of interest as ``(exporter, importer)`` pairs
             (``meta.toml: headline_flows``; default none): the goods imports ``cge compare``
             reports when no ``--flow`` is given.
+        elasticity_set: the name of the set :attr:`elasticities` holds.
+        elasticity_sets: every elasticity set of ``elasticities.csv`` by name (file order),
+            each a table like :attr:`elasticities` (docs/input_format.md: named sets, e.g.
+            ``long_run`` and ``short_run``).
+        default_elasticity_set: the set used when a run names none (``meta.toml:
+            elasticities``; the only set when there is one).
     """
 
     name: str
@@ -65,7 +79,34 @@ class Dataset:
     balance_tol: float = BALANCE_TOL
     services: tuple[str, ...] = ()
     headline_flows: tuple[tuple[str, str], ...] = ()
+    elasticity_set: str = DEFAULT_SET
+    elasticity_sets: dict = field(default_factory=dict, repr=False, compare=False)
+    default_elasticity_set: str = DEFAULT_SET
     _matrices: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def with_elasticities(self, name: str | None = None) -> Dataset:
+        """This data set with the elasticities of set ``name`` (None: the default set); the
+        accounts are shared, only :attr:`elasticities` and :attr:`elasticity_set` differ.
+
+        Raises:
+            DataError: ``name`` is not a set of the data set (the message lists the sets).
+        """
+        name = self.default_elasticity_set if name is None else name
+        if name == self.elasticity_set:
+            return self
+        if not isinstance(name, str) or name not in self.elasticity_sets:
+            raise DataError(f"no elasticity set {quote(name)} in data set {show(self.name)}",
+                            file="elasticities.csv",
+                            hint=f"the sets are {listing(self.elasticity_sets or [self.elasticity_set])}")
+        return replace(self, elasticities=self.elasticity_sets[name], elasticity_set=name)
+
+    def describe_elasticities(self) -> str:
+        """One line: the set in use, whether it is the default, and the other sets."""
+        others = [n for n in self.elasticity_sets if n != self.elasticity_set]
+        text = self.elasticity_set + (" (the data's default)"
+                                      if self.elasticity_set == self.default_elasticity_set
+                                      else f" (default: {self.default_elasticity_set})")
+        return text + (f"; other sets: {', '.join(others)}" if others else "")
 
     @property
     def goods(self) -> tuple[str, ...]:
@@ -94,6 +135,7 @@ class Dataset:
                  f"reference region {self.reference_region}"]
         if self.description:
             lines.append(self.description.strip())
+        lines.append(f"elasticity sets: {self.describe_elasticities()}")
         with pd.option_context("display.width", 200, "display.float_format", "{:,.1f}".format):
             lines.append(self.summary().to_string())
         return "\n".join(lines)
@@ -126,8 +168,7 @@ class Dataset:
 # the format
 # ----------------------------------------------------------------------------------------
 
-#: The files of a data set folder.
-FILES = ("meta.toml", "sam.csv", "trade.csv", "elasticities.csv")
+
 
 _NUMBER_HINT = "use plain decimal numbers such as 12.5 or -3e2: no thousands separators, % or currency"
 
@@ -273,8 +314,8 @@ class Tables:
         sam: ``region,row,col,value``; ``value`` in the data set's unit (float).
         trade: ``exporter,importer,sector,value,tariff_pct`` (floats: ``value`` in the unit,
             ``tariff_pct`` in percent).
-        elasticities: ``[region,]sector,sigma_va,sigma_d,sigma_m,psi[,source]`` as in the file;
-            the elasticities are floats (an empty ``psi`` is ``inf``).
+        elasticities: ``[set,][region,]sector,sigma_va,sigma_d,sigma_m,psi[,source]`` as in the
+            file; the elasticities are floats (an empty ``psi`` is ``inf``).
         digest: SHA-256 of the four files' bytes.
 
     Each table's ``attrs["lines"]`` holds the line in the file of each row, for messages.
@@ -307,7 +348,7 @@ def read_tables(path: str | Path) -> Tables:
     trade = _parse_csv(raw["trade.csv"], "trade.csv",
                        ["exporter", "importer", "sector", "value", "tariff_pct"])
     elas = _parse_csv(raw["elasticities.csv"], "elasticities.csv",
-                      ["sector", "sigma_va", "sigma_d", "sigma_m", "psi"], ["region", "source"])
+                      ["sector", "sigma_va", "sigma_d", "sigma_m", "psi"], ["set", "region", "source"])
     digest = hashlib.sha256()
     for f in FILES:
         digest.update(raw[f])
@@ -374,9 +415,12 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
     )
     _validate_balance(ds)
     trade = _validate_trade(ds, trade, trade_lines, cells)
-    elas = _validate_elasticities(ds, elas, elas_lines)
+    sets, default = _validate_elasticities(ds, elas, elas_lines, meta.get("elasticities"))
     object.__setattr__(ds, "trade", trade)
-    object.__setattr__(ds, "elasticities", elas)
+    object.__setattr__(ds, "elasticities", sets[default])
+    object.__setattr__(ds, "elasticity_sets", sets)
+    object.__setattr__(ds, "elasticity_set", default)
+    object.__setattr__(ds, "default_elasticity_set", default)
     _validate_foreign_saving(ds)
     return ds
 
@@ -571,48 +615,80 @@ def _validate_trade(ds: Dataset, trade: pd.DataFrame, lines: list[int], cells: d
     return out
 
 
-def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int]) -> pd.DataFrame:
+def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int],
+                           default: str | None) -> tuple[dict[str, pd.DataFrame], str]:
+    """Every elasticity set (by name, in file order) as a table indexed by ``(region, sector)``,
+    and the name of the default set. Without a ``set`` column every line is in one set, named
+    ``default`` (or as ``meta.toml: elasticities`` says)."""
+    has_sets = "set" in elas.columns
+    if not has_sets:
+        elas["set"] = default or DEFAULT_SET
     if "region" not in elas.columns:
         elas["region"] = ""
     if "source" not in elas.columns:
         elas["source"] = ""
     cols = ["sigma_va", "sigma_d", "sigma_m", "psi"]
     seen: dict = {}
-    for k, row in enumerate(elas[["region", "sector", *cols]].itertuples(index=False)):
+    order: list[str] = []
+    for k, row in enumerate(elas[["set", "region", "sector", *cols]].itertuples(index=False)):
         line = lines[k]
+        if not row.set:
+            raise DataError(f"line {line}: the set is empty", file="elasticities.csv",
+                            hint="name the set of every line (e.g. long_run), or drop the set "
+                            "column for a single set")
+        at = f"line {line}, set {show(row.set)}" if has_sets else f"line {line}"
+        if row.set not in order:
+            order.append(row.set)
         if row.sector not in ds.sectors:
-            raise DataError(f"line {line}: unknown sector {quote(row.sector)}", file="elasticities.csv",
+            raise DataError(f"{at}: unknown sector {quote(row.sector)}", file="elasticities.csv",
                             hint=f"sectors are {listing(ds.sectors)} (meta.toml)")
         if row.region and row.region not in ds.regions:
-            raise DataError(f"line {line}: unknown region {quote(row.region)}", file="elasticities.csv",
+            raise DataError(f"{at}: unknown region {quote(row.region)}", file="elasticities.csv",
                             hint=f"regions are {listing(ds.regions)}, or empty for all regions")
         for c in cols:
             v = getattr(row, c)
             if not v > 0:
-                raise DataError(f"line {line}: {c} = {v} for {show(row.sector)} must be > 0",
+                raise DataError(f"{at}: {c} = {v} for {show(row.sector)} must be > 0",
                                 file="elasticities.csv",
                                 hint="use 1 for Cobb–Douglas; psi empty or inf for perfect "
                                 "transformation")
-        key = (row.region, row.sector)
+        key = (row.set, row.region, row.sector)
         if key in seen:
-            raise DataError(f"line {line}: ({show(row.region or '*')}, {show(row.sector)}) given "
+            raise DataError(f"{at}: ({show(row.region or '*')}, {show(row.sector)}) given "
                             f"again (first on line {seen[key]})", file="elasticities.csv",
-                            hint="give each sector once (per region)")
+                            hint="give each sector once (per region)"
+                            + (" in each set" if has_sets else ""))
         seen[key] = line
-    out = []
-    for r in ds.regions:
-        for i in ds.sectors:
-            hit = elas[(elas.region == r) & (elas.sector == i)]
-            if hit.empty:
-                hit = elas[(elas.region == "") & (elas.sector == i)]
-            if hit.empty:
-                raise DataError(f"no elasticities for sector {show(i)} (region {show(r)})",
-                                file="elasticities.csv",
-                                hint="add a line for the sector (with an empty region for all regions)")
-            row = hit.iloc[0]
-            out.append({"region": r, "sector": i, **{c: float(row[c]) for c in cols},
-                        "source": row["source"]})
-    return pd.DataFrame(out).set_index(["region", "sector"])
+    sets: dict[str, pd.DataFrame] = {}
+    for name in order:
+        part = elas[elas.set == name]
+        out = []
+        for r in ds.regions:
+            for i in ds.sectors:
+                hit = part[(part.region == r) & (part.sector == i)]
+                if hit.empty:
+                    hit = part[(part.region == "") & (part.sector == i)]
+                if hit.empty:
+                    where = f"set {show(name)}: " if has_sets else ""
+                    raise DataError(f"{where}no elasticities for sector {show(i)} (region {show(r)})",
+                                    file="elasticities.csv",
+                                    hint="add a line for the sector (with an empty region for all "
+                                    "regions)" + (" to every set" if has_sets else ""))
+                row = hit.iloc[0]
+                out.append({"region": r, "sector": i, **{c: float(row[c]) for c in cols},
+                            "source": row["source"]})
+        sets[name] = pd.DataFrame(out).set_index(["region", "sector"])
+    if default is None:
+        if len(sets) > 1:
+            raise DataError(f"elasticities.csv holds the sets {listing(sets)} but 'elasticities' "
+                            "names no default", file="meta.toml",
+                            hint=f'add e.g. elasticities = "{order[0]}": the set used when a run '
+                            "names none")
+        default = order[0]
+    elif default not in sets:
+        raise DataError(f"'elasticities' = {quote(default)} is not a set of elasticities.csv",
+                        file="meta.toml", hint=f"the sets are {listing(sets)}")
+    return sets, default
 
 
 def _validate_foreign_saving(ds: Dataset) -> None:

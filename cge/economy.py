@@ -32,15 +32,16 @@ SIGMA_ONE_GAP = 1e-4
 DEFAULT_DATA = "usjpn2024"
 
 
-def resolve_data(data: str | Path | Dataset | None) -> Dataset:
-    """A data set from a Dataset, a folder path, or the name of a shipped data set."""
+def resolve_data(data: str | Path | Dataset | None, elasticities: str | None = None) -> Dataset:
+    """A data set from a Dataset, a folder path, or the name of a shipped data set, with the
+    elasticity set ``elasticities`` (None: a Dataset's own, else the data's default set)."""
     if isinstance(data, Dataset):
-        return data
+        return data if elasticities is None else data.with_elasticities(elasticities)
     name = DEFAULT_DATA if data is None else data
     path = Path(name)
     if not path.is_dir() and (DATA_DIR / str(name)).is_dir():
         path = DATA_DIR / str(name)
-    return load_dataset(path)
+    return load_dataset(path).with_elasticities(elasticities)
 
 
 class Economy:
@@ -54,8 +55,9 @@ class Economy:
     ELASTICITIES = ("sigma_va", "sigma_d", "sigma_m", "psi")
 
     def __init__(self, data: str | Path | Dataset | None = None,
-                 closure: str | Closure | None = None):
-        self.dataset: Dataset = resolve_data(data)
+                 closure: str | Closure | None = None, elasticities: str | None = None):
+        #: ``elasticities``: the data's elasticity set to calibrate with (None: the default).
+        self.dataset: Dataset = resolve_data(data, elasticities)
         self.benchmark: Benchmark = calibrate(self.dataset)
         self.closure: Closure = get_closure(closure)
         t0 = time.perf_counter()
@@ -306,7 +308,7 @@ def diagnose(core: CompiledModel, x: np.ndarray, reached: float, k: int = 5) -> 
 
 def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dataset | None = None,
         closure: str | Closure | None = None, solver: str = "newton", economy: Economy | None = None,
-        revenue: str | None = None):
+        revenue: str | None = None, elasticities: str | None = None):
     """Run a tariff scenario and return :class:`cge.results.Results`.
 
     Args:
@@ -317,6 +319,12 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
         economy: reuse an already built :class:`Economy` (same data and closure).
         revenue: how revenue is used (``"government"``, ``"household"``, ``"income_tax"``;
             :data:`cge.closure.REVENUE`); default: the scenario's, else the closure's.
+        elasticities: the data's elasticity set (e.g. ``"short_run"``); default: the
+            scenario's, else the data's default set.
+
+    Raises:
+        DataError: an elasticity set the data do not have (the message lists the sets).
+        ValueError: an ``economy`` calibrated with another elasticity set than the one asked for.
     """
     from .results import Results
 
@@ -327,10 +335,17 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
     revenue = revenue or (sc.revenue if sc is not None else None)
     if economy is None and revenue:
         closure = get_closure(closure).with_(revenue=revenue)
+    if elasticities is None and sc is not None:
+        elasticities = sc.elasticities
+    if economy is not None and elasticities is not None \
+            and economy.dataset.with_elasticities(elasticities) is not economy.dataset:
+        raise ValueError(f"the economy was calibrated with elasticity set "
+                         f"{economy.dataset.elasticity_set!r}, not {elasticities!r}: build an "
+                         "Economy with that set")
     if sc is not None and sc.swaps and economy is None:
         base = get_closure(closure)
         closure = base.with_(name=f"{base.name} with swaps", swaps=base.swaps + sc.swaps)
-    eco = economy or Economy(data, closure)
+    eco = economy or Economy(data, closure, elasticities)
     with eco.lock:
         if sc is not None:
             eco.apply(sc)

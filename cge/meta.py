@@ -1,6 +1,6 @@
 """``meta.toml`` of a data set: its keys, account names and the data knowledge it declares
-(which sectors are services, the headline bilateral flows), checked with one clear error each
-(see docs/input_format.md)."""
+(which sectors are services, the headline bilateral flows, the default elasticity set), checked
+with one clear error each (see docs/input_format.md)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ BALANCE_TOL = 1e-9
 
 #: Keys ``meta.toml`` may hold.
 META_KEYS = ("name", "unit", "reference_region", "regions", "sectors", "factors", "services",
-             "headline_flows", "description", "balance_tolerance")
+             "headline_flows", "description", "balance_tolerance", "elasticities")
 
 
 def check_meta(meta: dict, file: str = "meta.toml") -> None:
@@ -61,10 +61,14 @@ def check_meta(meta: dict, file: str = "meta.toml") -> None:
     if meta["reference_region"] not in meta["regions"]:
         raise DataError(f"reference_region {quote(meta['reference_region'])} is not one of the regions",
                         file=file, hint=f"regions are {listing(meta['regions'])}")
-    for key in ("name", "unit", "description"):
+    for key in ("name", "unit", "description", "elasticities"):
         if key in meta and not isinstance(meta[key], str):
             raise DataError(f"'{key}' must be a string, not {quote(meta[key])}", file=file,
                             hint=f'e.g. {key} = "text"')
+    if "elasticities" in meta and not meta["elasticities"].strip():
+        raise DataError("'elasticities' must name an elasticity set, not ''", file=file,
+                        hint='e.g. elasticities = "long_run": the set of elasticities.csv used '
+                        "when a run names none")
     tol = meta.get("balance_tolerance", BALANCE_TOL)
     if isinstance(tol, bool) or not isinstance(tol, int | float) or not (math.isfinite(tol) and tol >= 0):
         raise DataError(f"balance_tolerance {quote(tol)} must be a non-negative number", file=file,

@@ -226,6 +226,7 @@ class Results:
         lines = [f"scenario  {title}",
                  f"data      {self.economy.dataset.name} ({self.unit})",
                  f"closure   {self.economy.closure.describe()}",
+                 f"elasticities {self.economy.dataset.describe_elasticities()}",
                  f"solve     {info.solver}"
                  + (f" (continuation: {info.steps} steps)" if info.steps > 1 else "")
                  + f", {info.iterations} iterations, max residual "

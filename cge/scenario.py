@@ -8,6 +8,7 @@ A scenario file::
     closure = "default"            # optional; see cge.closure.CLOSURES (cge/closures.toml)
     revenue = "household"          # optional: government (default), household, income_tax
     swap = [["cpi[*]", "pf[*,LAB]"]]   # optional GEMPACK swaps: [exogenous, endogenous]
+    elasticities = "short_run"     # optional: an elasticity set of the data (default: its default)
 
     [[shock]]
     importer = "USA"
@@ -119,6 +120,8 @@ class Scenario:
     revenue: str | None = None
     #: Shocks to instruments other than tariffs (``[[instrument]]`` tables), applied in order.
     instruments: tuple[InstrumentShock, ...] = ()
+    #: The data's elasticity set to run with (None: the data's default set).
+    elasticities: str | None = None
     digest: str = ""
     path: str = field(default="", compare=False)
 
@@ -335,14 +338,16 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
     passes it); by default the SHA-256 of the UTF-8 encoded text.
     """
     raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "revenue",
-                                        "swap", "shock", "instrument"),
+                                        "swap", "elasticities", "shock", "instrument"),
                            kind="shock", example="scenarios/us_autos_232.toml")
     name = raw["name"]
-    for key in ("description", "source", "closure"):
-        if key in raw and not isinstance(raw[key], str):
+    examples = {"closure": 'e.g. closure = "default"',
+                "elasticities": 'e.g. elasticities = "short_run": a set of the data\'s '
+                                'elasticities.csv'}
+    for key in ("description", "source", "closure", "elasticities"):
+        if key in raw and not (isinstance(raw[key], str) and (raw[key] or key != "elasticities")):
             raise ScenarioError(f"{path}: '{key}' must be a string, not {quote(raw[key])}",
-                                hint=f'e.g. {key} = "text"' if key != "closure"
-                                else 'e.g. closure = "default"')
+                                hint=examples.get(key, f'e.g. {key} = "text"'))
     if "closure" in raw and raw["closure"] not in CLOSURES:
         raise ScenarioError(f"{path}: unknown closure {quote(raw['closure'])}",
                             hint=f"closures are {listing(CLOSURES)} (see docs/model.md)")
@@ -384,6 +389,7 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
                     description=raw.get("description", ""),
                     source=raw.get("source", ""), closure=raw.get("closure"),
                     swaps=tuple((a, b) for a, b in swaps), revenue=raw.get("revenue"),
+                    elasticities=raw.get("elasticities"),
                     digest=digest if digest is not None else hashlib.sha256(text.encode()).hexdigest(),
                     path=path)
 

@@ -105,20 +105,21 @@ def _table(table: pd.DataFrame) -> str:
 def study(scenario: Scenario, *, widths: dict[str, float] | None = None, shock_width: float = 0.0,
           method: str = "quadrature", distribution: str = "uniform", draws: int = 1000,
           seed: int = 0, subtotals: bool = False, local: bool = False,
-          data: str | Path | Dataset | None = None, closure: str | None = None
-          ) -> SensitivityStudy:
+          data: str | Path | Dataset | None = None, closure: str | None = None,
+          elasticities: str | None = None) -> SensitivityStudy:
     """Solve ``scenario`` and run the analyses asked for.
 
     SSA when ``widths`` (half-width by elasticity kind, a share of its value) or ``shock_width``
     (a share of the scenario's tariff changes) is given; :data:`DEFAULT_WIDTHS` when no
     analysis is asked for at all. ``subtotals``: contributions of the scenario's shock groups
     to regional EV; ``local``: d(regional EV)/d(tariff) per percentage point of each shocked
-    tariff. ``closure`` overrides the scenario's.
+    tariff. ``closure`` and ``elasticities`` (an elasticity set of the data) override the
+    scenario's.
     """
     widths = dict(widths or {})
     if not (widths or shock_width or subtotals or local):
         widths = dict(DEFAULT_WIDTHS)
-    eco = Economy(data, closure or scenario.closure)
+    eco = Economy(data, closure or scenario.closure, elasticities or scenario.elasticities)
     eco.apply(scenario)
     info = eco.solve()  # the scenario's solution: the point of subtotals and local results
     unit = eco.dataset.unit
@@ -126,7 +127,7 @@ def study(scenario: Scenario, *, widths: dict[str, float] | None = None, shock_w
                                                  "method": method, "distribution": distribution,
                                                  "draws": draws, "seed": seed})
     lines = [f"scenario  {scenario.name} (data {eco.dataset.name}, {unit}; closure "
-             f"{eco.closure.name})"]
+             f"{eco.closure.name}; elasticities {eco.dataset.elasticity_set})"]
     if widths or shock_width:
         a = ssa(eco, scenario, widths, shock=shock_width, method=method,
                      distribution=distribution, draws=draws, seed=seed)

@@ -43,11 +43,13 @@ def test_comparison_of_one_scenario_twice(tmp_path, twocge):
     assert seen == [["brd", "brd"]] and cmp.failed == 0 and cmp.closures == ["default"]
     assert [oc.name for oc in cmp.outcomes] == ["brd", "brd#2"] and cmp.flows == [("JPN", "USA")]
     text = cmp.describe().splitlines()
-    assert text[0] == "data twocge (USD); closure default; solver newton" and text[1] == ""
+    assert text[0] == "data twocge (USD); closure default; elasticities default; solver newton"
+    assert text[1] == ""
     assert any(line.startswith("USA     goods imports from JPN, volume") for line in text)
     assert text[-1].startswith("  brd#2: ok, ") and "max residual" in text[-1]
     meta = cmp.metadata(command=["cge"], wall_seconds=1.5)
-    assert list(meta) == ["command", "closures", "solver", "flows", "wall_seconds"]
+    assert list(meta) == ["command", "closures", "elasticities", "solver", "flows", "wall_seconds"]
+    assert meta["elasticities"] == ["default"]
     assert meta["flows"] == [["JPN", "USA"]]
     res = cge.run(sc, data=twocge)  # the same numbers as a plain run
     assert cmp.outcomes[0].results.summary.equals(res.summary)

@@ -51,8 +51,9 @@ def now() -> str:
 
 def metadata(res: ResultsLike, *, wall_seconds: float | None = None,
              command: Sequence[str] | None = None) -> dict:
-    """What produced a result: versions, data and scenario digests, closure, solve statistics,
-    and what the run assumes (``assumptions``, as :meth:`cge.results.Results.assumptions`).
+    """What produced a result: versions, data and scenario digests, closure, elasticity set,
+    solve statistics, and what the run assumes (``assumptions``, as
+    :meth:`cge.results.Results.assumptions`).
 
     ``wall_seconds`` is the wall-clock time of the whole run (data, calibration, model build
     and solve) when the caller measured it; ``solve.seconds`` is the solver's time alone.
@@ -83,6 +84,8 @@ def solve_metadata(economy, scenario, info, *, wall_seconds: float | None = None
                      if sc is not None else {"name": "benchmark", "path": None, "digest": None}),
         "closure": {**asdict(economy.closure), "description": economy.closure.describe()},
         "assumptions": assumptions(economy, cells, sc),
+        "elasticities": {"set": ds.elasticity_set, "default": ds.default_elasticity_set,
+                         "sets": list(ds.elasticity_sets)},
         "solve": {"solver": info.solver, "converged": info.converged,
                   "iterations": info.iterations, "continuation_steps": info.steps,
                   "max_residual": info.max_residual, "max_walras_residual": info.max_walras,

@@ -33,6 +33,7 @@ def _report_md(res: ResultsLike, figs: list[str]) -> str:
         lines += [f"Source: {sc.source}", ""]
     lines += [f"- data: {ds.name} ({ds.unit}), digest `{ds.digest[:12]}`",
               f"- closure: {res.economy.closure.describe()}",
+              f"- elasticities: {ds.describe_elasticities()}",
               f"- solve: {info.solver}"
               + (f" (continuation: {info.steps} steps)" if info.steps > 1 else "")
               + f", {info.iterations} iterations, max residual "

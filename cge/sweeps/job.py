@@ -21,7 +21,15 @@ from ..scenario import Scenario
 from ..text import quote
 from .assembly import assemble, write_results
 from .errors import SweepError
-from .members import Job, Member, agreed_closure, as_member, renamed, resolve_members
+from .members import (
+    Job,
+    Member,
+    agreed_closure,
+    agreed_elasticities,
+    as_member,
+    renamed,
+    resolve_members,
+)
 from .runner import Runner
 from .spec import SweepSpec, check_axes, load_sweep
 from .store import FORMAT, Folder
@@ -40,10 +48,14 @@ def _chunk_size(n: int) -> int:
 
 
 def _data_digest(ds: Dataset) -> str:
-    """The data's digest; for a Dataset built in memory (no digest), one of its contents."""
+    """The data's digest (with the elasticity set, when it is not the data's default); for a
+    Dataset built in memory (no digest), one of its contents."""
     if ds.digest:
-        return ds.digest
+        if ds.elasticity_set == ds.default_elasticity_set:
+            return ds.digest
+        return hashlib.sha256(f"{ds.digest}\0elasticities={ds.elasticity_set}".encode()).hexdigest()
     h = hashlib.sha256()
+    h.update(ds.elasticity_set.encode() + b"\0")
     for part in (ds.name, ds.unit, ds.reference_region, *ds.regions, "|", *ds.sectors, "|",
                  *ds.factors):
         h.update(str(part).encode() + b"\0")
@@ -75,7 +87,7 @@ def _members_of(members, closure) -> tuple[str, list[Member], str | None, dict]:
 
 def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member], *,
           data: str | Path | Dataset | None = None, closure: str | Closure | None = None,
-          solver: str = "newton", out: str | Path | None = None,
+          elasticities: str | None = None, solver: str = "newton", out: str | Path | None = None,
           executor: cf.Executor | Any | str | None = None, workers: int | None = None,
           chunk_size: int | None = None, progress: bool | None = None, restart: bool = False,
           formats: Sequence[str] = ("netcdf", "parquet"), name: str | None = None,
@@ -89,6 +101,8 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
         data: a shipped data set name, a folder or a Dataset (default ``usjpn2024``).
         closure: closure name or object; default: the sweep file's, else the scenarios' (they
             must agree), else ``"default"``.
+        elasticities: an elasticity set of the data (e.g. ``"short_run"``); default: the
+            scenarios' (they must agree), else the data's default set.
         solver: ``"newton"`` (with continuation and Ipopt fallback) or ``"ipopt"``.
         out: output folder. Each finished chunk is saved there as it completes, and at the end
             ``sweep.nc`` (netCDF), ``members.csv`` (status of each member) and, when pyarrow
@@ -119,7 +133,7 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
         ScenarioError, DataError: an invalid scenario or data set.
     """
     t0 = time.perf_counter()
-    plan = _plan(members, data, closure, solver, chunk_size, formats, name)
+    plan = _plan(members, data, closure, solver, chunk_size, formats, name, elasticities)
     folder = Folder(out, plan.manifest, restart) if out is not None else None
     finished, todo = _pending(plan, folder)
     remaining = sum(len(j) for j in todo)
@@ -156,7 +170,7 @@ class _Plan:
 
 
 def _plan(members, data, closure, solver: str, chunk_size: int | None, formats: Sequence[str],
-          name: str | None) -> _Plan:
+          name: str | None, elasticities: str | None = None) -> _Plan:
     """Check the arguments, resolve every member against the data and lay out the chunks; every
     error is raised here, before anything is solved or written."""
     from ..calibrate import calibrate
@@ -164,7 +178,8 @@ def _plan(members, data, closure, solver: str, chunk_size: int | None, formats: 
     sname, items, cname, prov = _members_of(members, closure)
     spec = prov.pop("_spec", None)
     sname = name or sname
-    ds = resolve_data(data)
+    scenarios = spec.scenarios if spec is not None else [m.scenario for m in items if m.scenario]
+    ds = resolve_data(data, elasticities or agreed_elasticities(scenarios))
     clo = get_closure(cname)
     if solver not in ("newton", "ipopt"):
         raise SweepError(f"unknown solver {solver!r}", hint="choose newton or ipopt")
@@ -182,7 +197,8 @@ def _plan(members, data, closure, solver: str, chunk_size: int | None, formats: 
         raise SweepError(f"chunk_size = {size}: must be at least 1")
     layout = [jobs[s:s + size] for s in range(0, len(jobs), size)]
     manifest = {"format": FORMAT, "generator": "cge", "name": sname, "data": ds.name,
-                "data_digest": digest, "closure": asdict(clo), "solver": solver,
+                "data_digest": digest, "elasticities": ds.elasticity_set,
+                "closure": asdict(clo), "solver": solver,
                 "members": len(jobs), "member_digests": [j.digest for j in jobs],
                 "members_digest": hashlib.sha256("".join(j.digest for j in jobs).encode()).hexdigest(),
                 **{k: v for k, v in prov.items() if k != "description"}}
@@ -236,6 +252,7 @@ def _attrs(plan: _Plan) -> dict:
     ds, clo = plan.ds, plan.closure
     attrs = {"title": plan.name, "generator": "cge", "cge_version": _version(), "data": ds.name,
              "data_digest": plan.digest, "currency_unit": ds.unit, "closure": clo.describe(),
+             "elasticities": ds.elasticity_set,
              "solver": plan.solver, "members": len(plan.jobs), "chunk_size": plan.size,
              "members_digest": plan.manifest["members_digest"],
              "created": now(),

@@ -159,6 +159,16 @@ def agreed_closure(scenarios: Iterable[Scenario]) -> str | None:
     return wanted.pop() if wanted else None
 
 
+def agreed_elasticities(scenarios: Iterable[Scenario]) -> str | None:
+    """The elasticity set the scenarios name, if any; they must agree (a sweep has one)."""
+    wanted = {sc.elasticities for sc in scenarios if sc.elasticities}
+    if len(wanted) > 1:
+        raise SweepError(f"the scenarios name different elasticity sets ({', '.join(sorted(wanted))})",
+                         hint="a sweep runs with one elasticity set: give elasticities=... (or "
+                         "--elasticities)")
+    return wanted.pop() if wanted else None
+
+
 def mutable_params(eco: Economy) -> dict:
     """Mutable Params of the model and their indices (to validate overrides)."""
     import pyomo.environ as pyo

@@ -106,6 +106,8 @@ def _differences(old: dict, new: dict) -> list[str]:
                 a, b = (a or {}).get("name"), b["name"]
                 a, b = (a, b) if a != b else ("other settings", "these")
             out.append(f"{what}: {a} there, {b} now")
+    if old.get("elasticities", new.get("elasticities")) != new.get("elasticities"):
+        out.append(f"elasticity set: {old.get('elasticities')} there, {new.get('elasticities')} now")
     if old.get("members_digest") != new["members_digest"]:
         n0, n1 = old.get("members", 0), new["members"]
         old_d, new_d = old.get("member_digests", []), new["member_digests"]
