@@ -3,7 +3,9 @@ local sensitivities agree with the outputs saved before the architecture refacto
 
 The saved CSV files were written by ``tests/golden/make_golden.py`` at commit f8bbeea, before any
 of the refactor; their independent reason to be right is that they are the numbers of the code
-that was reviewed and validated then (TWOCGE and the one-good hat algebra to 1e-13). Each value
+that was reviewed and validated then (TWOCGE and the one-good hat algebra to 1e-13). The whole
+refactor passed against them; they were rewritten once, on purpose, when the shipped data's
+elasticities became trade-weighted (issue 13; see make_golden.py). Each value
 must agree within 1e-10 relative; a value near zero is compared with 1e-10 of its column's
 largest magnitude (in the EV decomposition tables, whose columns share the currency unit, and
 for decomposition residuals, subtotals and local EV sensitivities: of the table's largest
