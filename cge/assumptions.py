@@ -31,6 +31,10 @@ def assumptions(economy, cells, scenario=None) -> list[str]:
     for sh in getattr(scenario, "instruments", ()):
         lines.append(f"instrument: {sh.parameter}[{','.join(sh.index)}] {sh.operation} "
                      f"{sh.value:g}")
-    lines.append(f"elasticities: {getattr(economy, 'elasticity_set', None) or 'the data set'}'s "
-                 "table")
+    ds = economy.dataset
+    chosen = getattr(ds, "elasticity_set", None)
+    default = getattr(ds, "default_elasticity_set", None)
+    lines.append(f"elasticities: set {chosen!r}" + (" (the data's default)" if chosen == default
+                                                     else f" (the data's default is {default!r})")
+                 if chosen else "elasticities: the data's table")
     return lines

@@ -1,0 +1,51 @@
+"""Headline results of every shipped scenario under (long run, short run) x (revenue spent by
+the government, rebated lump-sum to the household): regional EV in % of base income by region,
+world EV, and which signs differ from the long-run, government-spending case.
+
+Run: ``.venv/bin/python scripts/headlines.py [--elasticities NAME]`` (about a minute); prints a
+Markdown table (used in docs/scenarios.md and the closing notes).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+import cge
+from cge.closure import get_closure
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = [("long_run", "government"), ("long_run", "household"), ("short_run", "government"),
+         ("short_run", "household")]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--elasticities", default=None)
+    args = ap.parse_args()
+    economies = {c: cge.Economy(None, get_closure(c[0]).with_(revenue=c[1]),
+                                args.elasticities) for c in CASES}
+    regions = list(next(iter(economies.values())).benchmark.regions)
+    head = " | ".join(f"EV {r} (%)" for r in regions)
+    print(f"| scenario | closure | revenue | {head} | world EV (USD million) | sign differs |")
+    print("|---|---|---|" + "---|" * (len(regions) + 2))
+    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+        sc = cge.load_scenario(path)
+        ref = None
+        for case in CASES:
+            res = cge.run(sc, economy=economies[case])
+            ev = res.summary["EV (% of base income)"].to_numpy()
+            world = float(res.world.iloc[0, 0])
+            if ref is None:
+                ref, flips = (ev, world), ""
+            else:
+                flip = [r for r, a, b in zip(regions, ref[0], ev) if np.sign(a) != np.sign(b)]
+                flips = ", ".join(flip + (["world"] if np.sign(world) != np.sign(ref[1]) else []))
+            cells = " | ".join(f"{v:+.3f}" for v in ev)
+            print(f"| {sc.name} | {case[0]} | {case[1]} | {cells} | {world:+,.0f} | {flips} |")
+
+
+if __name__ == "__main__":
+    main()
