@@ -52,7 +52,7 @@ class Closure:
     """
 
     name: str = "default"
-    exogenous: tuple[str, ...] = ("fsv[*]", "emp[*]")
+    exogenous: tuple[str, ...] = ("fsv[*]", "emp[*]", "mpsv[*]")
     equations: tuple[str, ...] = ()
     specific_factors: tuple[str, ...] = ()
     numeraire: str = "cpi"

@@ -17,12 +17,13 @@ def _ev(closure):
 
 def test_the_closures_are_rows_of_a_table():
     assert set(CLOSURES) == {"default", "long_run", "short_run", "fixed_exchange_rate",
-                             "sector_specific_capital", "fixed_trade_balance"}
+                             "sector_specific_capital", "fixed_trade_balance", "fixed_investment"}
     assert CLOSURES["long_run"] == CLOSURES["default"].with_(name="long_run")  # an alias
     assert CLOSURES["fixed_exchange_rate"].exchange_rate == "fixed"
     assert CLOSURES["fixed_exchange_rate"].equations == ("eq_world_capital",)
     assert CLOSURES["sector_specific_capital"].specific_factors == ("CAP",)
-    assert CLOSURES["fixed_trade_balance"].exogenous == ("emp[*]",)
+    assert CLOSURES["fixed_trade_balance"].exogenous == ("emp[*]", "mpsv[*]")
+    assert CLOSURES["fixed_investment"].swaps == (("mpsv[*]", "rinv[*]"),)
     assert CLOSURES["short_run"].swaps == (("emp[*,LAB]", "pf[*,LAB]"),)
 
 
@@ -229,3 +230,21 @@ def test_an_endowment_shock_is_the_endowment_term(tmp_path):
 def test_bad_instrument_shocks_are_refused(tmp_path, block, message):
     with pytest.raises(cge.ScenarioError, match=message):
         cge.run(_scenario(tmp_path, block))
+
+
+def test_fixed_investment_holds_real_investment_and_moves_the_saving_rate():
+    """The Cobb–Douglas index of investment demand, computed by hand from inv, stays at 1; the
+    household saving rate adjusts; under the default closure investment moves instead."""
+    fixed = cge.run(BASELINE, closure="fixed_investment")
+    free = cge.run(BASELINE)
+    b = fixed.economy.benchmark
+    for res, moves in ((fixed, False), (free, True)):
+        inv = _var(res, "inv")
+        for k, r in enumerate(b.regions):
+            tot = b.total(b.I, r)
+            idx = np.prod([inv[k, b.sectors.index(i)] ** (b.I[r, i] / tot)
+                           for i in b.sectors if (r, i) in b.I])
+            assert (abs(idx - 1) > 1e-4) == moves, (r, idx)
+    mps = _var(fixed, "mpsv")
+    assert all(abs(mps[k] - b.mps[r]) > 1e-5 for k, r in enumerate(b.regions))
+    np.testing.assert_allclose(_var(free, "mpsv"), [b.mps[r] for r in b.regions], rtol=1e-12)

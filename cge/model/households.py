@@ -22,7 +22,7 @@ def equations(m, b) -> None:
         return m.yh[r] == pay / b.YH[r]
 
     def consumption(m, r, i):
-        spend = (1 - m.mps[r]) * m.disposable_income[r]
+        spend = (1 - m.mpsv[r]) * m.disposable_income[r]
         return m.c[r, i] * m.pq[r, i] == spend / b.total(b.C, r)
 
     def cpi(m, r):

@@ -1,7 +1,11 @@
 """Saving and investment (docs/model.md §5.6): savings-driven investment with fixed value
-shares; saving is household, government and foreign saving."""
+shares; saving is household, government and foreign saving. The household saving rate
+``mpsv`` is a variable set by (C7) to the instrument ``mps``; the ``fixed_investment`` closure
+swaps it for real investment ``rinv`` (S3), so that saving adjusts to a fixed investment."""
 
 from __future__ import annotations
+
+import pyomo.environ as pyo
 
 from .base import equation, scale, variable
 
@@ -11,6 +15,10 @@ BLOCK = "saving-investment"
 def declare(m, b) -> None:
     """Investment demand, saving, and foreign saving (reference currency, scaled)."""
     variable(m, BLOCK, "inv", m.INVD, "quantity", "investment demand")
+    variable(m, BLOCK, "rinv", m.RI, "quantity", "real investment (Cobb–Douglas index of inv)")
+    variable(m, BLOCK, "mpsv", m.R, "free", "household saving / disposable income; set by C7 "
+             "to the instrument mps unless the closure lets it adjust", positive=False,
+             initialize=lambda _, r: b.mps[r])
     variable(m, BLOCK, "sav", m.R, "quantity", "saving = investment spending")
     variable(m, BLOCK, "fsv", m.R, "free",
              "foreign saving, reference currency, relative to base saving (closure decides "
@@ -21,7 +29,7 @@ def declare(m, b) -> None:
 def equations(m, b) -> None:
     """(S1) saving, (S2) investment demand."""
     def saving(m, r):
-        tot = (m.mps[r] * m.disposable_income[r] + m.msg[r] * scale(b.YG[r], b.YH[r]) * m.yg[r]
+        tot = (m.mpsv[r] * m.disposable_income[r] + m.msg[r] * scale(b.YG[r], b.YH[r]) * m.yg[r]
                + m.eps[r] * m.foreign_saving[r])
         return m.sav[r] == tot / scale(b.SAV[r], b.YH[r])
 
@@ -30,5 +38,15 @@ def equations(m, b) -> None:
 
     equation(m, BLOCK, "S1", "eq_saving", m.R, saving,
              "saving = household + government + foreign saving (converted to local currency)")
+    def real(m, r):
+        tot = b.total(b.I, r)
+        return m.rinv[r] == pyo.prod(m.inv[r, i] ** (b.I[r, i] / tot)
+                                     for i in b.sectors if (r, i) in b.I)
+
     equation(m, BLOCK, "S2", "eq_investment", m.INVD, investment,
              "investment demand: fixed value shares of saving")
+    equation(m, BLOCK, "S3", "eq_real_investment", m.RI, real,
+             "real investment: the Cobb–Douglas index of investment demand")
+    equation(m, BLOCK, "C7", "eq_saving_rate", m.R, lambda m, r: m.mpsv[r] == m.mps[r],
+             "the household saving rate = the instrument mps", active=False)
+    m.targets["mpsv"] = "eq_saving_rate"

@@ -37,6 +37,7 @@ def declare_sets(m: pyo.ConcreteModel, b: Benchmark, specific: set[str]) -> None
     _set(m, "CONS", b.C, 2)
     _set(m, "GOVC", b.G, 2)
     _set(m, "RG", [r for r in b.regions if b.total(b.G, r) > 0], 1)  # regions with G
+    _set(m, "RI", [r for r in b.regions if any(k[0] == r for k in b.I)], 1)  # with investment
     _set(m, "INVD", b.I, 2)
     _set(m, "CET", [k for k in b.Z if not math.isinf(b.psi[k])], 2)
     _set(m, "PT", [k for k in b.Z if math.isinf(b.psi[k])], 2)  # perfect transformation
