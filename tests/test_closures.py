@@ -23,7 +23,7 @@ def test_the_closures_are_rows_of_a_table():
     assert CLOSURES["fixed_exchange_rate"].equations == ("eq_world_capital",)
     assert CLOSURES["sector_specific_capital"].specific_factors == ("CAP",)
     assert CLOSURES["fixed_trade_balance"].exogenous == ("emp[*]", "mpsv[*]")
-    assert CLOSURES["fixed_investment"].swaps == (("mpsv[*]", "rinv[*]"),)
+    assert CLOSURES["fixed_investment"].equations == ("eq_investment_fixed[*]",)
     assert CLOSURES["short_run"].swaps == (("emp[*,LAB]", "pf[*,LAB]"),)
 
 

@@ -1,7 +1,7 @@
 """Saving and investment (docs/model.md §5.6): savings-driven investment with fixed value
 shares; saving is household, government and foreign saving. The household saving rate
 ``mpsv`` is a variable set by (C7) to the instrument ``mps``; the ``fixed_investment`` closure
-swaps it for real investment ``rinv`` (S3), so that saving adjusts to a fixed investment."""
+leaves it endogenous and holds real investment instead (C8), so that saving adjusts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ BLOCK = "saving-investment"
 def declare(m, b) -> None:
     """Investment demand, saving, and foreign saving (reference currency, scaled)."""
     variable(m, BLOCK, "inv", m.INVD, "quantity", "investment demand")
-    variable(m, BLOCK, "rinv", m.RI, "quantity", "real investment (Cobb–Douglas index of inv)")
     variable(m, BLOCK, "mpsv", m.R, "free", "household saving / disposable income; set by C7 "
              "to the instrument mps unless the closure lets it adjust", positive=False,
              initialize=lambda _, r: b.mps[r])
@@ -40,13 +39,13 @@ def equations(m, b) -> None:
              "saving = household + government + foreign saving (converted to local currency)")
     def real(m, r):
         tot = b.total(b.I, r)
-        return m.rinv[r] == pyo.prod(m.inv[r, i] ** (b.I[r, i] / tot)
-                                     for i in b.sectors if (r, i) in b.I)
+        return pyo.prod(m.inv[r, i] ** (b.I[r, i] / tot) for i in b.sectors if (r, i) in b.I) == 1
 
     equation(m, BLOCK, "S2", "eq_investment", m.INVD, investment,
              "investment demand: fixed value shares of saving")
-    equation(m, BLOCK, "S3", "eq_real_investment", m.RI, real,
-             "real investment: the Cobb–Douglas index of investment demand")
+    equation(m, BLOCK, "C8", "eq_investment_fixed", m.RI, real,
+             "real investment (the Cobb–Douglas index of investment demand) at its base level",
+             active=False)
     equation(m, BLOCK, "C7", "eq_saving_rate", m.R, lambda m, r: m.mpsv[r] == m.mps[r],
              "the household saving rate = the instrument mps", active=False)
     m.targets["mpsv"] = "eq_saving_rate"
