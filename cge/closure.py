@@ -87,8 +87,8 @@ def _raw() -> dict:
     return tomllib.loads(resources.files("cge").joinpath("closures.toml").read_text("utf-8"))
 
 
-def _load() -> dict[str, Closure]:
-    raw = {k: v for k, v in _raw().items() if k != "revenue"}
+def _load(table: dict) -> dict[str, Closure]:
+    raw = {k: v for k, v in table.items() if k != "revenue"}
     return {name: Closure(name=name, exogenous=tuple(row.get("exogenous", ())),
                           equations=tuple(row.get("equations", ())),
                           specific_factors=tuple(row.get("specific_factors", ())),
@@ -98,12 +98,13 @@ def _load() -> dict[str, Closure]:
 
 
 #: The shipped closures (``cge/closures.toml``), by name.
-CLOSURES: dict[str, Closure] = _load()
+_TABLE = _raw()
+CLOSURES: dict[str, Closure] = _load(_TABLE)
 #: How revenue is used (``[revenue]`` in cge/closures.toml): rule → exogenous, equations.
 REVENUE: dict[str, dict] = {name: {"description": row.get("description", ""),
                                    "exogenous": tuple(row.get("exogenous", ())),
                                    "equations": tuple(row.get("equations", ()))}
-                            for name, row in _raw()["revenue"].items()}
+                            for name, row in _TABLE["revenue"].items()}
 
 
 def get_closure(closure: str | Closure | None) -> Closure:
