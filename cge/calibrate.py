@@ -74,8 +74,12 @@ class Benchmark:
 
     @property
     def msg(self) -> dict:
-        """Government saving as a share of government revenue."""
-        return {r: self.SG[r] / self.YG[r] if self.YG[r] else 0.0 for r in self.regions}
+        """Government saving as a share of government revenue. A government that buys nothing
+        in the base year (no GOV column of goods) saves all its revenue: then any revenue a
+        shock brings (e.g. a new tariff where the base has none) finances investment instead
+        of leaving the accounts (with a base revenue of zero the share would be 0/0)."""
+        return {r: 1.0 if self.total(self.G, r) <= 0 else
+                (self.SG[r] / self.YG[r] if self.YG[r] else 0.0) for r in self.regions}
 
     def total(self, flow: dict, r: str) -> float:
         """Sum of a (r, ...) keyed flow over its other indices."""

@@ -248,3 +248,24 @@ def test_fixed_investment_holds_real_investment_and_moves_the_saving_rate():
     mps = _var(fixed, "mpsv")
     assert all(abs(mps[k] - b.mps[r]) > 1e-5 for k, r in enumerate(b.regions))
     np.testing.assert_allclose(_var(free, "mpsv"), [b.mps[r] for r in b.regions], rtol=1e-12)
+
+
+def test_data_without_government_spending_accept_a_new_tariff():
+    """Issue 13: a data set whose governments buy nothing (and collect nothing in the base year)
+    used to fail with a Walras error as soon as a tariff raised revenue: the revenue left the
+    accounts. A government without base purchases now saves its revenue (financing
+    investment), so the dropped balance of payments holds and the parts of EV add up."""
+    from conftest import HERE
+
+    eco = cge.Economy(HERE / "data" / "no_government")
+    assert eco.replication()["max_residual"] <= 1e-12
+    eco.set_tariffs({("B", "A", "GOOD"): 0.10})
+    sol = eco.solve()
+    assert sol.max_walras <= 1e-8
+    res = cge.Results(eco, None, sol)
+    yg, b = _var(res, "yg"), eco.benchmark
+    rev = res.summary["tariff revenue, new (unit, local currency)"]
+    assert yg[0] * b.YH["A"] == pytest.approx(rev["A"], rel=1e-10)  # the only revenue
+    assert rev["A"] > 0 and rev["B"] == 0
+    w = res.welfare
+    assert (w["residual (unit)"].abs() <= 1e-6 * w["EV (unit)"].abs().max()).all()

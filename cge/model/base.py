@@ -44,12 +44,19 @@ def start(m: pyo.ConcreteModel) -> None:
     m.kinds, m.tags, m.blocks, m.targets = {}, {}, {}, {}
 
 
-def variable(m, block: str, name: str, index, kind: str, doc: str, *, positive: bool = True,
+def variable(m, block: str, name: str, index, kind: str, doc: str, *, positive=True,
              initialize=1.0) -> pyo.Var:
-    """Declare an index variable of ``block`` (benchmark value 1 unless ``initialize``)."""
+    """Declare an index variable of ``block`` (benchmark value 1 unless ``initialize``).
+
+    ``positive``: bounded below by :data:`FLOOR` (True), free (False), or a function of the
+    index deciding it per member (a quantity whose base value is zero is not bounded)."""
     if kind not in KINDS:
         raise ValueError(f"variable {name}: kind must be one of {', '.join(KINDS)}")
-    bounds = (FLOOR, None) if positive else (None, None)
+    if callable(positive):
+        rule = positive
+        bounds = (lambda _, *k: (FLOOR, None) if rule(*k) else (None, None))
+    else:
+        bounds = (FLOOR, None) if positive else (None, None)
     comp = pyo.Var(*([index] if index is not None else []), initialize=initialize, bounds=bounds,
                    doc=doc)
     m.add_component(name, comp)

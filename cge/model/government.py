@@ -19,7 +19,10 @@ BLOCK = "government"
 def declare(m, b) -> None:
     """Government consumption and revenue, the direct tax rate and the transfer."""
     variable(m, BLOCK, "g", m.GOVC, "quantity", "government consumption")
-    variable(m, BLOCK, "yg", m.R, "quantity", "government revenue")
+    # revenue index, base 1; 0 where the base year has no government revenue (then unbounded)
+    variable(m, BLOCK, "yg", m.R, "quantity", "government revenue",
+             positive=lambda r: b.YG[r] != 0,
+             initialize=lambda _, r: 1.0 if b.YG[r] != 0 else 0.0)
     variable(m, BLOCK, "tdv", m.R, "free", "direct tax rate on household income (fraction); "
              "set by C6 to the instrument td unless the closure lets it adjust",
              positive=False, initialize=lambda _, r: b.td[r])
