@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import report
 from .data import Dataset
-from .economy import Economy, resolve_data, run
+from .economy import Economy, resolve_data, run, scenario_closure
 from .scenario import Scenario, unique_names
 from .solver import SolveError
 from .text import first_lines
@@ -121,7 +121,7 @@ def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Datas
     economies: dict[tuple[str, str | None], Economy] = {}
     plan = []
     for sc in scenarios:  # one economy per closure and elasticity set; check every scenario first
-        key = (closure or sc.closure or "default", elasticities or sc.elasticities)
+        key = (scenario_closure(closure, sc), elasticities or sc.elasticities)
         if key not in economies:
             economies[key] = Economy(ds, *key)
         sc.tariffs(ds, economies[key].base_tariffs())
@@ -138,6 +138,6 @@ def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Datas
             except SolveError as exc:
                 oc.error = first_lines(exc)
             outcomes.append(oc)
-    closures = list(dict.fromkeys(c for c, _ in economies))
+    closures = list(dict.fromkeys(c.name for c, _ in economies))
     sets = list(dict.fromkeys(e.dataset.elasticity_set for e in economies.values()))
     return Comparison(ds, solver, closures, pairs, outcomes, sets)

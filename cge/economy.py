@@ -306,6 +306,21 @@ def diagnose(core: CompiledModel, x: np.ndarray, reached: float, k: int = 5) -> 
     return lines
 
 
+def scenario_closure(closure: str | Closure | None, scenario: Scenario | None,
+                     revenue: str | None = None) -> Closure:
+    """The closure a scenario runs under: ``closure`` (default: the scenario's, else
+    ``"default"``) with the revenue rule ``revenue`` (default: the scenario's, else the
+    closure's) and the scenario's swaps added."""
+    base = get_closure(closure if closure is not None
+                       else (scenario.closure if scenario is not None else None))
+    revenue = revenue or (scenario.revenue if scenario is not None else None)
+    if revenue:
+        base = base.with_(revenue=revenue)
+    if scenario is not None and scenario.swaps:
+        base = base.with_(name=f"{base.name} with swaps", swaps=base.swaps + scenario.swaps)
+    return base
+
+
 def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dataset | None = None,
         closure: str | Closure | None = None, solver: str = "newton", economy: Economy | None = None,
         revenue: str | None = None, elasticities: str | None = None):
@@ -330,11 +345,8 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
 
     sc = (scenario if isinstance(scenario, Scenario) or scenario is None
           else load_scenario(scenario))
-    if closure is None and sc is not None:
-        closure = sc.closure
-    revenue = revenue or (sc.revenue if sc is not None else None)
-    if economy is None and revenue:
-        closure = get_closure(closure).with_(revenue=revenue)
+    if economy is None:
+        closure = scenario_closure(closure, sc, revenue)
     if elasticities is None and sc is not None:
         elasticities = sc.elasticities
     if economy is not None and elasticities is not None \
@@ -342,9 +354,6 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
         raise ValueError(f"the economy was calibrated with elasticity set "
                          f"{economy.dataset.elasticity_set!r}, not {elasticities!r}: build an "
                          "Economy with that set")
-    if sc is not None and sc.swaps and economy is None:
-        base = get_closure(closure)
-        closure = base.with_(name=f"{base.name} with swaps", swaps=base.swaps + sc.swaps)
     eco = economy or Economy(data, closure, elasticities)
     with eco.lock:
         if sc is not None:

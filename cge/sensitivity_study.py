@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import report
 from .data import Dataset
-from .economy import Economy
+from .economy import Economy, scenario_closure
 from .scenario import Scenario
 from .sensitivity import local_sensitivities, scenario_groups, ssa
 from .sensitivity import subtotals as shock_subtotals
@@ -119,7 +119,7 @@ def study(scenario: Scenario, *, widths: dict[str, float] | None = None, shock_w
     widths = dict(widths or {})
     if not (widths or shock_width or subtotals or local):
         widths = dict(DEFAULT_WIDTHS)
-    eco = Economy(data, closure or scenario.closure, elasticities or scenario.elasticities)
+    eco = Economy(data, scenario_closure(closure, scenario), elasticities or scenario.elasticities)
     eco.apply(scenario)
     info = eco.solve()  # the scenario's solution: the point of subtotals and local results
     unit = eco.dataset.unit

@@ -269,3 +269,22 @@ def test_data_without_government_spending_accept_a_new_tariff():
     assert rev["A"] > 0 and rev["B"] == 0
     w = res.welfare
     assert (w["residual (unit)"].abs() <= 1e-6 * w["EV (unit)"].abs().max()).all()
+
+
+def test_compare_and_run_honour_a_scenario_revenue_rule_and_swaps(tmp_path):
+    """A scenario's revenue rule and swaps are part of its closure everywhere: cge compare gives
+    the numbers of cge run (before, compare built its economy from the closure name alone)."""
+    from cge.compare import compare_scenarios
+
+    text = open(BASELINE, encoding="utf-8").read()
+    (tmp_path / "s.toml").write_text('revenue = "household"\nswap = [["cpi[*]", "pf[*,LAB]"]]\n'
+                                     + text, encoding="utf-8")
+    sc = cge.load_scenario(tmp_path / "s.toml")
+    solo = cge.run(sc)
+    assert solo.economy.closure.revenue == "household" and solo.economy.closure.swaps
+    cmp = compare_scenarios([sc])
+    res = cmp.outcomes[0].results
+    assert res.economy.closure == solo.economy.closure
+    np.testing.assert_allclose(res.summary.to_numpy(), solo.summary.to_numpy(), rtol=1e-10)
+    plain = cge.run(BASELINE).summary
+    assert not np.allclose(plain.to_numpy(), solo.summary.to_numpy(), rtol=1e-6)
