@@ -7,26 +7,17 @@ checkout, run it from that checkout's root with ``PYTHONPATH=.`` and this script
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path.cwd()
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_solve import median_ms  # noqa: E402
 from synth import make_dataset  # noqa: E402
 
 import cge  # noqa: E402
-
-
-def median_ms(fn, n: int = 5) -> float:
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
 
 
 def main() -> None:

@@ -435,23 +435,33 @@ def _parse_instruments(path: str, items) -> tuple[InstrumentShock, ...]:
     return tuple(out)
 
 
+def read_toml_bytes(p: Path, kind: str, error: type[ScenarioError], *, missing_hint: str,
+                    folder_hint: str) -> bytes:
+    """The bytes of an input TOML file (a scenario or a sweep), refusing a missing file, a
+    folder, an unreadable file and text that is not UTF-8 TOML text, each with ``error``."""
+    if not p.exists():
+        raise error(f"{p}: {kind} file not found", hint=missing_hint)
+    if not p.is_file():
+        raise error(f"{p}: is not a file", hint=folder_hint)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise error(f"{p}: cannot be read ({exc.strerror or exc})",
+                    hint="check the file's permissions") from None
+    problem = text_problem(raw, spreadsheet=False)
+    if problem:
+        raise error(f"{p}: {problem[0]}", hint=problem[1])
+    return raw
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and parse a scenario file; its ``digest`` is the SHA-256 of the file's bytes (a
     byte order mark included), so an unchanged file can be recognised by its hash."""
     p = Path(path)
-    if not p.exists():
-        raise ScenarioError(f"{p}: scenario file not found", hint="give the path of a .toml file, "
-                            "e.g. scenarios/us_autos_232.toml")
-    if not p.is_file():
-        raise ScenarioError(f"{p}: is not a file", hint="give the path of a .toml scenario file")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"{p}: cannot be read ({exc.strerror or exc})",
-                            hint="check the file's permissions") from None
-    problem = text_problem(raw, spreadsheet=False)
-    if problem:
-        raise ScenarioError(f"{p}: {problem[0]}", hint=problem[1])
+    raw = read_toml_bytes(p, "scenario", ScenarioError,
+                          missing_hint="give the path of a .toml file, e.g. "
+                          "scenarios/us_autos_232.toml",
+                          folder_hint="give the path of a .toml scenario file")
     return parse_scenario(raw.decode("utf-8-sig"), path=str(p),
                           digest=hashlib.sha256(raw).hexdigest())
 

@@ -22,8 +22,9 @@ from ..scenario import (
     load_scenario,
     parse_names,
     parse_toml_table,
+    read_toml_bytes,
 )
-from ..text import quote, text_problem
+from ..text import quote
 from .errors import SweepError
 from .members import Member
 
@@ -211,17 +212,8 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read and parse a sweep file; scenario paths in it are relative to its folder."""
     p = Path(path)
-    if not p.is_file():
-        raise SweepError(f"{p}: sweep file not found" if not p.exists() else f"{p}: is not a file",
-                         hint="give the path of a .toml sweep file (docs/sweeps.md)")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise SweepError(f"{p}: cannot be read ({exc.strerror or exc})",
-                         hint="check the file's permissions") from None
-    problem = text_problem(raw, spreadsheet=False)
-    if problem:
-        raise SweepError(f"{p}: {problem[0]}", hint=problem[1])
+    hint = "give the path of a .toml sweep file (docs/sweeps.md)"
+    raw = read_toml_bytes(p, "sweep", SweepError, missing_hint=hint, folder_hint=hint)
     return parse_sweep(raw.decode("utf-8-sig"), path=str(p), root=p.parent)
 
 
