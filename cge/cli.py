@@ -79,8 +79,9 @@ _data_opt = click.option("--data", "data", default=None, metavar="NAME|DIR",
 _closure_opt = click.option("--closure", type=click.Choice(list(CLOSURES)), default=None,
                             help="macro closure (default: the scenario's, else 'default')")
 _revenue_opt = click.option("--revenue", type=click.Choice(list(REVENUE)), default=None,
-                            help="how revenue is used (default: the scenario's, else "
-                            "'government'; household/income_tax hold real government "
+                            help="how revenue is used (default: the scenario's, else the "
+                            "closure's: regional_household, GTAP's fixed shares of income for "
+                            "C, G and saving; household/income_tax hold real government "
                             "consumption)")
 _elas_opt = click.option("--elasticities", "elasticities", default=None, metavar="NAME",
                          help="elasticity set of the data's elasticities.csv, e.g. long_run or "

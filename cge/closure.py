@@ -45,20 +45,22 @@ class Closure:
         reference_region: region whose exchange rate is fixed at 1; ``None`` = the data set's.
         swaps: ``(exogenous, endogenous)`` pairs applied after the rest: the first becomes
             endogenous, the second exogenous at its current value (patterns of equal length).
-        revenue: how revenue is used, a rule of :data:`REVENUE`: ``"government"`` (spent on
+        revenue: how revenue is used, a rule of :data:`REVENUE`: ``"regional_household"``
+            (the default, GTAP's: all income split in fixed base shares between private
+            consumption, government consumption and saving), ``"government"`` (spent on
             government consumption), ``"household"`` (rebated lump-sum) or ``"income_tax"``
-            (the income-tax rate adjusts); the last two hold real government consumption.
+            (the income-tax rate adjusts) — these two hold real government consumption.
         description: one line for reports.
     """
 
     name: str = "default"
-    exogenous: tuple[str, ...] = ("fsv[*]", "emp[*]", "mpsv[*]")
-    equations: tuple[str, ...] = ()
+    exogenous: tuple[str, ...] = ("emp[*]", "mpsv[*]")
+    equations: tuple[str, ...] = ("eq_trade_balance[*]",)
     specific_factors: tuple[str, ...] = ()
     numeraire: str = "cpi"
     reference_region: str | None = None
     swaps: tuple[tuple[str, str], ...] = ()
-    revenue: str = "government"
+    revenue: str = "regional_household"
     description: str = field(default="", compare=False)
 
     def with_(self, **changes) -> Closure:
@@ -79,7 +81,7 @@ class Closure:
         num = "CPI" if self.numeraire == "cpi" else f"price of {self.numeraire}"
         swaps = "".join(f"; swap {a} (now endogenous) for {b}" for a, b in self.swaps)
         then = ", before the swaps" if self.swaps else ""
-        rev = "" if self.revenue == "government" else f"; {REVENUE[self.revenue]['description']}"
+        rev = f"; revenue: {REVENUE[self.revenue]['description']}"
         return f"{self.name}: {text}; numeraire: {num} = 1 in each region{then}{rev}{swaps}"
 
 
@@ -93,6 +95,7 @@ def _load(table: dict) -> dict[str, Closure]:
                           equations=tuple(row.get("equations", ())),
                           specific_factors=tuple(row.get("specific_factors", ())),
                           swaps=tuple(tuple(sw) for sw in row.get("swaps", ())),
+                          revenue=row.get("revenue", Closure.revenue),
                           description=row.get("description", ""))
             for name, row in raw.items()}
 
@@ -103,6 +106,8 @@ CLOSURES: dict[str, Closure] = _load(_TABLE)
 #: How revenue is used (``[revenue]`` in cge/closures.toml): rule → exogenous, equations.
 REVENUE: dict[str, dict] = {name: {"description": row.get("description", ""),
                                    "exogenous": tuple(row.get("exogenous", ())),
+                                   "endogenous": tuple(row.get("endogenous", ())),
+                                   "inert": tuple(row.get("inert", ())),
                                    "equations": tuple(row.get("equations", ()))}
                             for name, row in _TABLE["revenue"].items()}
 
@@ -181,6 +186,14 @@ def _make_exogenous(m, var) -> None:
         var.fix()
 
 
+def _make_endogenous(m, var) -> None:
+    tgt = _target(m, var)
+    if tgt is not None and tgt.active:
+        tgt.deactivate()
+    else:
+        var.unfix()
+
+
 def apply(m, closure: Closure, reference_region: str) -> None:
     """Apply ``closure`` to a model built by :func:`cge.model.build_model`.
 
@@ -215,6 +228,13 @@ def apply(m, closure: Closure, reference_region: str) -> None:
     for pattern in (*closure.exogenous, *rule["exogenous"]):
         for v in select(m, pattern, pyo.Var, where):
             _make_exogenous(m, v)
+    for pattern in rule["endogenous"]:
+        for v in select(m, pattern, pyo.Var, where):
+            if not _exogenous(m, v):
+                raise ClosureError(f"{where}: the revenue rule {closure.revenue} lets {v.name} "
+                                   "adjust, but this closure already does (it fixes something "
+                                   "else instead); choose another revenue rule or closure")
+            _make_endogenous(m, v)
     for pattern in (*closure.equations, *rule["equations"]):
         for c in select(m, pattern, pyo.Constraint, where):
             c.activate()
@@ -242,11 +262,7 @@ def swap(m, exogenous: str, endogenous: str, *, where: str = "swap") -> None:
         if _exogenous(m, v):
             raise ClosureError(f"{where}: {v.name} is already exogenous")
     for v, w in zip(out, into):
-        tgt = _target(m, v)
-        if tgt is not None and tgt.active:
-            tgt.deactivate()
-        else:
-            v.unfix()
+        _make_endogenous(m, v)
         _make_exogenous(m, w)
 
 

@@ -332,8 +332,10 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
         closure: a closure name or object; default: the scenario's, else ``"default"``.
         solver: ``"newton"`` or ``"ipopt"``.
         economy: reuse an already built :class:`Economy` (same data and closure).
-        revenue: how revenue is used (``"government"``, ``"household"``, ``"income_tax"``;
-            :data:`cge.closure.REVENUE`); default: the scenario's, else the closure's.
+        revenue: how revenue is used (``"regional_household"``, ``"government"``,
+            ``"household"``, ``"income_tax"``; :data:`cge.closure.REVENUE`); default: the
+            scenario's, else the closure's (``regional_household`` but for
+            ``fixed_investment``).
         elasticities: the data's elasticity set (e.g. ``"short_run"``); default: the
             scenario's, else the data's default set.
 

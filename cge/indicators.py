@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model.quantities import absorption0, finals
+from .model.quantities import finals, income0
 
 DIMS = {"region": ("region",), "bilateral": ("exporter", "importer", "sector"),
         "sector": ("region", "sector"), "pair": ("exporter", "importer"), "world": ()}
@@ -27,9 +27,7 @@ DIMS = {"region": ("region",), "bilateral": ("exporter", "importer", "sector"),
 def base_income(b, r) -> float:
     """Base income of region r (the regional household's): factor income plus production
     taxes and tariff revenue, i.e. GDP at market prices, in the data's unit."""
-    ptax = sum(b.tz[k] / (1 + b.tz[k]) * v for k, v in b.Z.items() if k[0] == r)
-    tariffs = sum(b.tm[k] * v for k, v in b.MS.items() if k[1] == r)
-    return b.YH[r] + ptax + tariffs
+    return income0(b, r)
 
 
 class Layout:
@@ -49,7 +47,6 @@ class Layout:
         self._comp: dict[str, tuple] = {}
         self.income = np.array([base_income(b, r) for r in self.R])
         self.cons0 = np.array([b.total(b.C, r) for r in self.R])
-        self.absorption0 = np.array([absorption0(b, r) for r in self.R])
         import pyomo.environ as pyo
 
         self.gdp0 = np.array([pyo.value(m.real_gdp_base[r]) for r in self.R])
@@ -173,7 +170,7 @@ def _pct(a: np.ndarray) -> np.ndarray:
 
 
 def _ev(v: View) -> np.ndarray:
-    return v.lay.absorption0 * (v.quantity("regional_utility") - 1.0)
+    return v.lay.income * (v.quantity("regional_utility") - 1.0)
 
 
 def _ev_household(v: View) -> np.ndarray:
@@ -212,7 +209,8 @@ _I = Indicator
 INDICATORS: dict[str, Indicator] = {i.name: i for i in [
     # ---------------------------------------------------------------- by region
     _I("ev", "region", "EV", "{unit}", "equivalent variation of the regional household "
-       "(Cobb–Douglas over C, G and investment, as in GTAP), at base prices", _ev),
+       "(GTAP: Cobb–Douglas over private consumption, government consumption and real "
+       "national saving), at base prices", _ev),
     _I("ev_pct_income", "region", "EV", "% of base income",
        "regional EV in percent of base income (GDP at market prices)",
        lambda v: 100 * _ev(v) / v.lay.income),

@@ -176,6 +176,12 @@ class Scenario:
         out: dict[str, dict] = {}
         for k, sh in enumerate(self.instruments, start=1):
             where = f"{self.path or self.name}: instrument {k} ({sh.parameter})"
+            rule = getattr(getattr(model, "closure", None), "revenue", None)
+            if sh.parameter in REVENUE.get(rule, {}).get("inert", ()):
+                raise ScenarioError(f"{where}: {sh.parameter} has no effect under the revenue "
+                                    f"rule {rule} ({REVENUE[rule]['description']})",
+                                    hint='set revenue = "government" (or "household", '
+                                    '"income_tax") in the scenario, or --revenue, to shock it')
             par = getattr(model, sh.parameter)
             cur = out.setdefault(sh.parameter, {})
             keys = [key for key in par if _matches(key, sh.index)]

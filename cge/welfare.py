@@ -1,36 +1,40 @@
-"""Welfare: regional equivalent variation and its decomposition (in the spirit of Huff & Hertel).
+"""Welfare: the regional household's equivalent variation and its decomposition (GTAP's).
 
 Welfare measure
-    Each region has a regional household (as in GTAP) whose utility is Cobb–Douglas over
-    private consumption, government consumption and real investment, with base-year value shares
-    ``α_k`` (k = C, G, I), each sub-utility ``u_k`` the Cobb–Douglas index of its purchases::
+    Each region has a regional household, as in GTAP (McDougall 2003, GTAP Technical Paper 20;
+    Corong et al. 2017, §2.3), whose utility is Cobb–Douglas over private consumption ``C``,
+    government consumption ``G`` and real national saving ``S`` (household plus government
+    saving, deflated by the price of investment goods ``PI``), with base-year shares ``α_k`` of
+    regional income ``Y`` (factor income plus every tax, tariffs included)::
 
-        U = Π_k u_k^α_k,      EV = A₀ (U − 1)
+        U = u_C^α_C · u_G^α_G · (NS / (PI · NS₀))^α_S,      EV = Y₀ (U − 1)
 
-    where ``A₀`` is base absorption ``C₀ + G₀ + I₀``. Cobb–Douglas makes the expenditure function
-    at base prices linear in utility, so this EV is exact. It counts tariff revenue spent by the
-    government and saving spent on investment, which the household-only EV
-    (:attr:`cge.results.Results.summary`) leaves out.
+    ``u_C``, ``u_G`` are the Cobb–Douglas indices of the purchases. Cobb–Douglas makes the
+    expenditure function at base prices linear in utility, so this EV is exact. Foreign-
+    financed investment is not welfare: only national saving is valued. The household-only EV
+    (:attr:`cge.results.Results.summary`) is the second measure.
 
 Decomposition
-    Along the straight line from the base to the new instruments, ``λ ∈ [0, 1]``, the model's
-    identities (zero profits, cost minimisation, market clearing, balance of payments) give,
-    in each region's own currency at current prices (derivation in docs/welfare.md)::
+    With ``X_k`` the current value of component k (``X_C``, ``X_G`` the spending, ``X_S = NS``)
+    and ``dX_k`` its real change at current prices (``Σ pq dc``, ``Σ pq dg``,
+    ``dNS − NS dPI/PI``), the model's identities (zero profits, cost minimisation, market
+    clearing, balance of payments) give, in each region's currency (docs/welfare.md)::
 
-        Σ_i pq_i dA_i =  Σ_j tz_j/(1+tz_j) pz_j dZ_j                      production taxes
-                       + Σ_(s,i) tm_si ε pwe_si dMS_si                      tariffs
-                       + ε Σ_(s,i) (MS_out dpwe_out − MS_in dpwe_in)        terms of trade
-                       + ε dFS                                              capital flows
-                       + Σ pf dF                                            endowments
+        Σ_k dX_k =  Σ_j tz_j/(1+tz_j) pz_j dZ_j                      allocative: production taxes
+                  + Σ_(s,i) tm_si ε pwe_si dMS_si                      allocative: tariffs
+                  + ε Σ_(s,i) (MS_out dpwe_out − MS_in dpwe_in)        terms of trade
+                  + ε FS (dPI/PI − dε/ε)                               investment–savings
+                  + Σ pf dF                                            endowments (employment)
 
-    and ``dEV = κ Σ_i pq_i dA_i + κ Σ_k (α_k/σ_k − 1) Σ_i pq_i dx_ki`` with ``κ = A₀ U / A``
-    (current money into base money) and ``σ_k`` the current share of component k in absorption
-    ``A`` (the "final-demand mix" term: the model's saving and government rules move spending
-    between C, G and I away from the welfare weights; it is zero when they do not).
-    Each term, by sector and partner, is integrated over ``λ`` with Gauss–Legendre quadrature
-    at solved points, ``dx/dλ`` from the implicit-function theorem on the factorised Jacobian.
-    The parts add up to EV up to the quadrature error, which is reported as ``residual`` and
-    driven below ``1e-6 |EV|`` by doubling the number of nodes.
+    The capital inflow ``ε dFS`` that finances investment cancels: only the relative price of
+    investment goods and foreign saving remains (the analogue of GTAP's I–S term). Then
+    ``dEV = κ Σ_k dX_k + κ Σ_k (α_k Y/X_k − 1) dX_k`` with ``κ = Y₀ U / Y``: the second sum,
+    "spending mix", is zero when income is split in the base shares (the revenue rule
+    ``regional_household``, GTAP's) and measures what a rule that moves spending between C, G
+    and saving costs or gains. Each term, by sector and partner, is integrated over the straight
+    line from the base to the new instruments with Gauss–Legendre quadrature at solved points,
+    ``dx/dλ`` from the implicit-function theorem on the factorised Jacobian; the parts add up
+    to EV up to the quadrature error, reported as ``residual`` and driven below ``1e-6 |EV|``.
 """
 
 from __future__ import annotations
@@ -41,18 +45,19 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from .indicators import base_income
-from .model.quantities import absorption0, final_weights, finals
+from .model import scale
+from .model.quantities import finals, income0, welfare_weights
 from .path import walk
 
-#: Components of the decomposition, in reporting order, with their group.
+#: Components of the decomposition, in reporting order, with their GTAP group.
 COMPONENTS = {
     "tariffs": "allocative efficiency",
     "production taxes": "allocative efficiency",
     "terms of trade": "terms of trade",
-    "capital flows": "investment-savings",
-    "final-demand mix": "investment-savings",
+    "investment-savings": "investment-savings",
     "endowments": "endowments",
+    "employment": "endowments",
+    "spending mix": "spending mix",
 }
 
 
@@ -81,18 +86,13 @@ class Decomposition:
 def regional_ev(model, benchmark) -> dict[str, float]:
     """Regional EV (currency unit of the data) at the model's current point (the named
     quantity ``regional_utility``; results read it from a Solution, :mod:`cge.indicators`)."""
-    return {r: absorption0(benchmark, r) * (pyo.value(model.regional_utility[r]) - 1.0)
+    return {r: income0(benchmark, r) * (pyo.value(model.regional_utility[r]) - 1.0)
             for r in benchmark.regions}
 
 
 def income(b, r) -> float:
-    """Base income of region r (GDP at market prices), see :func:`cge.indicators.base_income`."""
-    return base_income(b, r)
-
-
-_finals = finals
-_absorption0 = absorption0
-_weights = final_weights
+    """Base regional income of region r (GDP at market prices, data unit)."""
+    return income0(b, r)
 
 
 def _positions(core) -> tuple[dict, dict]:
@@ -105,26 +105,38 @@ def _positions(core) -> tuple[dict, dict]:
 
 
 def ev_gradient(economy, x: np.ndarray, p) -> np.ndarray:
-    """d(regional EV)/dx at a solution ``x``, one row per region (base money per unit of x).
-
-    From ``dEV = Ā U Σ_k α_k Σ_i pq_i dx_ki / X_k`` (module docstring): only the final-demand
-    quantities carry weight. ``dEV/dλ = G @ dx/dλ`` for any parameter direction.
-    """
+    """d(regional EV)/dx at ``x``, one row per region (base money per unit of x): the exact
+    partial derivatives of ``Y₀ U`` (module docstring), through the consumption and
+    government quantities, saving, the exchange rate, foreign saving and the prices of
+    investment goods. ``dEV/dλ = G @ dx/dλ`` for any parameter direction."""
     core, m, b = economy.core, economy.model, economy.benchmark
     s = _Path(core, x, p, x, p)
     G = np.zeros((len(b.regions), core.n))
+
+    def add(row, obj, val):
+        j = s.xi.get(id(obj))
+        if j is not None:
+            G[row, j] += val
+
     for row, r in enumerate(b.regions):
-        u, a0, alpha = s.quantity(m, r), _absorption0(b, r), _weights(b, r)
-        for k, flow, var in _finals(b):
-            if k not in alpha:
-                continue
-            comp = getattr(m, var)
-            items = [(key, val) for key, val in flow.items() if key[0] == r]
-            spend = sum(s.v(m.pq[key]) * val * s.v(comp[key]) for key, val in items)
-            for key, val in items:
-                j = s.xi.get(id(comp[key]))
-                if j is not None:
-                    G[row, j] += a0 * u * alpha[k] * s.v(m.pq[key]) * val / spend
+        scale_u = income0(b, r) * s.quantity(m, r)
+        w = welfare_weights(b, r)
+        for k, flow, var in finals(b)[:2]:
+            if k in w:
+                comp, tot = getattr(m, var), b.total(flow, r)
+                for key, val in flow.items():
+                    if key[0] == r:
+                        add(row, comp[key], scale_u * w[k] * val / tot / s.v(comp[key]))
+        if "S" in w:
+            ns = s.saving(m, r)
+            a = scale_u * w["S"] / ns
+            add(row, m.sav[r], a * scale(b.SAV[r], b.YH[r]))
+            add(row, m.eps[r], -a * s.v(m.fsv[r]) * scale(b.SAV[r], b.YH[r]))
+            add(row, m.fsv[r], -a * s.v(m.eps[r]) * scale(b.SAV[r], b.YH[r]))
+            tot = b.total(b.I, r)
+            for key, val in b.I.items():
+                if key[0] == r:
+                    add(row, m.pq[key], -scale_u * w["S"] * val / tot / s.v(m.pq[key]))
     return G
 
 
@@ -143,12 +155,16 @@ class _Path:
         k = self.pi.get(id(obj))
         return float(self.p[k]) if k is not None else float(pyo.value(obj))
 
-    def quantity(self, model, r) -> float:
-        """``regional_utility[r]`` at this point (compiled; computed once for all regions)."""
+    def quantity(self, model, r, name: str = "regional_utility") -> float:
+        """The named quantity ``name[r]`` at this point (compiled; computed once)."""
         if self._q is None:
             self._q = self.core.output_values(np.asarray(self.x), list(self.p))
             self._qpos = {key: k for k, key in enumerate(model.output_keys)}
-        return float(self._q[self._qpos[("regional_utility", r)]])
+        return float(self._q[self._qpos[(name, r)]])
+
+    def saving(self, model, r) -> float:
+        """National saving of region r at this point (local currency)."""
+        return self.quantity(model, r, "national_saving")
 
     def d(self, obj) -> float:
         k = self.xi.get(id(obj))
@@ -158,11 +174,40 @@ class _Path:
         return float(self.dp[k]) if k is not None else 0.0
 
 
+def _spending(m, b, r, s: _Path) -> dict[str, tuple[float, float]]:
+    """Per component k of the regional household (C, G, S): its current value ``X_k`` and the
+    λ-derivative of its real part ``dX_k`` at current prices (module docstring)."""
+    v, d = s.v, s.d
+    out = {}
+    for k, flow, var in finals(b)[:2]:
+        comp = getattr(m, var)
+        items = [(key, val) for key, val in flow.items() if key[0] == r]
+        if items:
+            out[k] = (sum(v(m.pq[key]) * val * v(comp[key]) for key, val in items),
+                      sum(v(m.pq[key]) * val * d(comp[key]) for key, val in items))
+    inv = [(key, val) for key, val in b.I.items() if key[0] == r]
+    if inv or b.FS[r]:
+        ns = s.saving(m, r)
+        sc = scale(b.SAV[r], b.YH[r])
+        fs, dfs, eps, deps = v(m.fsv[r]) * sc, d(m.fsv[r]) * sc, v(m.eps[r]), d(m.eps[r])
+        dval = sum(val * (d(m.pq[key]) * v(m.inv[key]) + v(m.pq[key]) * d(m.inv[key]))
+                   for key, val in inv) - deps * fs - eps * dfs
+        out["S"] = (ns, dval - ns * _dlog_pi(m, b, r, s))
+    return out
+
+
+def _dlog_pi(m, b, r, s: _Path) -> float:
+    """d ln PI / dλ: the Cobb–Douglas price index of investment goods."""
+    tot = b.total(b.I, r)
+    return sum(val / tot * s.d(m.pq[key]) / s.v(m.pq[key]) for key, val in b.I.items()
+               if key[0] == r) if tot else 0.0
+
+
 def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]:
     """Terms of dEV/dλ of region r at one point of the path, in base money per unit λ.
 
     Returns rows (component, sector, partner, value) and dEV/dλ computed directly from the
-    sub-utilities (the rows must add up to it: an identity of the model, checked in tests).
+    utility function (the rows must add up to it: an identity of the model, checked in tests).
     """
     v, d = s.v, s.d
     eps = v(m.eps[r])
@@ -186,39 +231,28 @@ def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]
         if dst == r:
             rows.append(("terms of trade", i, src, -eps * base * v(m.ms[src, r, i])
                          * d(m.pwe[src, i])))
-    # capital flows: ε dFS (foreign saving in the reference currency)
-    dfs = d(m.fsv[r]) * _fs_scale(b, r)  # d(foreign_saving): the closure decides what moves it
-    rows.append(("capital flows", "", "", eps * dfs))
-    # endowments: Σ pf dF, by factor (in the sector column)
+    # investment–savings: ε FS (dPI/PI − dε/ε), FS foreign saving in the reference currency
+    fs = v(m.fsv[r]) * scale(b.SAV[r], b.YH[r])
+    rows.append(("investment-savings", "", "", fs * (eps * _dlog_pi(m, b, r, s) - d(m.eps[r]))))
+    # endowments: Σ pf dF, by factor (in the sector column); "employment" where it adjusts
     for f in b.factors:
         terms = [v(m.pfs[k] if k in m.SPEC else m.pf[r, f]) * base * d(m.f[k])
                  for k, base in b.F.items() if k[0] == r and k[1] == f]
         if terms:
-            rows.append(("endowments", f, "", sum(terms)))
-    # κ and the final-demand mix
-    spend = {}
-    for k, flow, var in _finals(b):
-        comp = getattr(m, var)
-        spend[k] = (sum(v(m.pq[key]) * val * v(comp[key]) for key, val in flow.items()
-                        if key[0] == r),
-                    sum(v(m.pq[key]) * val * d(comp[key]) for key, val in flow.items()
-                        if key[0] == r))
-    total = sum(x for x, _ in spend.values())
-    alpha = _weights(b, r)
+            free = (r, f) in m.MOB and not m.eq_employment[r, f].active
+            rows.append(("employment" if free else "endowments", f, "", sum(terms)))
+    # κ and the spending mix
+    spend = _spending(m, b, r, s)
+    y = sum(x for x, _ in spend.values())
+    w = welfare_weights(b, r)
     u = s.quantity(m, r)
-    kappa = _absorption0(b, r) * u / total
-    mix = sum((alpha[k] * total / spend[k][0] - 1.0) * spend[k][1] for k in alpha)
+    kappa = income0(b, r) * u / y
+    mix = sum((w.get(k, 0.0) * y / x - 1.0) * dx for k, (x, dx) in spend.items())
     rows = [(c, i, s_, kappa * x) for c, i, s_, x in rows]
-    rows.append(("final-demand mix", "", "", kappa * mix))
-    # check: dEV/dλ directly from the sub-utilities
-    direct = _absorption0(b, r) * u * sum(alpha[k] * spend[k][1] / spend[k][0] for k in alpha)
+    rows.append(("spending mix", "", "", kappa * mix))
+    # check: dEV/dλ directly from the utility function
+    direct = income0(b, r) * u * sum(w[k] * spend[k][1] / spend[k][0] for k in w)
     return rows, direct
-
-
-def _fs_scale(b, r) -> float:
-    from .model import scale
-
-    return scale(b.SAV[r], b.YH[r])
 
 
 def decompose(economy, solution=None, *, tol: float = 1e-6,
@@ -247,8 +281,8 @@ def decompose(economy, solution=None, *, tol: float = 1e-6,
         detail, direct = _integrate(core, m, b, economy.x_base, p0, dp, n)
         parts = detail.groupby("region")["value"].sum()
         resid = {r: ev[r] - parts.get(r, 0.0) for r in b.regions}
-        scale = {r: max(abs(ev[r]), 1e-9 * _absorption0(b, r)) for r in b.regions}
-        if all(abs(resid[r]) <= tol * scale[r] for r in b.regions) or 2 * n > max_nodes:
+        size = {r: max(abs(ev[r]), 1e-9 * income0(b, r)) for r in b.regions}
+        if all(abs(resid[r]) <= tol * size[r] for r in b.regions) or 2 * n > max_nodes:
             break
         n *= 2
     summary = detail.pivot_table(index="region", columns="component", values="value",

@@ -1,6 +1,7 @@
-"""Headline results of every shipped scenario under (long run, short run) x (revenue spent by
-the government, rebated lump-sum to the household): regional EV in % of base income by region,
-world EV, and which signs differ from the long-run, government-spending case.
+"""Headline results of every shipped scenario under (long run, short run) x (income split in
+fixed shares by the regional household — the default —, revenue spent by the government,
+rebated lump-sum to the household): regional EV in % of base income by region, world EV, and
+which signs differ from the default (long run, regional household).
 
 Run: ``.venv/bin/python scripts/headlines.py [--elasticities NAME]`` (about a minute); prints a
 Markdown table (used in docs/scenarios.md and the closing notes).
@@ -17,8 +18,8 @@ import cge
 from cge.closure import get_closure
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = [("long_run", "government"), ("long_run", "household"), ("short_run", "government"),
-         ("short_run", "household")]
+CASES = [(c, rule) for c in ("long_run", "short_run")
+         for rule in ("regional_household", "government", "household")]
 
 
 def main() -> None:

@@ -590,7 +590,8 @@ SCENARIO_CASES = [
     ScenarioCase("sc-unknown-closure", "unknown closure name",
                  shock(OK_SHOCK + "add_pct = 5\n", 'name = "x"\nclosure = "flexible"\n'),
                  (r"s\.toml: unknown closure 'flexible'",
-                  r"hint: closures are default, long_run, short_run, fixed_exchange_rate, "
+                  r"hint: closures are default, long_run, short_run, nominal_foreign_saving, "
+                  r"fixed_exchange_rate, "
                   r"sector_specific_capital, fixed_trade_balance, fixed_investment")),
     ScenarioCase("sc-missing-file", "scenario file does not exist", None,
                  (r"s\.toml: scenario file not found", r"hint: give the path of a \.toml file")),

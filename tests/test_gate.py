@@ -43,7 +43,7 @@ def test_gate_on_one_good_data_passes_under_every_closure_it_can_build():
     items = list(check.run_gate([str(ONE_GOOD)]))
     closures = {it.closure: it for it in items if isinstance(it, check.ClosureCheck)}
     assert set(closures) == {"default", "long_run", "fixed_exchange_rate", "fixed_trade_balance",
-                             "fixed_investment"}
+                             "fixed_investment", "nominal_foreign_saving"}
     assert all(c.ok for c in closures.values())
     assert 100 < closures["fixed_exchange_rate"].condition < 1e4
 

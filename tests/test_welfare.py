@@ -6,6 +6,7 @@ from conftest import ONE_GOOD
 
 import cge
 from cge import welfare
+from cge.model import scale
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +21,21 @@ def test_parts_add_up_to_ev(autos):
     ev = welfare.regional_ev(eco.model, eco.benchmark)
     m, b = eco.model, eco.benchmark
     for r in eco.dataset.regions:
-        # EV by hand: Cobb-Douglas over all final purchases with base value shares of absorption
-        flows = [(b.C, m.c), (b.G, m.g), (b.I, m.inv)]
-        a0 = sum(v for flow, _ in flows for k, v in flow.items() if k[0] == r)
-        log_u = sum(v / a0 * np.log(var[k].value) for flow, var in flows
-                    for k, v in flow.items() if k[0] == r)
-        assert ev[r] == pytest.approx(a0 * (np.exp(log_u) - 1), rel=1e-9)
+        # EV by hand (GTAP's regional household): Cobb-Douglas over C, G and real national
+        # saving (investment spending less foreign saving, over the investment price index),
+        # weights the base shares of income C0 + G0 + NS0
+        c0, g0 = b.total(b.C, r), b.total(b.G, r)
+        ns0 = b.total(b.I, r) - b.FS[r]
+        y0 = c0 + g0 + ns0
+        log_u = sum(v / y0 * np.log(m.c[k].value) for k, v in b.C.items() if k[0] == r)
+        log_u += sum(v / y0 * np.log(m.g[k].value) for k, v in b.G.items() if k[0] == r)
+        spend = sum(v * m.pq[k].value * m.inv[k].value for k, v in b.I.items() if k[0] == r)
+        fs = m.fsv[r].value * scale(b.SAV[r], b.YH[r])  # fsv is relative to that scale
+        ns = spend - m.eps[r].value * fs
+        log_pi = sum(v / b.total(b.I, r) * np.log(m.pq[k].value) for k, v in b.I.items()
+                     if k[0] == r)
+        log_u += ns0 / y0 * (np.log(ns / ns0) - log_pi)
+        assert ev[r] == pytest.approx(y0 * (np.exp(log_u) - 1), rel=1e-9)
         # EV from utilities, the parts from the path integral: independent routes
         parts = dec.summary.loc[r, list(welfare.COMPONENTS)].sum()
         assert abs(ev[r] - parts) <= 1e-6 * abs(ev[r])
@@ -45,9 +55,11 @@ def test_autos_tariff_signs_and_closure_terms(autos):
     assert d["USA", "tariffs", "AUTO", "JPN"] < 0
     assert s.loc["USA", "terms of trade"] > 0
     assert s.loc["JPN", "terms of trade"] < 0
-    # default closure: foreign saving fixed, endowments fixed -> those parts are zero
-    assert s["capital flows"].abs().max() == 0.0
+    # default closure: endowments fixed, income split in fixed shares -> those parts are zero
     assert s["endowments"].abs().max() <= 1e-9 * s["EV, regional"].abs().max()
+    assert s["spending mix"].abs().max() <= 1e-9 * s["EV, regional"].abs().max()
+    # investment-savings: FS (ε dPI/PI − dε), zero only without foreign saving
+    assert (s["investment-savings"].abs() > 1.0).all()
 
 
 def test_small_tariff_allocative_term_is_the_trapezoid():
@@ -86,7 +98,9 @@ def test_other_closures_add_up(closure):
         ev = dec.summary.loc[r, "EV, regional"]
         assert abs(dec.summary.loc[r, "residual"]) <= 1e-6 * abs(ev)
     if closure == "fixed_exchange_rate":
-        # foreign saving moves; world foreign saving sums to zero, so capital-flow effects in
-        # the reference currency cannot all have the same sign
-        cf = dec.summary["capital flows"]
-        assert cf.abs().max() > 0 and cf.min() < 0 < cf.max()
+        # foreign saving moves, but the capital inflow that finances investment is not
+        # welfare: what is left is FS·dPI (dε = 0), of the sign of FS·dPI in each region
+        b = eco.benchmark
+        assert any(abs(eco.model.fsv[r].value * scale(b.SAV[r], b.YH[r]) - b.FS[r]) > 1.0
+                   for r in b.regions)
+        assert (dec.summary["investment-savings"].abs() > 0).all()

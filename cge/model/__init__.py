@@ -32,6 +32,7 @@ from . import (
     markets,
     production,
     quantities,
+    regional,
     transformation,
 )
 from .base import FLOOR, KINDS, Block, ces_index, scale, start
@@ -41,7 +42,7 @@ from .sets import declare_parameters, declare_sets
 BLOCKS: tuple[Block, ...] = tuple(
     Block(mod.BLOCK, section, mod.declare, mod.equations) for mod, section in (
         (production, "5.1"), (transformation, "5.2"), (armington, "5.3"), (households, "5.4"),
-        (government, "5.5"), (investment, "5.6"), (markets, "5.7"), (capital, "5.7")))
+        (government, "5.5"), (regional, "5.5"), (investment, "5.6"), (markets, "5.7"), (capital, "5.7")))
 
 __all__ = ["BLOCKS", "FLOOR", "KINDS", "Block", "build_model", "build_structure", "ces_index", "scale"]
 

@@ -3,10 +3,12 @@
 Foreign saving ``fsv`` is always a variable; which of these equations holds is the closure's
 choice (data in ``cge/closures.toml``), all of them are built and the closure activates some:
 
-- (C1) foreign saving fixed in the reference currency at the instrument ``fs`` (the target of
-  ``fsv`` when a closure lists it as exogenous: the default);
-- (C2) the trade balance fixed in units of the world export basket: foreign saving moves with
-  the world export price index, so the result does not depend on the reference currency;
+- (C1) foreign saving fixed in nominal units of the reference currency at the instrument
+  ``fs`` (the target of ``fsv`` when a closure lists it as exogenous:
+  ``nominal_foreign_saving``);
+- (C2) foreign saving fixed in real terms (the default): in units of the world export basket,
+  moving with the world export price index, so that no real result depends on the reference
+  region or the numeraire (tests/test_welfare.py checks both to 1e-10);
 - (M6) fixed exchange rates: foreign saving adjusts and sums to zero over regions.
 """
 
@@ -37,7 +39,7 @@ def equations(m, b) -> None:
     equation(m, BLOCK, "C1", "eq_fs_fixed", m.R, fixed,
              "foreign saving = fs, in the reference currency", active=False)
     equation(m, BLOCK, "C2", "eq_trade_balance", m.R, real,
-             "foreign saving = fs x world export price index (trade balance fixed in "
+             "foreign saving = fs x world export price index (fixed in real terms, "
              "world-basket units)", active=False)
     equation(m, BLOCK, "M6", "eq_world_capital", None, world,
              "fixed exchange rates: foreign saving sums to zero over regions", active=False)

@@ -39,8 +39,7 @@ def equations(m, b) -> None:
         return m.yg[r] == rev / scale(b.YG[r], b.YH[r])
 
     def consumption(m, r, i):
-        spend = (1 - m.msg[r]) * scale(b.YG[r], b.YH[r]) * m.yg[r] - b.YH[r] * m.trf[r]
-        return m.g[r, i] * m.pq[r, i] == spend / b.total(b.G, r)
+        return m.g[r, i] * m.pq[r, i] == m.government_spending[r] / b.total(b.G, r)
 
     def real_g(m, r):
         tot = b.total(b.G, r)

@@ -22,8 +22,7 @@ def equations(m, b) -> None:
         return m.yh[r] == pay / b.YH[r]
 
     def consumption(m, r, i):
-        spend = (1 - m.mpsv[r]) * m.disposable_income[r]
-        return m.c[r, i] * m.pq[r, i] == spend / b.total(b.C, r)
+        return m.c[r, i] * m.pq[r, i] == m.private_spending[r] / b.total(b.C, r)
 
     def cpi(m, r):
         tot = b.total(b.C, r)

@@ -16,7 +16,8 @@ from .base import scale
 
 #: Reported quantities: evaluated at every solution for the indicator layer.
 REPORTED = ("utility", "regional_utility", "real_gdp", "terms_of_trade",
-            "tariff_revenue", "foreign_saving", "absorption", "world_price")
+            "tariff_revenue", "foreign_saving", "absorption", "world_price",
+            "regional_income", "national_saving", "investment_price")
 
 
 def _finals(b):
@@ -28,10 +29,27 @@ def absorption0(b, r) -> float:
     return sum(b.total(flow, r) for _, flow, _ in _finals(b))
 
 
-def final_weights(b, r) -> dict[str, float]:
-    """Base shares of C, G and I in absorption (the regional household's welfare weights)."""
-    a0 = absorption0(b, r)
-    return {k: b.total(flow, r) / a0 for k, flow, _ in _finals(b) if b.total(flow, r) > 0}
+def income0(b, r) -> float:
+    """Base regional income of region r (data unit): factor income plus production taxes and
+    tariff revenue — GDP at market prices, and C + G + national saving."""
+    ptax = sum(b.tz[k] / (1 + b.tz[k]) * v for k, v in b.Z.items() if k[0] == r)
+    tariffs = sum(b.tm[k] * v for k, v in b.MS.items() if k[1] == r)
+    return b.YH[r] + ptax + tariffs
+
+
+def saving0(b, r) -> float:
+    """Base national saving of region r (household + government, data unit): investment
+    spending less foreign saving."""
+    return b.SAV[r] - b.FS[r]
+
+
+def welfare_weights(b, r) -> dict[str, float]:
+    """The regional household's Cobb–Douglas weights (GTAP, McDougall 2003): base shares of
+    private consumption ``C``, government consumption ``G`` and national saving ``S`` in
+    regional income. Components absent from the base year have no weight."""
+    y0 = income0(b, r)
+    parts = {"C": b.total(b.C, r), "G": b.total(b.G, r), "S": saving0(b, r)}
+    return {k: v / y0 for k, v in parts.items() if v != 0}
 
 
 def finals(b):
@@ -56,6 +74,13 @@ def declare(m, b, specific: set[str]) -> None:
                             + b.YH[r] * m.trf[r],
                             doc="household disposable income (after tax, with the transfer), "
                             "local currency")
+    m.private_spending = E(m.R, rule=lambda m, r: (1 - m.mpsv[r]) * m.disposable_income[r],
+                           doc="household consumption spending (disposable income less "
+                           "saving), local currency")
+    m.government_spending = E(m.R, rule=lambda m, r: (1 - m.msg[r]) * scale(b.YG[r], b.YH[r])
+                              * m.yg[r] - b.YH[r] * m.trf[r],
+                              doc="government consumption spending (revenue less its saving "
+                              "and the transfer), local currency")
     m.tariff_revenue = E(m.R, rule=lambda m, r: sum(
         m.tm[s, rr, i] * b.MS[s, rr, i] * m.eps[r] * m.pwe[s, i] * m.ms[s, rr, i]
         for (s, rr, i) in b.MS if rr == r), doc="tariff revenue, local currency")
@@ -75,18 +100,35 @@ def declare(m, b, specific: set[str]) -> None:
         m.c[r, i] ** (b.C[r, i] / b.total(b.C, r)) for i in b.sectors if (r, i) in b.C),
         doc="household utility index Π_i c_i^α_i (1 in the benchmark)")
 
+    m.regional_income = E(m.R, rule=lambda m, r: b.YH[r] * m.yh[r] + m.production_tax[r]
+                          + m.tariff_revenue[r],
+                          doc="regional income: factor income + production taxes + tariffs "
+                          "(= C + G + national saving), local currency")
+    m.national_saving = E(m.R, rule=lambda m, r: m.sav[r] * scale(b.SAV[r], b.YH[r])
+                          - m.eps[r] * m.foreign_saving[r],
+                          doc="national saving (household + government), local currency")
+    m.investment_price = E(m.R, rule=lambda m, r: pyo.prod(
+        m.pq[r, i] ** (b.I[r, i] / b.total(b.I, r)) for i in b.sectors if (r, i) in b.I),
+        doc="price index of investment goods (Cobb–Douglas, the unit cost of real "
+        "investment; base 1)")
+
     def regional(m, r):
+        w = welfare_weights(b, r)
         u = 1.0
-        for _k, flow, var in _finals(b):
-            tot = b.total(flow, r)
-            if tot <= 0:
-                continue
-            comp = getattr(m, var)
-            sub = pyo.prod(comp[key] ** (v / tot) for key, v in flow.items() if key[0] == r)
-            u = u * sub ** (tot / absorption0(b, r))
+        for k, flow, var in _finals(b)[:2]:
+            if k in w:
+                tot = b.total(flow, r)
+                comp = getattr(m, var)
+                u = u * pyo.prod(comp[key] ** (v / tot) for key, v in flow.items()
+                                 if key[0] == r) ** w[k]
+        if "S" in w:
+            real = m.national_saving[r] / (m.investment_price[r] * saving0(b, r))
+            u = u * real ** w["S"]
         return u
     m.regional_utility = E(m.R, rule=regional,
-                           doc="regional household's utility: Cobb–Douglas over C, G, I sub-utilities")
+                           doc="regional household's utility (GTAP): Cobb–Douglas over "
+                           "private consumption, government consumption and real national "
+                           "saving, base-year income shares (1 in the benchmark)")
     m.absorption = E(m.R, rule=lambda m, r: sum(
         m.pq[key] * v * getattr(m, var)[key] for _, flow, var in _finals(b)
         for key, v in flow.items() if key[0] == r), doc="absorption C + G + I, local currency")
