@@ -8,7 +8,8 @@ trade-weighted means (issue 13, item 7: ENR, OMFG and SERV moved), and when the 
 GTAP's regional household with foreign saving fixed in real terms (issue 13, items 1–3: the
 EV measure, the revenue rule, the closure and the decomposition's components all changed).
 ``tests/test_golden.py`` recomputes the numbers with the code as it is and compares them
-within 1e-10 relative. Rerun this script only when a change is *meant* to move numbers, and say so in the commit:
+within 1e-10 relative. Rerun this script only when a change is *meant* to move numbers, and
+say so in the commit:
 
     .venv/bin/python tests/golden/make_golden.py          # writes tests/golden/*.csv
 
