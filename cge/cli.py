@@ -230,7 +230,9 @@ def _progress(scenarios):
 @click.argument("sweep_file", metavar="SWEEP.toml", type=click.Path())
 @_data_opt
 @click.option("--closure", type=click.Choice(list(CLOSURES)), default=None,
-              help="macro closure (default: the sweep file's, else 'default')")
+              help="macro closure (default: the sweep file's, else the scenarios', else "
+                   "'default')")
+@_revenue_opt
 @_elas_opt
 @_solver_opt
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -246,13 +248,15 @@ def _progress(scenarios):
 @click.option("--restart", is_flag=True, help="discard the results DIR holds and start over")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
 @_debug_opt
-def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, scheduler,
+def sweep_cmd(sweep_file, data, closure, revenue, elasticities, solver, out, workers, scheduler,
               chunk_size, restart, no_progress, debug) -> None:
     """Solve every member of a sweep file, a grid of tariff scenarios, and gather the results
     (EV, real GDP, trade, output, prices by member) into one netCDF file.
 
     A sweep file names a base scenario (or a list of scenarios) and [[axis]] tables, each a
     tariff change with a list of values; the members are every combination (docs/sweeps.md).
+    Every member keeps its scenario's instrument shocks, closure, revenue rule and swaps, which
+    must be the same for all members (--closure and --revenue override them for all).
     Members are solved in chunks on local processes (--workers) or on a dask cluster
     (--scheduler). Each finished chunk is saved in the output folder at once, so an interrupted
     sweep resumes where it stopped when the same command is run again; a folder holding a
@@ -267,6 +271,7 @@ def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, sch
       cge sweep grid.toml --out runs/grid -j 2    # two processes; rerun to resume
       cge sweep grid.toml --scheduler tcp://10.0.0.5:8786
       cge sweep grid.toml --closure fixed_exchange_rate --data wiod2011 --restart
+      cge sweep grid.toml --revenue household     # tariff revenue rebated to households
     """
     from .sweeps import load_sweep, sweep
 
@@ -280,7 +285,7 @@ def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, sch
         saved = {"n": 0}
         try:
             res = sweep(spec, data=data, closure=closure, elasticities=elasticities,
-                        solver=solver, out=target,
+                        revenue=revenue, solver=solver, out=target,
                         executor=scheduler, workers=workers, chunk_size=chunk_size,
                         progress=not no_progress, restart=restart,
                         on_chunk=lambda done, total: saved.update(n=done))
@@ -293,8 +298,9 @@ def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, sch
     n, failed = int(a["members"]), int(a["members_failed"])
     now, solve_s = int(a["solved_now"]), float(a["solve_seconds"])
     rate = f"{now / max(solve_s, 1e-9):.1f} members/s"
+    rule = f" (revenue {a['revenue']})" if a["revenue"] != "government" else ""
     click.echo(f"sweep {a['title']}: {n} members on {a['data']} ({a['currency_unit']}); closure "
-               f"{a['closure'].split(':')[0]}; elasticities {a['elasticities']}; solver "
+               f"{a['closure'].split(':')[0]}{rule}; elasticities {a['elasticities']}; solver "
                f"{a['solver']}")
     if now:
         click.echo(f"solved {now} now" + (f" ({a['solved_before']} saved before)"
