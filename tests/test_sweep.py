@@ -437,6 +437,10 @@ def test_members_that_need_different_closures_are_refused_naming_them(tmp_path, 
     with pytest.raises(sw.SweepError, match="default \\(revenue household\\) for 'hh'; default "
                        "for 'plain'"):
         cge.sweep([hh, plain], workers=1)
+    short = dataclasses.replace(plain, name="short", closure="short_run")  # cge run: short_run
+    with pytest.raises(sw.SweepError, match="short_run \\(swap emp\\[\\*,LAB\\] for "
+                       "pf\\[\\*,LAB\\]\\) for 'short'; default for 'plain'"):
+        cge.sweep([short, plain], workers=1)
     monkeypatch.undo()
     res = cge.sweep([hh, plain, {}], workers=1, revenue="household")
     solo = cge.run(plain, revenue="household")
