@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from ..closure import Closure
+from ..closure import CLOSURES, Closure
 from ..data import Dataset
 from ..economy import Economy, scenario_closure
 from ..scenario import Scenario, ScenarioError, unique_names
@@ -90,14 +90,13 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
     """Tariff vectors, parameter overrides and elasticity draws of every member, validated (one
     clear error). ``probe`` gives the Economy that instrument shocks are resolved on and
     overrides and draws are checked against (built only when a member has any). ``closure``
-    (the sweep's) enters every member's digest when it has a revenue rule or swaps of a
-    scenario (so that digests of earlier sweeps are unchanged)."""
+    (the sweep's) enters every member's digest when a scenario (or ``revenue=``) added a
+    revenue rule or swaps to it (:func:`_scenario_part`)."""
     keys = list(base)
     jobs = []
     params_ok: dict | None = None
     shocked: dict[tuple, dict] = {}  # the scenarios' instrument values, by their shocks
-    clo = None if closure is None or (closure.revenue == "government" and not closure.swaps) \
-        else {k: v for k, v in asdict(closure).items() if k != "description"}
+    clo = _scenario_part(closure)
     for k, mem in enumerate(members):
         where = f"member {k} ({mem.name})"
         sc = mem.scenario
@@ -157,6 +156,19 @@ def renamed(items: list[Member]) -> list[Member]:
     """Members with unique names (repeats get ``#2``, ``#3``, ...): names index the results."""
     names = unique_names([m.name for m in items])
     return [m if m.name == n else replace(m, name=n) for m, n in zip(items, names)]
+
+
+def _scenario_part(closure: Closure | None) -> dict | None:
+    """The closure as a member's digest holds it: every setting (not the description) when it
+    has a revenue rule other than ``government`` or swaps its name's shipped closure does not
+    have (what a scenario or ``revenue=`` adds), else None, so that members of sweeps without
+    them keep the digests of earlier versions (their saved results still resume)."""
+    if closure is None:
+        return None
+    shipped = CLOSURES.get(closure.name)
+    if closure.revenue == "government" and closure.swaps == (shipped.swaps if shipped else ()):
+        return None
+    return {k: v for k, v in asdict(closure).items() if k != "description"}
 
 
 def _instrument_values(sc: Scenario, probe: Callable[[], Economy] | None,
