@@ -145,7 +145,8 @@ def run_cmd(scenario, data, closure, revenue, elasticities, solver, out, force, 
             path = report.write_outputs(res, target, overwrite=force,
                                         wall_seconds=time.perf_counter() - t0,
                                         command=_command("run", [scenario], data=data,
-                                                         closure=closure, elasticities=elasticities,
+                                                         closure=closure, revenue=revenue,
+                                                         elasticities=elasticities,
                                                          solver=solver, out=out))
             n = sum(1 for p in path.rglob("*") if p.is_file())
             click.echo(f"\nwrote {n} files to {_show(path)}{'/'} (see report.md; metadata.json "
@@ -174,6 +175,7 @@ def _show(path: Path) -> str:
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path())
 @_data_opt
 @_closure_opt
+@_revenue_opt
 @_elas_opt
 @_solver_opt
 @click.option("--flow", "flows", multiple=True, metavar="EXPORTER:IMPORTER",
@@ -183,12 +185,14 @@ def _show(path: Path) -> str:
               metavar="DIR", help="also write the comparison tables and figure to DIR")
 @_force_opt
 @_debug_opt
-def compare_cmd(scenarios, data, closure, elasticities, solver, flows, out, force, debug) -> None:
+def compare_cmd(scenarios, data, closure, revenue, elasticities, solver, flows, out, force,
+                debug) -> None:
     """Run several SCENARIOS on one calibrated economy and print them side by side: EV by
     region (currency and % of base income), real GDP (% change) and bilateral goods imports
     (volume).
 
-    The economy is built once per closure. A scenario that fails to solve is shown as failed,
+    The economy is built once per closure (each scenario's, with its revenue rule and swaps;
+    --closure and --revenue override them for all). A scenario that fails to solve is shown as failed,
     with the reason, and the others still run; the exit code is then 1. With --out, the
     comparison (tidy CSV, LaTeX, Markdown, a figure of EV by scenario, metadata.json) is
     written atomically to DIR.
@@ -197,6 +201,7 @@ def compare_cmd(scenarios, data, closure, elasticities, solver, flows, out, forc
     Examples:
       cge compare scenarios/us_autos_232.toml retaliation.toml
       cge compare scenarios/*.toml --out comparison --flow JPN:USA --flow USA:JPN
+      cge compare scenarios/us_baseline_10.toml scenarios/us_autos_232.toml --revenue household
     """
     t0 = time.perf_counter()
     with _Guard(debug):
@@ -204,13 +209,15 @@ def compare_cmd(scenarios, data, closure, elasticities, solver, flows, out, forc
         target = report.check_target(out, force) if out is not None else None
         try:
             cmp = compare_scenarios(scs, data=data, closure=closure, solver=solver, flows=flows,
-                                    progress=_progress, elasticities=elasticities)
+                                    progress=_progress, elasticities=elasticities,
+                                    revenue=revenue)
         except FlowError as exc:
             raise click.BadParameter(str(exc), param_hint="--flow") from None
         click.echo(cmp.describe())
         if target is not None:
             extra = cmp.metadata(command=_command("compare", list(scenarios), data=data,
-                                                  closure=closure, elasticities=elasticities,
+                                                  closure=closure, revenue=revenue,
+                                                  elasticities=elasticities,
                                                   solver=solver, flow=list(flows), out=out),
                                  wall_seconds=time.perf_counter() - t0)
             path = report.write_comparison(cmp.outcomes, target, flows=cmp.flows, overwrite=force,
@@ -231,7 +238,9 @@ def _progress(scenarios):
 @click.argument("sweep_file", metavar="SWEEP.toml", type=click.Path())
 @_data_opt
 @click.option("--closure", type=click.Choice(list(CLOSURES)), default=None,
-              help="macro closure (default: the sweep file's, else 'default')")
+              help="macro closure (default: the sweep file's, else the scenarios', else "
+                   "'default')")
+@_revenue_opt
 @_elas_opt
 @_solver_opt
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -247,13 +256,15 @@ def _progress(scenarios):
 @click.option("--restart", is_flag=True, help="discard the results DIR holds and start over")
 @click.option("--no-progress", is_flag=True, help="no progress bar")
 @_debug_opt
-def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, scheduler,
+def sweep_cmd(sweep_file, data, closure, revenue, elasticities, solver, out, workers, scheduler,
               chunk_size, restart, no_progress, debug) -> None:
     """Solve every member of a sweep file, a grid of tariff scenarios, and gather the results
     (EV, real GDP, trade, output, prices by member) into one netCDF file.
 
     A sweep file names a base scenario (or a list of scenarios) and [[axis]] tables, each a
     tariff change with a list of values; the members are every combination (docs/sweeps.md).
+    Every member keeps its scenario's instrument shocks, closure, revenue rule and swaps, which
+    must be the same for all members (--closure and --revenue override them for all).
     Members are solved in chunks on local processes (--workers) or on a dask cluster
     (--scheduler). Each finished chunk is saved in the output folder at once, so an interrupted
     sweep resumes where it stopped when the same command is run again; a folder holding a
@@ -268,6 +279,7 @@ def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, sch
       cge sweep grid.toml --out runs/grid -j 2    # two processes; rerun to resume
       cge sweep grid.toml --scheduler tcp://10.0.0.5:8786
       cge sweep grid.toml --closure fixed_exchange_rate --data wiod2011 --restart
+      cge sweep grid.toml --revenue household     # tariff revenue rebated to households
     """
     from .sweeps import load_sweep, sweep
 
@@ -281,7 +293,7 @@ def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, sch
         saved = {"n": 0}
         try:
             res = sweep(spec, data=data, closure=closure, elasticities=elasticities,
-                        solver=solver, out=target,
+                        revenue=revenue, solver=solver, out=target,
                         executor=scheduler, workers=workers, chunk_size=chunk_size,
                         progress=not no_progress, restart=restart,
                         on_chunk=lambda done, total: saved.update(n=done))
@@ -294,8 +306,9 @@ def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, sch
     n, failed = int(a["members"]), int(a["members_failed"])
     now, solve_s = int(a["solved_now"]), float(a["solve_seconds"])
     rate = f"{now / max(solve_s, 1e-9):.1f} members/s"
+    rule = f" (revenue {a['revenue']})" if a["revenue"] != "government" else ""
     click.echo(f"sweep {a['title']}: {n} members on {a['data']} ({a['currency_unit']}); closure "
-               f"{a['closure'].split(':')[0]}; elasticities {a['elasticities']}; solver "
+               f"{a['closure'].split(':')[0]}{rule}; elasticities {a['elasticities']}; solver "
                f"{a['solver']}")
     if now:
         click.echo(f"solved {now} now" + (f" ({a['solved_before']} saved before)"
@@ -336,19 +349,22 @@ def sweep_cmd(sweep_file, data, closure, elasticities, solver, out, workers, sch
               help="d(regional EV)/d(tariff) for the shocked tariffs, per percentage point")
 @_data_opt
 @_closure_opt
+@_revenue_opt
 @_elas_opt
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               metavar="DIR", help="also write the tables (CSV) and a figure to DIR (atomically)")
 @_force_opt
 @_debug_opt
 def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, seed, subtotals,
-                    local_, data, closure, elasticities, out, force, debug) -> None:
+                    local_, data, closure, revenue, elasticities, out, force, debug) -> None:
     """How sure is a SCENARIO's result, and which of its shocks did it?
 
     Systematic sensitivity analysis over elasticities and the shock size (mean, s.d. and an
     interval of every result; GTAP's Gaussian quadrature or Monte Carlo), subtotals by shock
     group (shocks sharing a `group` label in the scenario file; they add up to the total), and
-    local sensitivities to each shocked tariff. See docs/sensitivity.md.
+    local sensitivities to each shocked tariff. Every point is solved under the scenario's
+    closure (revenue rule, swaps; --closure and --revenue override them) with its instrument
+    shocks. See docs/sensitivity.md.
 
     \b
     Examples:
@@ -369,12 +385,14 @@ def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, se
         target = report.check_target(out, force) if out is not None else None
         res = study(sc, widths=widths, shock_width=shock_width, method=method,
                     distribution=distribution, draws=draws, seed=seed, subtotals=subtotals,
-                    local=local_, data=data, closure=closure, elasticities=elasticities)
+                    local=local_, data=data, closure=closure, elasticities=elasticities,
+                    revenue=revenue)
         click.echo(res.describe())
         if target is not None:
             opts = {"vary": list(vary), "shock-width": shock_width or None, "method": method,
                     "distribution": distribution, "draws": draws, "seed": seed, "data": data,
-                    "closure": closure, "elasticities": elasticities, "out": out}
+                    "closure": closure, "revenue": revenue, "elasticities": elasticities,
+                    "out": out}
             command = _command("sensitivity", [scenario], **opts) + [
                 flag for flag, on in (("--subtotals", subtotals), ("--local", local_)) if on]
             res.write(target, overwrite=force, command=command, started=t0)

@@ -103,11 +103,12 @@ class Comparison:
 def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Dataset | None = None,
                       closure: str | None = None, solver: str = "newton",
                       flows: Sequence[str] = (), progress: Progress | None = None,
-                      elasticities: str | None = None) -> Comparison:
+                      elasticities: str | None = None, revenue: str | None = None) -> Comparison:
     """Solve ``scenarios`` on one data set and gather them for comparison.
 
-    ``closure`` overrides each scenario's own (default ``"default"``), ``elasticities`` each
-    scenario's elasticity set (default: the data's default set); ``flows`` are
+    ``closure`` overrides each scenario's own (default ``"default"``), ``revenue`` each
+    scenario's revenue rule (default: its own, else the closure's), ``elasticities`` each scenario's
+    elasticity set (default: the data's default set); ``flows`` are
     ``EXPORTER:IMPORTER`` texts (default: the data set's headline flows). Every scenario is
     checked against the data before any is solved; a scenario that fails to solve is recorded
     as failed (first two lines of the error) and the others still run.
@@ -121,7 +122,7 @@ def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Datas
     economies: dict[tuple[str, str | None], Economy] = {}
     plan = []
     for sc in scenarios:  # one economy per closure and elasticity set; check every scenario first
-        key = (scenario_closure(closure, sc), elasticities or sc.elasticities)
+        key = (scenario_closure(closure, sc, revenue), elasticities or sc.elasticities)
         if key not in economies:
             economies[key] = Economy(ds, *key)
         sc.tariffs(ds, economies[key].base_tariffs())

@@ -315,7 +315,8 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
             half-width of its range, e.g. ``{"sigma_m": 0.5}`` varies each sector's σ_M over
             ±50% of its value (one parameter per sector, common to all regions, as GTAP's
             ESUBM; Cobb–Douglas nests and perfect transformation are not varied).
-        shock: relative half-width for the size of the scenario's tariff changes (0: fixed).
+        shock: relative half-width for the size of the scenario's tariff changes (0: fixed);
+            its other instruments (``[[instrument]]`` shocks) are the scenario's at every point.
         method: ``"quadrature"`` (Stroud order 3, 2N points for N parameters) or
             ``"montecarlo"`` (``draws`` seeded draws).
         distribution: ``"uniform"`` or ``"triangular"`` over the range, or ``"normal"`` with
@@ -323,7 +324,10 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
         correlation: Monte Carlo only: a common correlation between all parameters, or a full
             matrix (Gaussian copula).
 
-    The economy is left with the data's elasticities, solved at the scenario (mean values).
+    Every point is solved under the economy's closure: build it with the scenario's
+    (:func:`cge.economy.scenario_closure`: its closure, revenue rule and swaps), as
+    :func:`cge.sensitivity_study.study` does. The economy is left with the data's elasticities,
+    solved at the scenario (mean values).
     """
     if method not in ("quadrature", "montecarlo"):
         raise ValueError(f"method must be 'quadrature' or 'montecarlo', not {method!r}")
@@ -363,14 +367,21 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
     if np.any(rel <= -1):
         raise ValueError("a draw makes a parameter non-positive: narrow the range or use a "
                          "bounded distribution")
-    if scenario.instruments:
-        raise ValueError(f"{scenario.name}: systematic sensitivity analysis varies the tariff "
-                         "shock; this scenario also shocks other instruments (not supported yet)")
     change = scenario.resolve(economy)
     base, final, shocked = change.base, change.new, change.cells
+    economy.reset()
+    others = scenario.instrument_values(economy.model)  # from the base values, as Economy.apply
+
+    def set_instruments(scale: float) -> None:
+        """The scenario's instruments, its tariff changes times ``scale``."""
+        economy.reset()
+        for name, values in others.items():
+            par = getattr(economy.model, name)
+            for key, v in values.items():
+                par[key] = float(v)
+        economy.set_tariffs({k: base[k] + scale * (final[k] - base[k]) for k in shocked})
 
     def run_point(row: np.ndarray | None):
-        economy.reset()
         economy.reset_elasticities()
         scale = 1.0
         if row is not None:
@@ -385,7 +396,7 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
                         v = 1 + np.copysign(SIGMA_ONE_GAP, v - 1)
                     vals[k] = v
             economy.set_elasticities(vals)
-        economy.set_tariffs({k: base[k] + scale * (final[k] - base[k]) for k in shocked})
+        set_instruments(scale)
         return _measures(economy, economy.solve(), shocked)
 
     point = run_point(None)
@@ -399,8 +410,7 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
             failed.append(j)
             rows.append(None)
     economy.reset_elasticities()
-    economy.reset()
-    economy.set_tariffs({k: final[k] for k in shocked})
+    set_instruments(1.0)
     economy.solve()
     ok = [r for r in rows if r is not None]
     keys = list(point)

@@ -106,20 +106,22 @@ def study(scenario: Scenario, *, widths: dict[str, float] | None = None, shock_w
           method: str = "quadrature", distribution: str = "uniform", draws: int = 1000,
           seed: int = 0, subtotals: bool = False, local: bool = False,
           data: str | Path | Dataset | None = None, closure: str | None = None,
-          elasticities: str | None = None) -> SensitivityStudy:
+          elasticities: str | None = None, revenue: str | None = None) -> SensitivityStudy:
     """Solve ``scenario`` and run the analyses asked for.
 
     SSA when ``widths`` (half-width by elasticity kind, a share of its value) or ``shock_width``
     (a share of the scenario's tariff changes) is given; :data:`DEFAULT_WIDTHS` when no
     analysis is asked for at all. ``subtotals``: contributions of the scenario's shock groups
     to regional EV; ``local``: d(regional EV)/d(tariff) per percentage point of each shocked
-    tariff. ``closure`` and ``elasticities`` (an elasticity set of the data) override the
-    scenario's.
+    tariff. ``closure``, ``revenue`` (how revenue is used) and ``elasticities`` (an elasticity
+    set of the data) override the scenario's. Every point of the SSA is solved under the
+    scenario's closure (with its revenue rule and swaps) with its instruments.
     """
     widths = dict(widths or {})
     if not (widths or shock_width or subtotals or local):
         widths = dict(DEFAULT_WIDTHS)
-    eco = Economy(data, scenario_closure(closure, scenario), elasticities or scenario.elasticities)
+    eco = Economy(data, scenario_closure(closure, scenario, revenue),
+                  elasticities or scenario.elasticities)
     eco.apply(scenario)
     info = eco.solve()  # the scenario's solution: the point of subtotals and local results
     unit = eco.dataset.unit

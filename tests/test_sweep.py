@@ -2,6 +2,7 @@
 a dask cluster; a member that cannot solve is reported and spoils nothing; an interrupted sweep
 resumes with only the rest; members agree with cge.run; bad sweep files give one clear error."""
 
+import dataclasses
 import importlib
 import importlib.util
 import json
@@ -356,3 +357,162 @@ def test_a_sweep_file_that_is_not_utf8_is_one_clear_error(tmp_path, raw, message
     with pytest.raises(sw.SweepError, match="save the file as UTF-8") as exc:
         sw.load_sweep(tmp_path / "bad.toml")
     assert message in str(exc.value)
+
+
+# --- scenarios with instrument shocks, a revenue rule and swaps ------------------------------
+#: 25 points on Japanese autos, 2% more US labour, tariff revenue rebated to households, and the
+#: wage instead of the CPI as each region's numeraire: every part changes the results (checked).
+POLICY = """name = "autos_labour"
+revenue = "household"
+swap = [["cpi[*]", "pf[*,LAB]"]]
+
+[[shock]]
+importer = "USA"
+exporters = ["JPN"]
+sectors = ["AUTO"]
+add_pct = 25
+
+[[instrument]]
+parameter = "endow"
+index = ["USA", "LAB"]
+mul = 1.02
+"""
+
+
+def _as_run(member: xr.Dataset, solo: cge.Results, tol: float) -> None:
+    """A sweep member's numbers are those of cge run's Results: every stored indicator, and the
+    EV columns of its summary table."""
+    want = solo.indicators(list(sw.VARIABLES))
+    for name in sw.VARIABLES:
+        got, ref = member[name].values, np.asarray(want[name], dtype=float)
+        assert np.array_equal(np.isnan(got), np.isnan(ref)), name
+        ok = ~np.isnan(ref)
+        assert np.max(np.abs(got[ok] - ref[ok]) / np.maximum(1.0, np.abs(ref[ok])), initial=0) <= tol, name
+    for r in solo.economy.benchmark.regions:
+        assert float(member.ev.sel(region=r)) == pytest.approx(
+            solo.summary.at[r, "EV (USD million)"], rel=tol, abs=tol)
+
+
+def test_a_scenario_with_instruments_a_revenue_rule_and_swaps_sweeps_as_cge_run_runs_it(tmp_path):
+    """A one-member sweep of the scenario gives cge run's numbers (<= 1e-10: the same solve from
+    the benchmark); a sweep file over it keeps them at every grid point. Without any one of its
+    instrument shock, revenue rule or swap the numbers differ, so each of them is applied."""
+    (tmp_path / "policy.toml").write_text(POLICY)
+    sc = cge.load_scenario(tmp_path / "policy.toml")
+    solo = cge.run(sc)
+    assert solo.economy.closure.revenue == "household" and solo.economy.closure.swaps
+    res = cge.sweep([sc], workers=1)
+    assert res.status.values.tolist() == ["converged"]
+    assert "revenue change rebated" in res.attrs["closure"] and res.attrs["revenue"] == "household"
+    _as_run(res.isel(member=0), solo, 1e-10)
+    for part in ({"instruments": ()}, {"revenue": None}, {"swaps": ()}):
+        other = cge.run(dataclasses.replace(sc, **part)).summary["EV (USD million)"]
+        assert np.max(np.abs(other.to_numpy() - res.ev.values[0])) > 100, part
+    # a sweep file: the base scenario's instrument, revenue rule and swap in every member
+    (tmp_path / "grid.toml").write_text('name = "g"\nbase = "policy.toml"\n[[axis]]\nname = "more"\n'
+                                        'importer = "USA"\nexporters = ["JPN"]\nsectors = ["AUTO"]\n'
+                                        "add_pct = [0, 10]\n")
+    grid = cge.sweep(tmp_path / "grid.toml", workers=1)
+    _as_run(grid.sel(member="more=0"), solo, 1e-10)
+    more = cge.parse_scenario(POLICY.replace("add_pct = 25", "add_pct = 35"))
+    _as_run(grid.sel(member="more=10"), cge.run(more), 1e-8)  # warm-started: the solver's tolerance
+
+
+def test_members_that_need_different_closures_are_refused_naming_them(tmp_path, monkeypatch):
+    """One closure per sweep: a scenario rebating revenue and one that does not are refused
+    before anything is solved, naming both; revenue= sets the rule for all, and then each member
+    equals cge run with that rule (also the members without a scenario: the base, EV 0)."""
+    def no_solve(*args):
+        raise AssertionError("a chunk was solved")
+
+    policy = cge.parse_scenario(POLICY)
+    plain = _sc("plain", "USA", ("JPN",), ("AUTO",), "add_pct", 25)
+    monkeypatch.setattr(sw.job, "solve_chunk", no_solve)
+    with pytest.raises(sw.SweepError) as exc:
+        cge.sweep([policy, {}, plain], workers=1)
+    assert str(exc.value).startswith(
+        "the members need different closures: default (revenue household; swap cpi[*] for "
+        "pf[*,LAB]) for 'autos_labour'; default for 'plain' (hint: a sweep runs under one closure")
+    hh = dataclasses.replace(plain, name="hh", revenue="household")
+    with pytest.raises(sw.SweepError, match="default \\(revenue household\\) for 'hh'; default "
+                       "for 'plain'"):
+        cge.sweep([hh, plain], workers=1)
+    short = dataclasses.replace(plain, name="short", closure="short_run")  # cge run: short_run
+    with pytest.raises(sw.SweepError, match="short_run \\(swap emp\\[\\*,LAB\\] for "
+                       "pf\\[\\*,LAB\\]\\) for 'short'; default for 'plain'"):
+        cge.sweep([short, plain], workers=1)
+    monkeypatch.undo()
+    res = cge.sweep([hh, plain, {}], workers=1, revenue="household")
+    solo = cge.run(plain, revenue="household")
+    _as_run(res.sel(member="plain"), solo, 1e-8)
+    assert np.allclose(res.ev.sel(member="member2"), 0, atol=1e-6)
+    gov = cge.run(plain).summary["EV (USD million)"].to_numpy()
+    assert np.max(np.abs(res.ev.sel(member="plain").values - gov)) > 10  # the rule matters
+    # the CLI: one line, exit code 2, for a sweep file whose scenarios need different closures
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.toml").write_text(POLICY)
+    (tmp_path / "b.toml").write_text(POLICY.replace('revenue = "household"\n', "")
+                                     .replace('"autos_labour"', '"b"'))
+    (tmp_path / "mix.toml").write_text('name = "mix"\nscenarios = ["a.toml", "b.toml"]\n')
+    out = CliRunner().invoke(main, ["sweep", "mix.toml", "--workers", "1", "--no-progress"])
+    assert out.exit_code == 2 and out.output.count("\n") == 1
+    assert "the members need different closures: default (revenue household; swap cpi[*] for " \
+        "pf[*,LAB]) for 'autos_labour'; default (swap cpi[*] for pf[*,LAB]) for 'b'" in out.output
+    assert not (tmp_path / "mix").exists()
+
+
+def test_resume_detects_a_changed_instrument_value_or_revenue_rule(tmp_path):
+    """The members' digests hold the instrument values and the closure: the same sweep resumes
+    (nothing solved), a changed [[instrument]] value or revenue rule is refused, naming it."""
+    (tmp_path / "policy.toml").write_text(POLICY)
+    grid = tmp_path / "grid.toml"
+    grid.write_text('name = "g"\nbase = "policy.toml"\n[[axis]]\nimporter = "USA"\n'
+                    'exporters = ["JPN"]\nsectors = ["AUTO"]\nadd_pct = [0, 10]\n')
+    out = tmp_path / "out"
+    first = cge.sweep(grid, workers=1, out=out)
+    again = cge.sweep(grid, workers=1, out=out)
+    assert again.attrs["solved_now"] == 0 and again.attrs["solved_before"] == 2
+    _same(first, again, 0.0)
+    (tmp_path / "policy.toml").write_text(POLICY.replace("mul = 1.02", "mul = 1.03"))
+    with pytest.raises(sw.SweepError, match=r"holds a different sweep \(members differ from "
+                       "member 0 on\\)"):
+        cge.sweep(grid, workers=1, out=out)
+    (tmp_path / "policy.toml").write_text(POLICY.replace('"household"', '"income_tax"'))
+    with pytest.raises(sw.SweepError, match="closure: revenue household there, revenue "
+                       "income_tax now; members differ from member 0"):
+        cge.sweep(grid, workers=1, out=out)
+    # the same tariffs and instruments under another closure are other members
+    eco = cge.Economy()
+    base = eco.base_tariffs()
+    sc = cge.parse_scenario(POLICY)
+    def digest(member, closure):
+        return sw.members.resolve_members([member], eco.dataset, base, lambda: eco, closure)[0].digest
+
+    assert digest(sw.Member("m", scenario=sc), eco.closure.with_(revenue="household")) != \
+        digest(sw.Member("m", scenario=sc), eco.closure.with_(revenue="income_tax"))
+    # a shipped closure as it is (short_run with its own swap) is the manifest's business only:
+    # members of sweeps without a scenario's rule or swaps keep the digests of earlier versions
+    tariffs = sw.Member("t", tariffs={("JPN", "USA", "AUTO"): 0.5})
+    assert digest(tariffs, cge.closure.get_closure("short_run")) == digest(tariffs, None) != \
+        digest(tariffs, eco.closure.with_(revenue="household"))
+
+
+def test_cli_sweep_revenue_option_overrides_the_scenarios(tmp_path, monkeypatch):
+    """cge sweep --revenue household: every member as cge run --revenue household gives it."""
+    monkeypatch.chdir(tmp_path)
+    args = ["sweep", "g.toml", "--workers", "1", "--no-progress", "--revenue", "household"]
+    (tmp_path / "g.toml").write_text(
+        f'name = "g"\nbase = "{(SCENARIOS / "us_autos_232.toml").as_posix()}"\n')
+    out = CliRunner().invoke(main, args)
+    assert out.exit_code == 0, out.output
+    assert "closure default (revenue household)" in out.output
+    res = xr.open_dataset(tmp_path / "g" / "sweep.nc", engine="scipy").load()
+    solo = cge.run(SCENARIOS / "us_autos_232.toml", revenue="household")
+    _as_run(res.isel(member=0), solo, 1e-10)
+    gov = cge.run(SCENARIOS / "us_autos_232.toml").summary["EV (USD million)"].to_numpy()
+    assert np.max(np.abs(res.ev.values[0] - gov)) > 10
+    manifest = json.loads((tmp_path / "g" / "manifest.json").read_text())
+    assert manifest["closure"]["revenue"] == "household"
+    clash = CliRunner().invoke(main, args[:-2] + ["--revenue", "income_tax"])
+    assert clash.exit_code == 2 and "closure: revenue household there, revenue income_tax now" \
+        in clash.output

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..closure import Closure, get_closure
+from ..closure import REVENUE, Closure
 from ..data import Dataset
 from ..economy import resolve_data
 from ..report.provenance import now, version
@@ -64,30 +64,31 @@ def _data_digest(ds: Dataset) -> str:
     return h.hexdigest()
 
 
-def _members_of(members, closure) -> tuple[str, list[Member], str | None, dict]:
-    """Name, members, closure name and provenance of what the caller gave."""
+def _members_of(members, closure) -> tuple[str, list[Member], list, str | Closure | None, dict]:
+    """Name, members, the (label, scenario) pairs whose closures the sweep's must be, the closure
+    that overrides theirs (None: none) and provenance of what the caller gave."""
     if isinstance(members, str | Path):
         members = load_sweep(members)
     if isinstance(members, SweepSpec):
         spec = members
         info = {"sweep_file": spec.path, "sweep_digest": spec.digest,
                 "description": spec.description}
-        return (spec.name, renamed(spec.members()),
-                closure or spec.closure or agreed_closure(spec.scenarios), info | {"_spec": spec})
+        return (spec.name, renamed(spec.members()), [(sc.name, sc) for sc in spec.scenarios],
+                closure or spec.closure, info | {"_spec": spec})
     if isinstance(members, Scenario | Mapping | Member) or not isinstance(members, Sequence):
         raise SweepError("members: expected a sweep file, a SweepSpec or a list of scenarios, "
                          f"dicts of rates or Members, not {type(members).__name__}")
     if not members:
         raise SweepError("members: the list is empty: nothing to sweep")
     items = renamed([as_member(k, it) for k, it in enumerate(members)])
-    if closure is None:
-        closure = agreed_closure([m.scenario for m in items if m.scenario is not None])
-    return "sweep", items, closure, {}
+    return "sweep", items, [(m.name, m.scenario) for m in items if m.scenario is not None], \
+        closure, {}
 
 
 def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member], *,
           data: str | Path | Dataset | None = None, closure: str | Closure | None = None,
-          elasticities: str | None = None, solver: str = "newton", out: str | Path | None = None,
+          elasticities: str | None = None, revenue: str | None = None, solver: str = "newton",
+          out: str | Path | None = None,
           executor: cf.Executor | Any | str | None = None, workers: int | None = None,
           chunk_size: int | None = None, progress: bool | None = None, restart: bool = False,
           formats: Sequence[str] = ("netcdf", "parquet"), name: str | None = None,
@@ -99,10 +100,14 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
             :class:`~cge.scenario.Scenario` objects, dicts of tariff rates (fractions by
             (exporter, importer, sector), on top of the base rates) or :class:`Member` objects.
         data: a shipped data set name, a folder or a Dataset (default ``usjpn2024``).
-        closure: closure name or object; default: the sweep file's, else the scenarios' (they
-            must agree), else ``"default"``.
+        closure: closure name or object; default: the sweep file's, else the scenarios'. Each
+            member runs under the closure ``cge run`` gives its scenario (with this ``closure``
+            and ``revenue``): the closure, revenue rule and swaps; they must all be the same
+            (members without a scenario take it), else ``"default"``.
         elasticities: an elasticity set of the data (e.g. ``"short_run"``); default: the
             scenarios' (they must agree), else the data's default set.
+        revenue: how revenue is used (:data:`cge.closure.REVENUE`); default: the scenarios',
+            else the closure's.
         solver: ``"newton"`` (with continuation and Ipopt fallback) or ``"ipopt"``.
         out: output folder. Each finished chunk is saved there as it completes, and at the end
             ``sweep.nc`` (netCDF), ``members.csv`` (status of each member) and, when pyarrow
@@ -133,7 +138,7 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
         ScenarioError, DataError: an invalid scenario or data set.
     """
     t0 = time.perf_counter()
-    plan = _plan(members, data, closure, solver, chunk_size, formats, name, elasticities)
+    plan = _plan(members, data, closure, solver, chunk_size, formats, name, elasticities, revenue)
     folder = Folder(out, plan.manifest, restart) if out is not None else None
     finished, todo = _pending(plan, folder)
     remaining = sum(len(j) for j in todo)
@@ -170,17 +175,20 @@ class _Plan:
 
 
 def _plan(members, data, closure, solver: str, chunk_size: int | None, formats: Sequence[str],
-          name: str | None, elasticities: str | None = None) -> _Plan:
+          name: str | None, elasticities: str | None = None, revenue: str | None = None) -> _Plan:
     """Check the arguments, resolve every member against the data and lay out the chunks; every
     error is raised here, before anything is solved or written."""
     from ..calibrate import calibrate
 
-    sname, items, cname, prov = _members_of(members, closure)
+    sname, items, sources, override, prov = _members_of(members, closure)
     spec = prov.pop("_spec", None)
     sname = name or sname
     scenarios = spec.scenarios if spec is not None else [m.scenario for m in items if m.scenario]
+    if revenue is not None and revenue not in REVENUE:
+        raise SweepError(f"unknown revenue rule {quote(revenue)}",
+                         hint=f"rules are {', '.join(REVENUE)}")
+    clo = agreed_closure(sources, override, revenue)
     ds = resolve_data(data, elasticities or agreed_elasticities(scenarios))
-    clo = get_closure(cname)
     if solver not in ("newton", "ipopt"):
         raise SweepError(f"unknown solver {solver!r}", hint="choose newton or ipopt")
     bad = [f for f in formats if f not in ("netcdf", "parquet")]
@@ -191,7 +199,10 @@ def _plan(members, data, closure, solver: str, chunk_size: int | None, formats: 
         check_axes(spec, ds, base)
     keys = list(base)
     digest = _data_digest(ds)
-    jobs = resolve_members(items, ds, base, lambda: cached_economy(ds, digest, clo))
+    probe = lambda: cached_economy(ds, digest, clo)  # noqa: E731
+    if clo.swaps:
+        probe()  # a swap that does not apply is refused now, not by the workers
+    jobs = resolve_members(items, ds, base, probe, clo)
     size = chunk_size or _chunk_size(len(jobs))
     if size < 1:
         raise SweepError(f"chunk_size = {size}: must be at least 1")
@@ -252,6 +263,7 @@ def _attrs(plan: _Plan) -> dict:
     ds, clo = plan.ds, plan.closure
     attrs = {"title": plan.name, "generator": "cge", "cge_version": _version(), "data": ds.name,
              "data_digest": plan.digest, "currency_unit": ds.unit, "closure": clo.describe(),
+             "revenue": clo.revenue,
              "elasticities": ds.elasticity_set,
              "solver": plan.solver, "members": len(plan.jobs), "chunk_size": plan.size,
              "members_digest": plan.manifest["members_digest"],

@@ -1,6 +1,7 @@
 """Members of a sweep: :class:`Member` (the instruments of one solve) and their resolution
 against the data into :class:`Job` objects (full tariff vector, parameter overrides, elasticity
-draws, a digest), with one clear error for an invalid member; duplicate names are renamed."""
+draws, a digest), with one clear error for an invalid member; duplicate names are renamed; the
+one closure the members agree on (:func:`agreed_closure`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from ..closure import CLOSURES, Closure
 from ..data import Dataset
-from ..economy import Economy
+from ..economy import Economy, scenario_closure
 from ..scenario import Scenario, ScenarioError, unique_names
 from ..text import quote
 from .errors import SweepError
@@ -23,18 +25,21 @@ class Member:
     """One member of a sweep: the instruments of one model solve.
 
     The tariff vector is the data's base rates, then ``scenario``'s shocks (if any), then the
-    explicit ``tariffs`` (if any). Everything else is at its base value unless ``params``
-    overrides it.
+    explicit ``tariffs`` (if any). Other instruments are at their base values, then
+    ``scenario``'s ``[[instrument]]`` shocks (if any), then the explicit ``params`` (if any).
+    The scenario's closure, revenue rule and swaps are the sweep's closure
+    (:func:`agreed_closure`).
 
     Attributes:
         name: label of the member (the ``member`` coordinate of the results).
-        scenario: tariff shocks applied to the base rates, in order.
+        scenario: tariff and instrument shocks applied to the base values, in order.
         tariffs: rates (fractions, e.g. 0.25 for 25%) by (exporter, importer, sector),
             overriding the rates after ``scenario``; every key must be a base-year trade flow.
         params: overrides of other *mutable* model parameters, by Param name and index, e.g.
             ``{"endow": {("USA", "LAB"): 1.02}}`` (2% more US labour) or
-            ``{"tz": {("JPN", "AUTO"): 0.05}}``. Values are in the Param's own units
-            (docs/model.md). Elasticities go in ``elasticities``.
+            ``{"tz": {("JPN", "AUTO"): 0.05}}``, overriding the values after ``scenario``.
+            Values are in the Param's own units (docs/model.md). Elasticities go in
+            ``elasticities``.
         elasticities: elasticity draws by (kind, region, sector), kind one of ``sigma_va``,
             ``sigma_d``, ``sigma_m``, ``psi`` (:meth:`cge.economy.Economy.set_elasticities`:
             a CES σ must be > 0 and at least 1e-4 away from 1, a CET ψ > 0 (1 is allowed);
@@ -55,9 +60,10 @@ class Member:
 @dataclass(frozen=True)
 class Job:
     """A member resolved against the data: full tariff vector (in the order of the base rates)
-    and parameter overrides ((param name, index, value), sorted), its elasticity draws (sorted)
-    and a digest of its definition (which saved results it matches on resume); ``index`` is its
-    position among the sweep's members."""
+    and parameter overrides ((param name, index, value), sorted: the scenario's instrument
+    shocks and the member's ``params``), its elasticity draws (sorted) and a digest of its
+    definition (which saved results it matches on resume); ``index`` is its position among the
+    sweep's members."""
 
     index: int
     rates: tuple[float, ...]
@@ -80,22 +86,23 @@ def as_member(k: int, item: Member | Scenario | Mapping) -> Member:
 
 
 def resolve_members(members: list[Member], ds: Dataset, base: dict,
-                    probe: Callable[[], Economy] | None) -> list[Job]:
+                    probe: Callable[[], Economy] | None, closure: Closure | None = None) -> list[Job]:
     """Tariff vectors, parameter overrides and elasticity draws of every member, validated (one
-    clear error). ``probe`` gives the Economy that overrides and draws are checked against (built
-    only when a member has any)."""
+    clear error). ``probe`` gives the Economy that instrument shocks are resolved on and
+    overrides and draws are checked against (built only when a member has any). ``closure``
+    (the sweep's) enters every member's digest when a scenario (or ``revenue=``) added a
+    revenue rule or swaps to it (:func:`_scenario_part`)."""
     keys = list(base)
     jobs = []
     params_ok: dict | None = None
+    shocked: dict[tuple, dict] = {}  # the scenarios' instrument values, by their shocks
+    clo = _scenario_part(closure)
     for k, mem in enumerate(members):
         where = f"member {k} ({mem.name})"
         sc = mem.scenario
-        if sc is not None and (sc.instruments or sc.swaps or sc.revenue):
-            raise SweepError(f"{where}: a sweep member may change tariffs only; this scenario "
-                             "also shocks instruments or sets swaps or a revenue rule",
-                             hint="run it with cge run, or give the sweep one closure")
         try:
             rates = mem.scenario.tariffs(ds, base) if mem.scenario is not None else dict(base)
+            values = _instrument_values(sc, probe, shocked) if sc is not None else {}
         except ScenarioError as exc:
             raise SweepError(f"{where}: {exc}") from None
         for key, v in mem.tariffs.items():
@@ -107,7 +114,6 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
                 raise SweepError(f"{where}: tariff {quote(key)} = {quote(v)}: must be a finite "
                                  "number above -1 (a fraction: 0.25 is 25%)")
             rates[key] = float(v)
-        overrides = []
         for pname, entries in mem.params.items():
             if params_ok is None:
                 params_ok = mutable_params(probe()) if probe is not None else {}
@@ -123,8 +129,9 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
                                      hint=f"indices such as {quote(next(iter(params_ok[pname]), None))}")
                 if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
                     raise SweepError(f"{where}: {pname}[{idx}] = {quote(v)} is not a finite number")
-                overrides.append((pname, idx, float(v)))
-        overrides.sort(key=lambda t: (t[0], repr(t[1])))
+                values[pname, idx] = float(v)
+        overrides = sorted(((n, i, v) for (n, i), v in values.items()),
+                           key=lambda t: (t[0], repr(t[1])))
         if mem.elasticities and probe is not None:
             try:
                 probe().check_elasticities(dict(mem.elasticities))
@@ -138,7 +145,8 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
                            "params": [[n, repr(i), repr(v)] for n, i, v in overrides],
                            "coords": {c: repr(v) for c, v in sorted(mem.coords.items())},
                            **({"elasticities": [[list(k), repr(v)] for k, v in elas]}
-                              if elas else {})})
+                              if elas else {}),
+                           **({"closure": clo} if clo is not None else {})})
         jobs.append(Job(k, vec, tuple(overrides), hashlib.sha256(text.encode()).hexdigest()[:16],
                         tuple(elas)))
     return jobs
@@ -150,13 +158,71 @@ def renamed(items: list[Member]) -> list[Member]:
     return [m if m.name == n else replace(m, name=n) for m, n in zip(items, names)]
 
 
-def agreed_closure(scenarios: Iterable[Scenario]) -> str | None:
-    """The closure the scenarios name, if any; they must agree (a sweep has one closure)."""
-    wanted = {sc.closure for sc in scenarios if sc.closure}
-    if len(wanted) > 1:
-        raise SweepError(f"the scenarios name different closures ({', '.join(sorted(wanted))})",
-                         hint="a sweep runs under one closure: give closure=... (or --closure)")
-    return wanted.pop() if wanted else None
+def _scenario_part(closure: Closure | None) -> dict | None:
+    """The closure as a member's digest holds it: every setting (not the description) when it
+    has a revenue rule other than ``government`` or swaps its name's shipped closure does not
+    have (what a scenario or ``revenue=`` adds), else None, so that members of sweeps without
+    them keep the digests of earlier versions (their saved results still resume)."""
+    if closure is None:
+        return None
+    shipped = CLOSURES.get(closure.name)
+    if closure.revenue == "government" and closure.swaps == (shipped.swaps if shipped else ()):
+        return None
+    return {k: v for k, v in asdict(closure).items() if k != "description"}
+
+
+def _instrument_values(sc: Scenario, probe: Callable[[], Economy] | None,
+                       cache: dict[tuple, dict]) -> dict:
+    """The values the scenario's ``[[instrument]]`` shocks give, by (Param name, index), from
+    the base values (:meth:`cge.scenario.Scenario.instrument_values`, as ``cge run`` sets
+    them); scenarios with the same shocks share the result."""
+    if not sc.instruments:
+        return {}
+    if sc.instruments not in cache:
+        if probe is None:
+            raise SweepError(f"{sc.name}: instrument shocks are resolved on the model: no Economy "
+                             "to resolve them on")
+        eco = probe()
+        with eco.lock:
+            eco.reset()  # the base values (a reused Economy holds an earlier member's)
+            cache[sc.instruments] = {(n, i): float(v) for n, vals in
+                                     sc.instrument_values(eco.model).items()
+                                     for i, v in vals.items()}
+    return dict(cache[sc.instruments])
+
+
+def agreed_closure(scenarios: Iterable[tuple[str, Scenario]], closure: str | Closure | None = None,
+                   revenue: str | None = None) -> Closure:
+    """The one closure of a sweep: each scenario's as ``cge run`` gives it
+    (:func:`cge.economy.scenario_closure`: ``closure``, else the scenario's, with the revenue
+    rule ``revenue``, else the scenario's, and the scenario's swaps); with no scenario,
+    ``closure`` with ``revenue``. ``scenarios`` are (label, scenario) pairs; if they need
+    different closures, the error names them."""
+    need: dict[Closure, list[str]] = {}
+    for label, sc in scenarios:
+        need.setdefault(scenario_closure(closure, sc, revenue), []).append(label)
+    if not need:
+        return scenario_closure(closure, None, revenue)
+    if len(need) > 1:
+        groups = "; ".join(f"{_closure_label(c)} for {_names(labels)}" for c, labels in need.items())
+        raise SweepError(f"the members need different closures: {groups}",
+                         hint="a sweep runs under one closure: sweep them separately, or give "
+                         "their scenarios the same closure, revenue rule and swaps (closure=... "
+                         "and revenue=..., or --closure and --revenue, set them for all)")
+    return next(iter(need))
+
+
+def _closure_label(clo: Closure) -> str:
+    """A closure in an error: its name, with the revenue rule and swaps a scenario adds."""
+    extra = ([f"revenue {clo.revenue}"] if clo.revenue != "government" else []) + [
+        f"swap {a} for {b}" for a, b in clo.swaps]
+    name = clo.name.removesuffix(" with swaps") if clo.swaps else clo.name
+    return name + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def _names(labels: list[str], most: int = 3) -> str:
+    shown = ", ".join(map(quote, labels[:most]))
+    return shown + (f" and {len(labels) - most} more" if len(labels) > most else "")
 
 
 def agreed_elasticities(scenarios: Iterable[Scenario]) -> str | None:

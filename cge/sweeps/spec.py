@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +71,9 @@ class SweepSpec:
 
     def members(self) -> list[Member]:
         """The grid: every combination of the scenarios and the axes' values (the last axis
-        varies fastest, so consecutive members differ by one step, which helps warm starts)."""
+        varies fastest, so consecutive members differ by one step, which helps warm starts).
+        Each member's scenario is its base scenario (instrument shocks, closure, revenue rule,
+        swaps, elasticity set) with the axes' tariff shocks added."""
         bases = self.scenarios or (Scenario(name=self.name),)
         out = []
         for sc in bases:
@@ -83,8 +85,7 @@ class SweepSpec:
                     coords = {"scenario": sc.name, **coords}
                     label = f"{sc.name}: {label}" if label else sc.name
                 out.append(Member(name=label or sc.name,
-                                  scenario=Scenario(name=label or sc.name, shocks=shocks,
-                                                    path=sc.path),
+                                  scenario=replace(sc, name=label or sc.name, shocks=shocks),
                                   coords=coords))
         return out
 

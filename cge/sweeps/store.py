@@ -93,6 +93,20 @@ class Folder:
         _save_npz(self.chunks / f"chunk-{int(idx.min()):07d}-{int(idx.max()):07d}-{tag}.npz", arrays)
 
 
+def _closure_difference(a: dict, b: dict) -> tuple[str, str]:
+    """What differs between two closures of manifests: the name, else the revenue rule, else
+    the swaps, else "other settings"."""
+    if a.get("name") != b.get("name"):
+        return str(a.get("name")), str(b.get("name"))
+    if a.get("revenue") != b.get("revenue"):
+        return f"revenue {a.get('revenue')}", f"revenue {b.get('revenue')}"
+    if a.get("swaps") != b.get("swaps"):
+        def swaps(c: dict) -> str:
+            return ", ".join(f"[{x}, {y}]" for x, y in c.get("swaps") or []) or "none"
+        return f"swaps {swaps(a)}", f"swaps {swaps(b)}"
+    return "other settings", "these"
+
+
 def _differences(old: dict, new: dict) -> list[str]:
     out = []
     if old.get("format") != new["format"]:
@@ -103,8 +117,7 @@ def _differences(old: dict, new: dict) -> list[str]:
             if key == "data_digest":
                 a, b = f"{old.get('data')} {str(a)[:12]}", f"{new['data']} {b[:12]}"
             elif key == "closure":
-                a, b = (a or {}).get("name"), b["name"]
-                a, b = (a, b) if a != b else ("other settings", "these")
+                a, b = _closure_difference(a or {}, b)
             out.append(f"{what}: {a} there, {b} now")
     if old.get("elasticities", new.get("elasticities")) != new.get("elasticities"):
         out.append(f"elasticity set: {old.get('elasticities')} there, {new.get('elasticities')} now")
