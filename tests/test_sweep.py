@@ -364,7 +364,7 @@ def test_a_sweep_file_that_is_not_utf8_is_one_clear_error(tmp_path, raw, message
 #: wage instead of the CPI as each region's numeraire: every part changes the results (checked).
 POLICY = """name = "autos_labour"
 revenue = "household"
-swap = [["cpi[*]", "pf[*,LAB]"]]
+swap = [["emp[USA,LAB]", "pf[USA,LAB]"]]
 
 [[shock]]
 importer = "USA"
@@ -374,7 +374,7 @@ add_pct = 25
 
 [[instrument]]
 parameter = "endow"
-index = ["USA", "LAB"]
+index = ["USA", "CAP"]
 mul = 1.02
 """
 
@@ -431,8 +431,9 @@ def test_members_that_need_different_closures_are_refused_naming_them(tmp_path, 
     with pytest.raises(sw.SweepError) as exc:
         cge.sweep([policy, {}, plain], workers=1)
     assert str(exc.value).startswith(
-        "the members need different closures: default (revenue household; swap cpi[*] for "
-        "pf[*,LAB]) for 'autos_labour'; default for 'plain' (hint: a sweep runs under one closure")
+        "the members need different closures: default (revenue household; swap emp[USA,LAB] for "
+        "pf[USA,LAB]) for 'autos_labour'; default for 'plain' (hint: a sweep runs under one "
+        "closure")
     hh = dataclasses.replace(plain, name="hh", revenue="household")
     with pytest.raises(sw.SweepError, match="default \\(revenue household\\) for 'hh'; default "
                        "for 'plain'"):
@@ -456,8 +457,9 @@ def test_members_that_need_different_closures_are_refused_naming_them(tmp_path, 
     (tmp_path / "mix.toml").write_text('name = "mix"\nscenarios = ["a.toml", "b.toml"]\n')
     out = CliRunner().invoke(main, ["sweep", "mix.toml", "--workers", "1", "--no-progress"])
     assert out.exit_code == 2 and out.output.count("\n") == 1
-    assert "the members need different closures: default (revenue household; swap cpi[*] for " \
-        "pf[*,LAB]) for 'autos_labour'; default (swap cpi[*] for pf[*,LAB]) for 'b'" in out.output
+    assert "the members need different closures: default (revenue household; swap emp[USA,LAB] " \
+        "for pf[USA,LAB]) for 'autos_labour'; default (swap emp[USA,LAB] for pf[USA,LAB]) for " \
+        "'b'" in out.output
     assert not (tmp_path / "mix").exists()
 
 
@@ -490,11 +492,12 @@ def test_resume_detects_a_changed_instrument_value_or_revenue_rule(tmp_path):
 
     assert digest(sw.Member("m", scenario=sc), eco.closure.with_(revenue="household")) != \
         digest(sw.Member("m", scenario=sc), eco.closure.with_(revenue="income_tax"))
-    # a shipped closure as it is (short_run with its own swap) is the manifest's business only:
-    # members of sweeps without a scenario's rule or swaps keep the digests of earlier versions
+    # every closure setting is part of a member: the same tariffs under short_run, or under a
+    # changed definition of the default, are other members (results never resume across them)
     tariffs = sw.Member("t", tariffs={("JPN", "USA", "AUTO"): 0.5})
-    assert digest(tariffs, cge.closure.get_closure("short_run")) == digest(tariffs, None) != \
-        digest(tariffs, eco.closure.with_(revenue="household"))
+    assert digest(tariffs, cge.closure.get_closure("short_run")) != digest(tariffs, None) == \
+        digest(tariffs, cge.closure.get_closure("default"))
+    assert digest(tariffs, None) != digest(tariffs, eco.closure.with_(revenue="household"))
 
 
 def test_cli_sweep_revenue_option_overrides_the_scenarios(tmp_path, monkeypatch):

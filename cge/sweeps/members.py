@@ -159,15 +159,11 @@ def renamed(items: list[Member]) -> list[Member]:
 
 
 def _scenario_part(closure: Closure | None) -> dict | None:
-    """The closure as a member's digest holds it: every setting (not the description) when it
-    has a revenue rule other than ``government`` or swaps its name's shipped closure does not
-    have (what a scenario or ``revenue=`` adds), else None, so that members of sweeps without
-    them keep the digests of earlier versions (their saved results still resume)."""
+    """The closure as a member's digest holds it: every setting but the description, so that
+    results solved under another closure — or under a shipped closure whose definition has
+    changed since — are never taken for this member's. None: the sweep's default closure."""
     if closure is None:
-        return None
-    shipped = CLOSURES.get(closure.name)
-    if closure.revenue == "government" and closure.swaps == (shipped.swaps if shipped else ()):
-        return None
+        closure = CLOSURES["default"]
     return {k: v for k, v in asdict(closure).items() if k != "description"}
 
 
@@ -214,7 +210,9 @@ def agreed_closure(scenarios: Iterable[tuple[str, Scenario]], closure: str | Clo
 
 def _closure_label(clo: Closure) -> str:
     """A closure in an error: its name, with the revenue rule and swaps a scenario adds."""
-    extra = ([f"revenue {clo.revenue}"] if clo.revenue != "government" else []) + [
+    shipped = CLOSURES.get(clo.name.removesuffix(" with swaps"))
+    default = shipped.revenue if shipped else Closure.revenue
+    extra = ([f"revenue {clo.revenue}"] if clo.revenue != default else []) + [
         f"swap {a} for {b}" for a, b in clo.swaps]
     name = clo.name.removesuffix(" with swaps") if clo.swaps else clo.name
     return name + (f" ({'; '.join(extra)})" if extra else "")
