@@ -87,6 +87,10 @@ INSTRUMENTS: dict[str, tuple[float, float, str]] = {
     "endow": (0.0, math.inf, "mobile factor endowment index (base 1), by (region, factor)"),
     "endow_sf": (0.0, math.inf, "sector-specific factor endowment index (base 1), by (region, "
                  "factor, sector)"),
+    "te": (-1.0, math.inf, "export tax rate on the world price (fraction; a subsidy if "
+           "negative; 0 in the base), by (exporter, importer, sector)"),
+    "ao": (0.0, math.inf, "output-augmenting (Hicks-neutral) productivity index (base 1), by "
+           "(region, sector)"),
 }
 #: Operations on an instrument: the new value from the old.
 INSTRUMENT_OPS = {"set": lambda old, v: v, "add": lambda old, v: old + v,

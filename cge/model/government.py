@@ -35,7 +35,8 @@ def equations(m, b) -> None:
     """(G1) revenue, (G2) consumption, and the revenue-use rules (C4) transfer, (C5) real
     government consumption, (C6) tax rate."""
     def revenue(m, r):
-        rev = m.tdv[r] * b.YH[r] * m.yh[r] + m.production_tax[r] + m.tariff_revenue[r]
+        rev = m.tdv[r] * b.YH[r] * m.yh[r] + m.production_tax[r] + m.tariff_revenue[r] \
+            + m.export_tax_revenue[r]
         return m.yg[r] == rev / scale(b.YG[r], b.YH[r])
 
     def consumption(m, r, i):

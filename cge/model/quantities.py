@@ -16,7 +16,8 @@ from .base import scale
 
 #: Reported quantities: evaluated at every solution for the indicator layer.
 REPORTED = ("utility", "regional_utility", "real_gdp", "terms_of_trade",
-            "tariff_revenue", "foreign_saving", "absorption", "world_price")
+            "tariff_revenue", "foreign_saving", "absorption", "world_price",
+            "export_tax_revenue")
 
 
 def _finals(b):
@@ -45,9 +46,19 @@ def declare(m, b, specific: set[str]) -> None:
 
     m.pfac = E(m.FD, rule=lambda m, r, f, j: m.pfs[r, f, j] if f in specific else m.pf[r, f],
                doc="price of factor f used in sector j (mobile or sector-specific)")
-    m.pms = E(m.BIL, rule=lambda m, s, r, i: (1 + m.tm[s, r, i]) / (1 + b.tm[s, r, i])
-              * m.eps[r] * m.pwe[s, i],
-              doc="price to importer r of imports from s, gross of tariff (base 1)")
+    m.tariff_rate = E(m.BIL, rule=lambda m, s, r, i: m.tm[s, r, i] + m.tmq[s, r, i],
+                      doc="ad valorem rate of r on imports from s: the tariff plus the tariff "
+                      "equivalent of an import quota (0 without one), fraction")
+    m.export_tax_rate = E(m.BIL, rule=lambda m, s, r, i: m.te[s, r, i] + m.teq[s, r, i],
+                          doc="export tax rate of s on sales to r: the export tax plus the "
+                          "export-tax equivalent of a VER (0 without one), fraction")
+    m.pms = E(m.BIL, rule=lambda m, s, r, i: (1 + m.tariff_rate[s, r, i]) / (1 + b.tm[s, r, i])
+              * (1 + m.export_tax_rate[s, r, i]) * m.eps[r] * m.pwe[s, i],
+              doc="price to importer r of imports from s (base 1): the world price pwe, times "
+              "1 + the exporter's export tax (the c.i.f. price paid), times 1 + the tariff on it")
+    m.input_index = E(m.PROD, rule=lambda m, r, j: m.z[r, j] / m.ao[r, j],
+                      doc="input requirement of sector j, index: value added and each "
+                      "intermediate are Leontief in z / ao (output per unit of inputs = ao)")
     m.pe = E(m.EXP, rule=lambda m, r, i: m.eps[r] * m.pwe[r, i],
              doc="export price in the exporter's currency")
     m.foreign_saving = E(m.R, rule=lambda m, r: m.fsv[r] * scale(b.SAV[r], b.YH[r]),
@@ -57,17 +68,28 @@ def declare(m, b, specific: set[str]) -> None:
                             doc="household disposable income (after tax, with the transfer), "
                             "local currency")
     m.tariff_revenue = E(m.R, rule=lambda m, r: sum(
-        m.tm[s, rr, i] * b.MS[s, rr, i] * m.eps[r] * m.pwe[s, i] * m.ms[s, rr, i]
-        for (s, rr, i) in b.MS if rr == r), doc="tariff revenue, local currency")
+        m.tariff_rate[s, rr, i] * b.MS[s, rr, i] * (1 + m.export_tax_rate[s, rr, i]) * m.eps[r]
+        * m.pwe[s, i] * m.ms[s, rr, i] for (s, rr, i) in b.MS if rr == r),
+        doc="tariff revenue (with the rent of import quotas), on the c.i.f. value including "
+        "the exporter's export tax, local currency")
+    m.export_tax_revenue = E(m.R, rule=lambda m, r: sum(
+        m.export_tax_rate[rr, s, i] * b.MS[rr, s, i] * m.eps[r] * m.pwe[rr, i] * m.ms[rr, s, i]
+        for (rr, s, i) in b.MS if rr == r),
+        doc="export tax revenue of the exporter (with the rent of VERs), on the world value "
+        "pwe of its sales, local currency")
     m.production_tax = E(m.R, rule=lambda m, r: sum(
         m.tz[r, j] / (1 + m.tz[r, j]) * b.Z[r, j] * m.pz[r, j] * m.z[r, j]
         for (rr, j) in b.Z if rr == r), doc="production tax revenue, local currency")
     m.exports_value = E(m.R, rule=lambda m, r: sum(
-        b.E[r, i] * m.pwe[r, i] * m.e[r, i] for i in b.sectors if (r, i) in b.E),
-        doc="exports at world prices, reference currency")
+        b.E[r, i] * m.pwe[r, i] * m.e[r, i] for i in b.sectors if (r, i) in b.E)
+        + sum(m.export_tax_rate[k] * b.MS[k] * m.pwe[r, k[2]] * m.ms[k] for k in b.MS
+              if k[0] == r),
+        doc="exports at the prices importers pay (world price plus export tax), reference "
+        "currency")
     m.imports_value = E(m.R, rule=lambda m, r: sum(
-        b.MS[k] * m.pwe[k[0], k[2]] * m.ms[k] for k in b.MS if k[1] == r),
-        doc="imports c.i.f. at world prices, reference currency")
+        b.MS[k] * (1 + m.export_tax_rate[k]) * m.pwe[k[0], k[2]] * m.ms[k]
+        for k in b.MS if k[1] == r),
+        doc="imports c.i.f. (world price plus the exporter's export tax), reference currency")
     exports_base = sum(b.E.values())
     m.world_price = E(rule=lambda m: sum(v * m.pwe[k] for k, v in b.E.items()) / exports_base,
                       doc="world export price index (Laspeyres, base 1), reference currency")
