@@ -41,6 +41,9 @@ TRADE = ("trade_base_value", "base_tariff_pct", "tariff_pct", "trade_volume",
          "trade_volume_pct", "trade_value_world")
 WORLD = ("world_ev", "world_ev_pct_income", "world_real_gdp_pct", "world_trade_volume_pct",
          "world_tariff_revenue_base", "world_tariff_revenue")
+#: Columns of the quotas table (scenarios with ``[[quota]]`` tables only).
+QUOTAS = ("trade_base_value", "base_tariff_pct", "trade_volume_pct", "quota_tariff_equivalent_pct",
+          "ver_export_tax_equivalent_pct", "quota_rent")
 SECTORS = ("output_base", "output_pct", "exports_pct", "imports_pct", "producer_price_pct",
            "domestic_price_pct", "import_price_pct", "armington_price_pct")
 
@@ -101,9 +104,12 @@ class Results:
         entry in :data:`cge.indicators.INDICATORS` and in the table's list here. Column names
         are ``"variable (unit)"``.
         """
-        return {"summary": self.summary, "world": self.world, "welfare": self.welfare,
-                "trade": self.trade, "sectors": self.sectors,
-                "welfare_detail": self.welfare_detail}
+        out = {"summary": self.summary, "world": self.world, "welfare": self.welfare,
+               "trade": self.trade, "sectors": self.sectors,
+               "welfare_detail": self.welfare_detail}
+        if self.scenario is not None and self.scenario.quotas:
+            out["quotas"] = self.quotas
+        return out
 
     def indicators(self, names) -> dict[str, np.ndarray]:
         """Indicators of :data:`cge.indicators.INDICATORS` at this solution (dense arrays)."""
@@ -209,6 +215,26 @@ class Results:
                                                         ["exporter", "importer", "sector"]))
 
     @property
+    def quotas(self) -> pd.DataFrame:
+        """The scenario's quotas by (exporter, importer, sector): who gets the rent, base value
+        and tariff, the volume's % change (the quota), the endogenous equivalent — a tariff
+        equivalent (import quota, rent to the importer) or an export-tax equivalent (VER, rent
+        to the exporter) — and the rent in the recipient's currency. Empty without quotas."""
+        quotas = self.scenario.quotas if self.scenario is not None else ()
+
+        def build():
+            keys = [q.cell for q in quotas]
+            index = ["exporter", "importer", "sector"]
+            if not keys:
+                cols = [INDICATORS[n].column(self.unit) for n in QUOTAS]
+                return pd.DataFrame(columns=["rent to", *cols],
+                                    index=pd.MultiIndex.from_tuples([], names=index))
+            frame = self._frame(QUOTAS, "bilateral", keys, index)
+            frame.insert(0, "rent to", [q.rent for q in quotas])
+            return frame
+        return self._table("quotas", build)
+
+    @property
     def sectors(self) -> pd.DataFrame:
         """By region and sector: base output, and % changes of output, exports, imports
         (volumes) and prices (0 where the flow does not exist)."""
@@ -240,7 +266,12 @@ class Results:
                   "", "what this run assumes:", *[f"  {a}" for a in self.assumptions()]]
         w = self.welfare
         if w.notna().all().all():
-            lines += ["", "EV decomposition (docs/welfare.md; the parts add up to EV):",
+            ev, res = w.iloc[:, 0].abs(), w.iloc[:, -1].abs()
+            adds_up = bool((res <= 1e-6 * ev.clip(lower=1e-9)).all())
+            head = ("the parts add up to EV" if adds_up else
+                    "the parts do not add up to EV here: the residual is what the decomposition "
+                    "does not count yet (export taxes, quota rents, productivity)")
+            lines += ["", f"EV decomposition (docs/welfare.md; {head}):",
                       to_text(publication(w), merge_units=True)]
         tr = self.trade
         changed = tr.loc[self.tariff_change.cells]
@@ -248,6 +279,9 @@ class Results:
             cols = ["base tariff (%)", "tariff (%)", f"base value ({self.unit})",
                     "volume (% change)"]
             lines += ["", "shocked trade flows:", to_text(changed[cols])]
+        if sc is not None and sc.quotas:
+            lines += ["", "quotas (volume fixed; the equivalent adjusts, its rent goes to the "
+                      "region named under 'rent to'):", to_text(self.quotas)]
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ outputs

@@ -363,9 +363,10 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
     if np.any(rel <= -1):
         raise ValueError("a draw makes a parameter non-positive: narrow the range or use a "
                          "bounded distribution")
-    if scenario.instruments:
+    if scenario.instruments or scenario.quotas:
         raise ValueError(f"{scenario.name}: systematic sensitivity analysis varies the tariff "
-                         "shock; this scenario also shocks other instruments (not supported yet)")
+                         "shock; this scenario also shocks other instruments or has quotas (not "
+                         "supported yet)")
     change = scenario.resolve(economy)
     base, final, shocked = change.base, change.new, change.cells
 

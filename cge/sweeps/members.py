@@ -90,7 +90,7 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
     for k, mem in enumerate(members):
         where = f"member {k} ({mem.name})"
         sc = mem.scenario
-        if sc is not None and (sc.instruments or sc.swaps or sc.revenue):
+        if sc is not None and (sc.instruments or sc.swaps or sc.revenue or sc.quotas):
             raise SweepError(f"{where}: a sweep member may change tariffs only; this scenario "
                              "also shocks instruments or sets swaps or a revenue rule",
                              hint="run it with cge run, or give the sweep one closure")
