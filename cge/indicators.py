@@ -238,7 +238,8 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in [
     _I("exchange_rate", "region", "exchange rate", "local per reference currency, base = 1",
        "exchange rate", lambda v: v.var("eps")),
     _I("terms_of_trade_pct", "region", "terms of trade", "% change",
-       "export over import price index, world prices, Paasche weights (NaN without trade)", _tot),
+       "export over import price index at the prices importers pay (world prices plus export "
+       "taxes), Paasche weights (NaN without trade)", _tot),
     _I("tariff_revenue_base", "region", "tariff revenue, base", "{unit}",
        "base-year tariff revenue", lambda v: v.lay.rev0),
     _I("tariff_revenue", "region", "tariff revenue, new", "{unit}, local currency",

@@ -223,6 +223,16 @@ def test_export_tax_revenue_is_the_rate_times_the_flow():
     k = next(iter(rates))
     assert pyo.value(m.pms[k]) == pytest.approx(
         (1 + rates[k]) * m.eps[k[1]].value * m.pwe[k[0], k[2]].value, rel=1e-12)
+    # terms of trade at the prices importers pay, (1 + te) pwe, Paasche weights, by hand
+    tot = res.summary["terms of trade (% change)"]
+    for region in ds.regions:
+        def index(flows):
+            q = [b.MS[f] * m.ms[f].value for f in flows]
+            p = [(1 + rates.get(f, 0.0)) * m.pwe[f[0], f[2]].value for f in flows]
+            return sum(a * c for a, c in zip(q, p)) / sum(q)
+        out = [f for f in b.MS if f[0] == region]
+        into = [f for f in b.MS if f[1] == region]
+        assert tot[region] == pytest.approx(100 * (index(out) / index(into) - 1), abs=1e-10)
 
 
 def test_lerner_symmetry_export_tax_equals_import_tariff():

@@ -126,13 +126,18 @@ def declare(m, b, specific: set[str]) -> None:
 
     def tot(m, r):
         ex = [(b.E[k] * m.e[k], m.pwe[k]) for k in b.E if k[0] == r]
-        im = [(b.MS[k] * m.ms[k], m.pwe[k[0], k[2]]) for k in b.MS if k[1] == r]
+        im = [(b.MS[k] * m.ms[k], (1 + m.export_tax_rate[k]) * m.pwe[k[0], k[2]])
+              for k in b.MS if k[1] == r]
         if not ex or not im:  # undefined without exports or imports: reported as NaN
             return 1.0
-        px = sum(q * p for q, p in ex) / sum(q for q, _ in ex)
+        # exports at the prices importers pay: the world price plus r's export taxes
+        tax = sum(m.export_tax_rate[k] * b.MS[k] * m.ms[k] * m.pwe[r, k[2]] for k in b.MS
+                  if k[0] == r)
+        px = (sum(q * p for q, p in ex) + tax) / sum(q for q, _ in ex)
         pm = sum(q * p for q, p in im) / sum(q for q, _ in im)
         return px / pm
     m.terms_of_trade = E(m.R, rule=tot,
-                         doc="terms of trade: export over import price (world prices, Paasche)")
+                         doc="terms of trade: export over import price (Paasche), at the prices "
+                         "importers pay: world prices plus the exporters' export taxes")
     m.outputs = [getattr(m, name)[k] for name in REPORTED for k in getattr(m, name)]
     m.output_keys = [(name, k) for name in REPORTED for k in getattr(m, name)]
