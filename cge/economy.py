@@ -196,20 +196,20 @@ class Economy:
             ValueError: the scenario's quotas are not those this economy's closure was built
                 with (each quota is a swap: build the economy with :func:`scenario_closure`).
         """
-        self.reset()
-        self.set_tariffs(scenario.resolve(self).new)
-        for name, values in scenario.instrument_values(self.model).items():
-            par = getattr(self.model, name)
-            for key, v in values.items():
-                par[key] = float(v)
         want = {q.cell: q.rent for q in scenario.quotas}
-        if want != self.quota_cells:
+        if want != self.quota_cells:  # checked before anything changes
             show = lambda d: ", ".join(f"{'/'.join(k)} ({r})" for k, r in d.items()) or "none"  # noqa: E731
             raise ValueError(f"scenario {scenario.name}: its quotas ({show(want)}) are not those "
                              f"this economy was built with ({show(self.quota_cells)}); a quota is "
                              "a swap of the closure: build the economy with "
                              "Economy(data, scenario_closure(None, scenario)), or call run() "
                              "without economy=")
+        self.reset()
+        self.set_tariffs(scenario.resolve(self).new)
+        for name, values in scenario.instrument_values(self.model).items():
+            par = getattr(self.model, name)
+            for key, v in values.items():
+                par[key] = float(v)
         for q in scenario.quotas:
             self.model.ms[q.cell].set_value(q.volume)
 

@@ -195,6 +195,7 @@ def test_a_quota_economy_can_be_reused(default_eco):
     with pytest.raises(ValueError, match="not those this economy was built with") as err:
         cge.run(cge.load_scenario(SCENARIOS / "us_autos_232.toml"), economy=eco)
     assert "\n" not in str(err.value)
+    assert eco.model.ms[CELL].value == 0.85  # the refused scenario changed nothing
     with pytest.raises(ValueError, match=r"its quotas \(JPN/USA/AUTO \(exporter\)\)"):
         cge.run(_quota(0.85, "exporter"), economy=default_eco)
 
