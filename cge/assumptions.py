@@ -31,6 +31,13 @@ def assumptions(economy, cells, scenario=None) -> list[str]:
     for sh in getattr(scenario, "instruments", ()):
         lines.append(f"instrument: {sh.parameter}[{','.join(sh.index)}] {sh.operation} "
                      f"{sh.value:g}")
+    for q in getattr(scenario, "quotas", ()):
+        kind = ("import quota (tariff equivalent endogenous, rent to the importer)"
+                if q.rent == "importer" else
+                "voluntary export restraint (export-tax equivalent endogenous, rent to the "
+                "exporter)")
+        lines.append(f"quota: {q.importer} imports of {q.sector} from {q.exporter} held at "
+                     f"{100 * q.volume:g}% of base volume, {kind}")
     ds = economy.dataset
     chosen = getattr(ds, "elasticity_set", None)
     default = getattr(ds, "default_elasticity_set", None)

@@ -17,7 +17,7 @@ import pandas as pd
 from . import report
 from .data import Dataset
 from .economy import Economy, resolve_data, run, scenario_closure
-from .scenario import Scenario, unique_names
+from .scenario import Scenario, base_rates, unique_names
 from .solver import SolveError
 from .text import first_lines
 
@@ -122,6 +122,8 @@ def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Datas
     economies: dict[tuple[str, str | None], Economy] = {}
     plan = []
     for sc in scenarios:  # one economy per closure and elasticity set; check every scenario first
+        if sc.quotas:  # a quota is a swap of the closure: check it before the economy is built
+            sc.tariffs(ds, base_rates(ds))
         key = (scenario_closure(closure, sc, revenue), elasticities or sc.elasticities)
         if key not in economies:
             economies[key] = Economy(ds, *key)

@@ -20,7 +20,7 @@ from .closure import Closure, check_determinate, get_closure
 from .core import CompiledModel, compile_model
 from .data import Dataset, load_dataset
 from .model import build_model
-from .scenario import Scenario, load_scenario
+from .scenario import QUOTA_RENTS, Scenario, base_rates, load_scenario
 from .solution import Solution
 from .solver import SolveError, SolveInfo, masks, solve
 
@@ -72,6 +72,11 @@ class Economy:
         self._param_base = [pyo.value(p) for p in self._params]
         self._elas = [p for name, p in params if name in self.ELASTICITIES]
         self._elas_base = [pyo.value(p) for p in self._elas]
+        #: Cells whose volume a quota fixes under this closure (a quota's swap frees its
+        #: equivalent, tmq or teq): (exporter, importer, sector) → who gets the rent.
+        self.quota_cells: dict[tuple[str, str, str], str] = {
+            k: rent for rent, (var, _) in QUOTA_RENTS.items()
+            for k, v in getattr(self.model, var).items() if not v.fixed}
         self.x_base = self.core.x_from_model()
         self._p_base = np.array(self.core.params())
         self._elas_pos = np.array([k for k, o in enumerate(self.core.param_objects)
@@ -115,6 +120,8 @@ class Economy:
         solution. Elasticities are kept (see :meth:`reset_elasticities`)."""
         for p, v in zip(self._params, self._param_base):
             p.set_value(v)
+        for k in self.quota_cells:  # a quota's volume, held exogenous: back to the base
+            self.model.ms[k].set_value(1.0)
         self.core.x_to_model(self.x_base)
 
     def reset_elasticities(self) -> None:
@@ -181,13 +188,30 @@ class Economy:
             getattr(self.model, kind)[tuple(k)] = float(v)
 
     def apply(self, scenario: Scenario) -> None:
-        """Reset to base values, then set the scenario's tariffs and other instruments."""
+        """Reset to base values, then set the scenario's tariffs, other instruments and quota
+        volumes.
+
+        Raises:
+            ScenarioError: the scenario does not fit the data (:meth:`Scenario.tariffs`).
+            ValueError: the scenario's quotas are not those this economy's closure was built
+                with (each quota is a swap: build the economy with :func:`scenario_closure`).
+        """
+        want = {q.cell: q.rent for q in scenario.quotas}
+        if want != self.quota_cells:  # checked before anything changes
+            show = lambda d: ", ".join(f"{'/'.join(k)} ({r})" for k, r in d.items()) or "none"  # noqa: E731
+            raise ValueError(f"scenario {scenario.name}: its quotas ({show(want)}) are not those "
+                             f"this economy was built with ({show(self.quota_cells)}); a quota is "
+                             "a swap of the closure: build the economy with "
+                             "Economy(data, scenario_closure(None, scenario)), or call run() "
+                             "without economy=")
         self.reset()
         self.set_tariffs(scenario.resolve(self).new)
         for name, values in scenario.instrument_values(self.model).items():
             par = getattr(self.model, name)
             for key, v in values.items():
                 par[key] = float(v)
+        for q in scenario.quotas:
+            self.model.ms[q.cell].set_value(q.volume)
 
     # ------------------------------------------------------------------ solve
     def solve(self, solver: str = "newton", *, continuation: bool = True,
@@ -310,7 +334,8 @@ def scenario_closure(closure: str | Closure | None, scenario: Scenario | None,
                      revenue: str | None = None) -> Closure:
     """The closure a scenario runs under: ``closure`` (default: the scenario's, else
     ``"default"``) with the revenue rule ``revenue`` (default: the scenario's, else the
-    closure's) and the scenario's swaps added."""
+    closure's), the scenario's swaps added, then one swap per quota (its equivalent, ``tmq``
+    or ``teq``, for the cell's volume ``ms``: :meth:`cge.scenario.Quota.swap`)."""
     base = get_closure(closure if closure is not None
                        else (scenario.closure if scenario is not None else None))
     revenue = revenue or (scenario.revenue if scenario is not None else None)
@@ -318,6 +343,9 @@ def scenario_closure(closure: str | Closure | None, scenario: Scenario | None,
         base = base.with_(revenue=revenue)
     if scenario is not None and scenario.swaps:
         base = base.with_(name=f"{base.name} with swaps", swaps=base.swaps + scenario.swaps)
+    if scenario is not None and scenario.quotas:
+        base = base.with_(name=f"{base.name} with quotas",
+                          swaps=base.swaps + tuple(q.swap() for q in scenario.quotas))
     return base
 
 
@@ -356,6 +384,10 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
         raise ValueError(f"the economy was calibrated with elasticity set "
                          f"{economy.dataset.elasticity_set!r}, not {elasticities!r}: build an "
                          "Economy with that set")
+    if economy is None and sc is not None and sc.quotas:
+        # a quota is a swap of the closure the economy is built with: check it first
+        data = resolve_data(data, elasticities)
+        sc.tariffs(data, base_rates(data))
     eco = economy or Economy(data, closure, elasticities)
     with eco.lock:
         if sc is not None:

@@ -192,6 +192,16 @@ def _world_trade(v: View) -> np.ndarray:
     return np.asarray(100 * (np.sum(MS * np.nan_to_num(v.var("ms"), nan=1.0)) / MS.sum() - 1))
 
 
+def _quota_rent(v: View) -> np.ndarray:
+    """Rent of a quota on each cell, in the currency of the region that collects it: an
+    import quota's tmq on the c.i.f. value (importer), a VER's teq on the world value
+    (exporter); 0 on cells without a quota."""
+    MS, ms, pwe, eps = v.lay.MS, v.var("ms"), v.var("pwe")[:, None, :], v.var("eps")
+    cif = 1 + v.var("te") + v.var("teq")
+    return MS * ms * pwe * (v.var("tmq") * cif * eps[None, :, None]
+                            + v.var("teq") * eps[:, None, None])
+
+
 def _goods_imports(v: View) -> tuple[np.ndarray, np.ndarray]:
     """Base and new volume of goods imports by (exporter, importer), at base prices."""
     MS = np.where(v.lay.goods[None, None, :], np.nan_to_num(v.lay.MS), 0.0)
@@ -226,13 +236,17 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in [
     _I("exchange_rate", "region", "exchange rate", "local per reference currency, base = 1",
        "exchange rate", lambda v: v.var("eps")),
     _I("terms_of_trade_pct", "region", "terms of trade", "% change",
-       "export over import price index, world prices, Paasche weights (NaN without trade)", _tot),
+       "export over import price index at the prices importers pay (world prices plus export "
+       "taxes), Paasche weights (NaN without trade)", _tot),
     _I("tariff_revenue_base", "region", "tariff revenue, base", "{unit}",
        "base-year tariff revenue", lambda v: v.lay.rev0),
     _I("tariff_revenue", "region", "tariff revenue, new", "{unit}, local currency",
        "tariff revenue at the solution, local currency", lambda v: v.quantity("tariff_revenue")),
     _I("imports_volume_pct", "region", "imports, total volume", "% change",
        "all imports at base prices", _imports_volume),
+    _I("export_tax_revenue", "region", "export tax revenue", "{unit}, local currency",
+       "export taxes and the rent of VERs collected by the exporter's government, at the "
+       "solution", lambda v: v.quantity("export_tax_revenue")),
     # ---------------------------------------------------------------- the world
     _I("world_ev", "world", "EV, world", "{unit}", "sum of the regions' EV (each at base "
        "prices, in the data unit: exchange rates are 1 in the base year)",
@@ -257,6 +271,17 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in [
        lambda v: 100 * v.lay.tm0),
     _I("tariff_pct", "bilateral", "tariff", "%", "tariff rate of the scenario (ad valorem, "
        "c.i.f.); NaN where there is no base-year flow", lambda v: 100 * v.var("tm")),
+    _I("export_tax_pct", "bilateral", "export tax", "%", "export tax of the exporter on the "
+       "world price (instrument te; 0 in the base)", lambda v: 100 * v.var("te")),
+    _I("quota_tariff_equivalent_pct", "bilateral", "tariff equivalent", "%",
+       "tariff equivalent of an import quota, added to the tariff (0 without one)",
+       lambda v: 100 * v.var("tmq")),
+    _I("ver_export_tax_equivalent_pct", "bilateral", "export-tax equivalent", "%",
+       "export-tax equivalent of a voluntary export restraint, added to the export tax (0 "
+       "without one)", lambda v: 100 * v.var("teq")),
+    _I("quota_rent", "bilateral", "quota rent", "{unit}, recipient's currency",
+       "rent of a quota: the importer's (import quota) or the exporter's (VER) revenue from "
+       "its equivalent", _quota_rent),
     _I("trade_volume", "bilateral", "volume at base prices", "{unit}",
        "bilateral imports at base prices", lambda v: v.lay.MS * v.var("ms")),
     _I("trade_volume_pct", "bilateral", "volume", "% change", "bilateral imports at base "

@@ -12,9 +12,9 @@ the outputs of a run are written by :mod:`cge.report` (:meth:`Results.write`, or
 
 Equivalent variation (EV), two measures (docs/welfare.md):
 
-- ``EV``: the regional household's (as in GTAP), whose Cobb–Douglas utility covers private
-  consumption, government consumption and real investment with base-year weights, so that
-  tariff revenue spent by the government counts; ``EV = Ā (U − 1)``, ``Ā`` base absorption.
+- ``EV``: the regional household's (GTAP's), whose Cobb–Douglas utility covers private
+  consumption, government consumption and real national saving with base shares of income,
+  so that tariff revenue counts whoever spends it; ``EV = Ȳ (U − 1)``, ``Ȳ`` base income.
   The ``welfare`` table decomposes it (allocative efficiency, terms of trade, ...).
 - ``EV, household``: private consumption only, ``(U1/U0 − 1) × base consumption spending``.
 """
@@ -41,6 +41,9 @@ TRADE = ("trade_base_value", "base_tariff_pct", "tariff_pct", "trade_volume",
          "trade_volume_pct", "trade_value_world")
 WORLD = ("world_ev", "world_ev_pct_income", "world_real_gdp_pct", "world_trade_volume_pct",
          "world_tariff_revenue_base", "world_tariff_revenue")
+#: Columns of the quotas table (scenarios with ``[[quota]]`` tables only).
+QUOTAS = ("trade_base_value", "base_tariff_pct", "trade_volume_pct", "quota_tariff_equivalent_pct",
+          "ver_export_tax_equivalent_pct", "quota_rent")
 SECTORS = ("output_base", "output_pct", "exports_pct", "imports_pct", "producer_price_pct",
            "domestic_price_pct", "import_price_pct", "armington_price_pct")
 
@@ -101,9 +104,12 @@ class Results:
         entry in :data:`cge.indicators.INDICATORS` and in the table's list here. Column names
         are ``"variable (unit)"``.
         """
-        return {"summary": self.summary, "world": self.world, "welfare": self.welfare,
-                "trade": self.trade, "sectors": self.sectors,
-                "welfare_detail": self.welfare_detail}
+        out = {"summary": self.summary, "world": self.world, "welfare": self.welfare,
+               "trade": self.trade, "sectors": self.sectors,
+               "welfare_detail": self.welfare_detail}
+        if self.scenario is not None and self.scenario.quotas:
+            out["quotas"] = self.quotas
+        return out
 
     def indicators(self, names) -> dict[str, np.ndarray]:
         """Indicators of :data:`cge.indicators.INDICATORS` at this solution (dense arrays)."""
@@ -112,8 +118,9 @@ class Results:
     @property
     def welfare(self) -> pd.DataFrame:
         """Per region: regional EV and its decomposition (docs/welfare.md), in the data's
-        currency unit: allocative efficiency (tariffs, production taxes), terms of trade,
-        investment–savings (capital flows, final-demand mix), endowments, and the residual."""
+        currency unit: allocative efficiency (tariffs, quotas, export taxes, VERs, production
+        taxes), technology, terms of trade,
+        investment–savings, endowments (employment), spending mix, and the residual."""
         return self._table("welfare", lambda: self._decomposition()[0])
 
     @property
@@ -209,6 +216,26 @@ class Results:
                                                         ["exporter", "importer", "sector"]))
 
     @property
+    def quotas(self) -> pd.DataFrame:
+        """The scenario's quotas by (exporter, importer, sector): who gets the rent, base value
+        and tariff, the volume's % change (the quota), the endogenous equivalent — a tariff
+        equivalent (import quota, rent to the importer) or an export-tax equivalent (VER, rent
+        to the exporter) — and the rent in the recipient's currency. Empty without quotas."""
+        quotas = self.scenario.quotas if self.scenario is not None else ()
+
+        def build():
+            keys = [q.cell for q in quotas]
+            index = ["exporter", "importer", "sector"]
+            if not keys:
+                cols = [INDICATORS[n].column(self.unit) for n in QUOTAS]
+                return pd.DataFrame(columns=["rent to", *cols],
+                                    index=pd.MultiIndex.from_tuples([], names=index))
+            frame = self._frame(QUOTAS, "bilateral", keys, index)
+            frame.insert(0, "rent to", [q.rent for q in quotas])
+            return frame
+        return self._table("quotas", build)
+
+    @property
     def sectors(self) -> pd.DataFrame:
         """By region and sector: base output, and % changes of output, exports, imports
         (volumes) and prices (0 where the flow does not exist)."""
@@ -240,7 +267,12 @@ class Results:
                   "", "what this run assumes:", *[f"  {a}" for a in self.assumptions()]]
         w = self.welfare
         if w.notna().all().all():
-            lines += ["", "EV decomposition (docs/welfare.md; the parts add up to EV):",
+            ev, res = w.iloc[:, 0].abs(), w.iloc[:, -1].abs()
+            adds_up = bool((res <= 1e-6 * ev.clip(lower=1e-9)).all())
+            head = ("the parts add up to EV" if adds_up else
+                    "the parts do not add up to EV here: the residual is what the decomposition "
+                    "does not count yet (export taxes, quota rents, productivity)")
+            lines += ["", f"EV decomposition (docs/welfare.md; {head}):",
                       to_text(publication(w), merge_units=True)]
         tr = self.trade
         changed = tr.loc[self.tariff_change.cells]
@@ -248,6 +280,9 @@ class Results:
             cols = ["base tariff (%)", "tariff (%)", f"base value ({self.unit})",
                     "volume (% change)"]
             lines += ["", "shocked trade flows:", to_text(changed[cols])]
+        if sc is not None and sc.quotas:
+            lines += ["", "quotas (volume fixed; the equivalent adjusts, its rent goes to the "
+                      "region named under 'rent to'):", to_text(self.quotas)]
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ outputs

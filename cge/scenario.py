@@ -24,7 +24,18 @@ A scenario file::
     index = ["USA", "LAB"]         # names, or "*"
     mul = 1.02                     # or add = ..., set = ...
 
+    [[quota]]                      # optional: a quantitative restriction on one bilateral cell
+    exporter = "JPN"
+    importer = "USA"
+    sector = "AUTO"
+    volume = 0.85                  # the cell's volume, as a share of its base volume
+    rent = "exporter"              # "importer": import quota; "exporter": VER
+
 Shocks are applied in order to the base rates, so a later shock may override an earlier one.
+A quota is a GEMPACK-style swap (:func:`cge.economy.scenario_closure`): the cell's volume
+``ms`` becomes exogenous at ``volume`` and its tariff equivalent ``tmq`` (rent to the
+importer's government, as a tariff's revenue) or export-tax equivalent ``teq`` (rent to the
+exporter's government) endogenous.
 """
 
 from __future__ import annotations
@@ -87,6 +98,10 @@ INSTRUMENTS: dict[str, tuple[float, float, str]] = {
     "endow": (0.0, math.inf, "mobile factor endowment index (base 1), by (region, factor)"),
     "endow_sf": (0.0, math.inf, "sector-specific factor endowment index (base 1), by (region, "
                  "factor, sector)"),
+    "te": (-1.0, math.inf, "export tax rate on the world price (fraction; a subsidy if "
+           "negative; 0 in the base), by (exporter, importer, sector)"),
+    "ao": (0.0, math.inf, "output-augmenting (Hicks-neutral) productivity index (base 1), by "
+           "(region, sector)"),
 }
 #: Operations on an instrument: the new value from the old.
 INSTRUMENT_OPS = {"set": lambda old, v: v, "add": lambda old, v: old + v,
@@ -103,6 +118,59 @@ class InstrumentShock:
     operation: str
     value: float
     group: str = ""
+
+
+#: Who gets a quota's rent → the variable that becomes endogenous (docs/model.md §5.3).
+QUOTA_RENTS: dict[str, tuple[str, str]] = {
+    "importer": ("tmq", "import quota: the importer's government collects the rent through an "
+                 "endogenous tariff equivalent"),
+    "exporter": ("teq", "voluntary export restraint (VER): the exporter's government collects "
+                 "the rent through an endogenous export-tax equivalent"),
+}
+QUOTA_FIELDS = ("exporter", "importer", "sector", "volume", "rent")
+
+
+@dataclass(frozen=True)
+class Quota:
+    """A quantitative restriction on one bilateral cell: imports of ``importer`` from
+    ``exporter`` of ``sector`` held at ``volume`` times their base volume (``ms`` = volume).
+
+    ``rent = "importer"``: an import quota, whose tariff equivalent ``tmq`` (added to the
+    tariff) adjusts and whose rent is the importer's revenue, as a tariff's would be;
+    ``rent = "exporter"``: a voluntary export restraint, whose export-tax equivalent ``teq``
+    (added to the export tax) adjusts and whose rent is the exporter's revenue. The volume
+    is imposed as an equality: an equivalent below zero means the quota would not bind.
+    """
+
+    exporter: str
+    importer: str
+    sector: str
+    volume: float
+    rent: str
+
+    @property
+    def cell(self) -> tuple[str, str, str]:
+        """(exporter, importer, sector), the key of the bilateral flow."""
+        return (self.exporter, self.importer, self.sector)
+
+    @property
+    def equivalent(self) -> str:
+        """The model variable that becomes endogenous: ``tmq`` or ``teq``."""
+        return QUOTA_RENTS[self.rent][0]
+
+    def swap(self) -> tuple[str, str]:
+        """The GEMPACK swap (exogenous → endogenous, endogenous → exogenous) of this quota."""
+        idx = ",".join(self.cell)
+        return (f"{self.equivalent}[{idx}]", f"ms[{idx}]")
+
+
+def base_rates(ds: Dataset) -> dict[tuple[str, str, str], float]:
+    """Base tariff rates (fractions) of every traded flow of ``ds``, by (exporter, importer,
+    sector): the ``base`` of :meth:`Scenario.tariffs` before an economy is built."""
+    t = ds.trade
+    return {(x, m, i): float(r) for x, m, i, v, r in
+            t[["exporter", "importer", "sector", "value", "tariff"]].itertuples(index=False)
+            if v > 0}
 
 
 @dataclass(frozen=True)
@@ -122,6 +190,8 @@ class Scenario:
     instruments: tuple[InstrumentShock, ...] = ()
     #: The data's elasticity set to run with (None: the data's default set).
     elasticities: str | None = None
+    #: Quantitative restrictions (``[[quota]]`` tables): import quotas and VERs by cell.
+    quotas: tuple[Quota, ...] = ()
     digest: str = ""
     path: str = field(default="", compare=False)
 
@@ -133,6 +203,7 @@ class Scenario:
         rate at or below -100%, or a shock that touches no traded flow.
         """
         rates = dict(base)
+        touched: dict[tuple[str, str, str], int] = {}  # cell -> the last shock that set it
         for k, sh in enumerate(self.shocks, start=1):
             where = f"{self.path or self.name}: shock {k}"
             _known(where, "importer", [sh.importer], ds.regions)
@@ -161,13 +232,52 @@ class Scenario:
                                                 f"{100 * rates[key]:g}%, at or below -100%",
                                                 hint="a tariff must stay above -100% (a subsidy "
                                                 "cannot exceed the price)")
+                        touched[key] = k
                         hit += 1
             if hit == 0:
                 raise ScenarioError(f"{where}: no base-year trade in {listing(secs)} from "
                                     f"{listing(exps)} to {show(sh.importer)}; the shock has no "
                                     "effect", hint="check importer, exporters and sectors against "
                                     "trade.csv")
+        self.check_quotas(ds, base, touched)
         return rates
+
+    def check_quotas(self, ds: Dataset, base: Mapping, touched: Mapping = ()) -> None:
+        """Validate the quotas against the data: known names, a flow with base-year trade
+        (a key of ``base``), one quota per cell, and no other instrument on the cell that the
+        quota would make void: a tariff shock (``touched``: cell → shock number) on an import
+        quota's cell, an export tax (``te``) on a VER's cell. Raises :class:`ScenarioError`."""
+        seen: dict[tuple[str, str, str], int] = {}
+        for k, q in enumerate(self.quotas, start=1):
+            where = f"{self.path or self.name}: quota {k}"
+            _known(where, "exporter", [q.exporter], ds.regions)
+            _known(where, "importer", [q.importer], ds.regions)
+            _known(where, "sector", [q.sector], ds.sectors)
+            if q.cell not in base:
+                raise ScenarioError(f"{where}: no base-year trade in {show(q.sector)} from "
+                                    f"{show(q.exporter)} to {show(q.importer)}: a quota needs "
+                                    "a traded flow to restrict",
+                                    hint="check exporter, importer and sector against trade.csv")
+            if q.cell in seen:
+                raise ScenarioError(f"{where}: the cell {show(q.exporter)} -> {show(q.importer)} "
+                                    f"{show(q.sector)} already has quota {seen[q.cell]}",
+                                    hint="one quota per bilateral cell")
+            seen[q.cell] = k
+            if q.rent == "importer" and q.cell in touched:
+                raise ScenarioError(f"{where}: shock {touched[q.cell]} changes the tariff on the "
+                                    "cell of this import quota, which fixes the cell's volume: "
+                                    "the quota's tariff equivalent would absorb the change and "
+                                    "the tariff would have no effect",
+                                    hint="drop the cell from the shock, or make the quota a VER "
+                                    '(rent = "exporter"), whose rent the tariff then shares')
+            for j, sh in enumerate(self.instruments, start=1):
+                if q.rent == "exporter" and sh.parameter == "te" and _matches(q.cell, sh.index):
+                    raise ScenarioError(f"{where}: instrument {j} sets the export tax te on the "
+                                        "cell of this VER, which fixes the cell's volume: the "
+                                        "VER's export-tax equivalent would absorb it and the "
+                                        "tax would have no effect",
+                                        hint="narrow the instrument's index, or make the quota "
+                                        'an import quota (rent = "importer")')
 
     def instrument_values(self, model) -> dict[str, dict]:
         """New values of the instruments this scenario shocks: parameter → {index: value},
@@ -344,7 +454,7 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
     passes it); by default the SHA-256 of the UTF-8 encoded text.
     """
     raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "revenue",
-                                        "swap", "elasticities", "shock", "instrument"),
+                                        "swap", "elasticities", "shock", "instrument", "quota"),
                            kind="shock", example="scenarios/us_autos_232.toml")
     name = raw["name"]
     examples = {"closure": 'e.g. closure = "default"',
@@ -391,7 +501,8 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
                             parse_names(where, "sectors", item["sectors"]), op, float(value),
                             group))
     instruments = _parse_instruments(path, raw.get("instrument", []))
-    return Scenario(name=name, shocks=tuple(shocks), instruments=instruments,
+    quotas = _parse_quotas(path, raw.get("quota", []))
+    return Scenario(name=name, shocks=tuple(shocks), instruments=instruments, quotas=quotas,
                     description=raw.get("description", ""),
                     source=raw.get("source", ""), closure=raw.get("closure"),
                     swaps=tuple((a, b) for a, b in swaps), revenue=raw.get("revenue"),
@@ -441,6 +552,52 @@ def _parse_instruments(path: str, items) -> tuple[InstrumentShock, ...]:
     return tuple(out)
 
 
+def _parse_quotas(path: str, items) -> tuple[Quota, ...]:
+    """The ``[[quota]]`` tables: exporter, importer, sector (names), volume (> 0, a share of the
+    base volume) and rent ("importer" or "exporter"), all required."""
+    if not isinstance(items, list):
+        raise ScenarioError(f"{path}: 'quota' must be an array of tables",
+                            hint="start each one with a [[quota]] line (double brackets)")
+    out = []
+    for k, item in enumerate(items, start=1):
+        where = f"{path}: quota {k}"
+        if not isinstance(item, dict):
+            raise ScenarioError(f"{where}: must be a table", hint="[[quota]]")
+        extra = [f for f in item if f not in QUOTA_FIELDS]
+        if extra:
+            raise ScenarioError(f"{where}: unknown field(s) {', '.join(map(quote, extra))}",
+                                hint=f"allowed: {', '.join(QUOTA_FIELDS)}")
+        for key in QUOTA_FIELDS:
+            if key not in item:
+                raise ScenarioError(f"{where}: missing field '{key}'",
+                                    hint='e.g. exporter = "JPN", importer = "USA", sector = '
+                                    '"AUTO", volume = 0.85, rent = "exporter"')
+        for key in ("exporter", "importer", "sector"):
+            if not isinstance(item[key], str):
+                raise ScenarioError(f"{where}: '{key}' must be one name, not {quote(item[key])}",
+                                    hint="a quota restricts one bilateral cell; give one table "
+                                    "per cell")
+        if item["exporter"] == item["importer"]:
+            raise ScenarioError(f"{where}: exporter and importer are both "
+                                f"{show(item['importer'])}",
+                                hint="a region does not trade with itself")
+        vol = item["volume"]
+        if isinstance(vol, bool) or not isinstance(vol, int | float) or not math.isfinite(vol):
+            raise ScenarioError(f"{where}: 'volume' must be a number, not {quote(vol)}",
+                                hint="a share of the base volume, e.g. volume = 0.85")
+        if vol <= 0:
+            raise ScenarioError(f"{where}: 'volume' = {vol:g} must be above 0",
+                                hint="a share of the base volume, e.g. volume = 0.85 (an "
+                                "embargo is the limit volume -> 0, not a quota of 0)")
+        if item["rent"] not in QUOTA_RENTS:
+            raise ScenarioError(f"{where}: unknown rent {quote(item['rent'])}",
+                                hint='rent = "importer" (import quota: the importer\'s '
+                                'government gets the rent) or "exporter" (VER)')
+        out.append(Quota(item["exporter"], item["importer"], item["sector"], float(vol),
+                         item["rent"]))
+    return tuple(out)
+
+
 def read_toml_bytes(p: Path, kind: str, error: type[ScenarioError], *, missing_hint: str,
                     folder_hint: str) -> bytes:
     """The bytes of an input TOML file (a scenario or a sweep), refusing a missing file, a
@@ -472,5 +629,5 @@ def load_scenario(path: str | Path) -> Scenario:
                           digest=hashlib.sha256(raw).hexdigest())
 
 
-__all__ = ["Scenario", "Shock", "ScenarioError", "DataError", "load_scenario", "parse_scenario",
-           "all_goods"]
+__all__ = ["Quota", "Scenario", "Shock", "ScenarioError", "DataError", "load_scenario",
+           "parse_scenario", "all_goods", "base_rates"]

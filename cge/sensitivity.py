@@ -367,6 +367,9 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
     if np.any(rel <= -1):
         raise ValueError("a draw makes a parameter non-positive: narrow the range or use a "
                          "bounded distribution")
+    if scenario.quotas:
+        raise ValueError(f"{scenario.name}: systematic sensitivity analysis of a scenario with "
+                         "quotas is not supported yet (run it with cge run)")
     change = scenario.resolve(economy)
     base, final, shocked = change.base, change.new, change.cells
     economy.reset()

@@ -4,10 +4,12 @@ Welfare measure
     Each region has a regional household, as in GTAP (McDougall 2003, GTAP Technical Paper 20;
     Corong et al. 2017, §2.3), whose utility is Cobb–Douglas over private consumption ``C``,
     government consumption ``G`` and real national saving ``S`` (household plus government
-    saving, deflated by the price of investment goods ``PI``), with base-year shares ``α_k`` of
+    saving, deflated by GTAP's world price of saving ``Ps`` — the investment-weighted
+    Cobb–Douglas average of the regions' prices of investment goods ``PI_q/ε_q`` in the
+    reference currency — converted at the exchange rate), with base-year shares ``α_k`` of
     regional income ``Y`` (factor income plus every tax, tariffs included)::
 
-        U = u_C^α_C · u_G^α_G · (NS / (PI · NS₀))^α_S,      EV = Y₀ (U − 1)
+        U = u_C^α_C · u_G^α_G · (NS / (ε Ps · NS₀))^α_S,      EV = Y₀ (U − 1)
 
     ``u_C``, ``u_G`` are the Cobb–Douglas indices of the purchases. Cobb–Douglas makes the
     expenditure function at base prices linear in utility, so this EV is exact. Foreign-
@@ -17,17 +19,19 @@ Welfare measure
 Decomposition
     With ``X_k`` the current value of component k (``X_C``, ``X_G`` the spending, ``X_S = NS``)
     and ``dX_k`` its real change at current prices (``Σ pq dc``, ``Σ pq dg``,
-    ``dNS − NS dPI/PI``), the model's identities (zero profits, cost minimisation, market
+    ``dNS − NS d ln(ε Ps)``), the model's identities (zero profits, cost minimisation, market
     clearing, balance of payments) give, in each region's currency (docs/welfare.md)::
 
-        Σ_k dX_k =  Σ_j tz_j/(1+tz_j) pz_j dZ_j                      allocative: production taxes
-                  + Σ_(s,i) tm_si ε pwe_si dMS_si                      allocative: tariffs
-                  + ε Σ_(s,i) (MS_out dpwe_out − MS_in dpwe_in)        terms of trade
-                  + ε FS (dPI/PI − dε/ε)                               investment–savings
-                  + Σ pf dF                                            endowments (employment)
+        Σ_k dX_k =  allocative efficiency (tariffs, quotas, export taxes, VERs, production taxes)
+                  + terms of trade at c.i.f. prices
+                  + technology
+                  + X_I (d ln PI − d ln ε − d ln Ps) + ε FS d ln Ps      investment–savings
+                  + Σ pf dF                                             endowments (employment)
 
-    The capital inflow ``ε dFS`` that finances investment cancels: only the relative price of
-    investment goods and foreign saving remains (the analogue of GTAP's I–S term). Then
+    The capital inflow ``ε dFS`` that finances investment cancels. What remains of saving and
+    investment is GTAP's I–S effect, a terms of trade in capital goods: the region supplies
+    investment ``X_I`` at its price ``PI`` and buys saving ``NS = X_I − ε FS`` at ``Ps``
+    (Huff and Hertel 2000; it sums to about zero over the world). Then
     ``dEV = κ Σ_k dX_k + κ Σ_k (α_k Y/X_k − 1) dX_k`` with ``κ = Y₀ U / Y``: the second sum,
     "spending mix", is zero when income is split in the base shares (the revenue rule
     ``regional_household``, GTAP's) and measures what a rule that moves spending between C, G
@@ -46,13 +50,17 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from .model import scale
-from .model.quantities import finals, income0, welfare_weights
+from .model.quantities import finals, income0, saving_weights, welfare_weights
 from .path import walk
 
 #: Components of the decomposition, in reporting order, with their GTAP group.
 COMPONENTS = {
     "tariffs": "allocative efficiency",
+    "import quotas": "allocative efficiency",
+    "export taxes": "allocative efficiency",
+    "export restraints": "allocative efficiency",
     "production taxes": "allocative efficiency",
+    "technology": "technology",
     "terms of trade": "terms of trade",
     "investment-savings": "investment-savings",
     "endowments": "endowments",
@@ -127,16 +135,18 @@ def ev_gradient(economy, x: np.ndarray, p) -> np.ndarray:
                 for key, val in flow.items():
                     if key[0] == r:
                         add(row, comp[key], scale_u * w[k] * val / tot / s.v(comp[key]))
-        if "S" in w:
-            ns = s.saving(m, r)
-            a = scale_u * w["S"] / ns
-            add(row, m.sav[r], a * scale(b.SAV[r], b.YH[r]))
-            add(row, m.eps[r], -a * s.v(m.fsv[r]) * scale(b.SAV[r], b.YH[r]))
-            add(row, m.fsv[r], -a * s.v(m.eps[r]) * scale(b.SAV[r], b.YH[r]))
-            tot = b.total(b.I, r)
-            for key, val in b.I.items():
-                if key[0] == r:
-                    add(row, m.pq[key], -scale_u * w["S"] * val / tot / s.v(m.pq[key]))
+        if "S" in w:  # real saving NS / (ε_r Ps), Ps = Π_q (PI_q / ε_q)^θ_q
+            ns, c = s.saving(m, r), scale_u * w["S"]
+            sc = scale(b.SAV[r], b.YH[r])
+            add(row, m.sav[r], c / ns * sc)
+            add(row, m.eps[r], -c / ns * s.v(m.fsv[r]) * sc - c / s.v(m.eps[r]))
+            add(row, m.fsv[r], -c / ns * s.v(m.eps[r]) * sc)
+            for q, theta in saving_weights(b).items():
+                add(row, m.eps[q], c * theta / s.v(m.eps[q]))
+                tot = b.total(b.I, q)
+                for key, val in b.I.items():
+                    if key[0] == q:
+                        add(row, m.pq[key], -c * theta * val / tot / s.v(m.pq[key]))
     return G
 
 
@@ -192,15 +202,21 @@ def _spending(m, b, r, s: _Path) -> dict[str, tuple[float, float]]:
         fs, dfs, eps, deps = v(m.fsv[r]) * sc, d(m.fsv[r]) * sc, v(m.eps[r]), d(m.eps[r])
         dval = sum(val * (d(m.pq[key]) * v(m.inv[key]) + v(m.pq[key]) * d(m.inv[key]))
                    for key, val in inv) - deps * fs - eps * dfs
-        out["S"] = (ns, dval - ns * _dlog_pi(m, b, r, s))
+        out["S"] = (ns, dval - ns * (deps / eps + _dlog_ps(m, b, s)))
     return out
 
 
 def _dlog_pi(m, b, r, s: _Path) -> float:
-    """d ln PI / dλ: the Cobb–Douglas price index of investment goods."""
+    """d ln PI_r / dλ: region r's Cobb–Douglas price index of investment goods."""
     tot = b.total(b.I, r)
     return sum(val / tot * s.d(m.pq[key]) / s.v(m.pq[key]) for key, val in b.I.items()
                if key[0] == r) if tot else 0.0
+
+
+def _dlog_ps(m, b, s: _Path) -> float:
+    """d ln Ps / dλ: the world price of saving, Π_r (PI_r / ε_r)^θ_r (reference currency)."""
+    return sum(w * (_dlog_pi(m, b, r, s) - s.d(m.eps[r]) / s.v(m.eps[r]))
+               for r, w in saving_weights(b).items())
 
 
 def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]:
@@ -212,28 +228,52 @@ def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]
     v, d = s.v, s.d
     eps = v(m.eps[r])
     rows: list[tuple[str, str, str, float]] = []
-    # tariffs: tm ε pwe dMS, by sector and source
+    # tariffs and import-quota rents: τm (1+τe) ε pwe dMS, by sector and source (τm = tm + tmq)
     for (src, dst, i), base in b.MS.items():
         if dst == r:
-            rows.append(("tariffs", i, src, v(m.tm[src, r, i]) * eps * v(m.pwe[src, i]) * base
-                         * d(m.ms[src, r, i])))
+            k = (src, r, i)
+            wedge = (1 + v(m.te[k]) + v(m.teq[k])) * eps * v(m.pwe[src, i]) * base * d(m.ms[k])
+            rows.append(("tariffs", i, src, v(m.tm[k]) * wedge))
+            rows.append(("import quotas", i, src, v(m.tmq[k]) * wedge))
+    # export taxes and VER rents: τe ε pwe dMS on r's sales, by sector and destination
+    for (src, dst, i), base in b.MS.items():
+        if src == r:
+            k = (r, dst, i)
+            flow = eps * v(m.pwe[r, i]) * base * d(m.ms[k])
+            rows.append(("export taxes", i, dst, v(m.te[k]) * flow))
+            rows.append(("export restraints", i, dst, v(m.teq[k]) * flow))
     # production taxes: tz/(1+tz) pz dZ, by sector
     for (rr, j), base in b.Z.items():
         if rr == r:
             tz = v(m.tz[r, j])
             rows.append(("production taxes", j, "", tz / (1 + tz) * v(m.pz[r, j]) * base
                          * d(m.z[r, j])))
-    # terms of trade: ε (exports x dpwe_own − imports x dpwe_source), by sector and partner
+    # technology: pz Z / (1+tz) · d ln ao, by sector (output-augmenting technical change)
+    for (rr, j), base in b.Z.items():
+        if rr == r:
+            tz, ao = v(m.tz[r, j]), v(m.ao[r, j])
+            rows.append(("technology", j, "", v(m.pz[r, j]) * base * v(m.z[r, j]) / (1 + tz)
+                         * d(m.ao[r, j]) / ao))
+    # terms of trade: ε (exports x d(c.i.f. price) − imports x d(c.i.f. price)), by sector and
+    # partner; the c.i.f. price of a flow is (1 + τe) pwe (the exporter's tax included)
+    def cif(k, i_src):
+        te = v(m.te[k]) + v(m.teq[k])
+        return (1 + te) * d(m.pwe[i_src]) + v(m.pwe[i_src]) * (d(m.te[k]) + d(m.teq[k]))
+
     for (src, dst, i), base in b.MS.items():
         if src == r:
             rows.append(("terms of trade", i, dst, eps * base * v(m.ms[src, dst, i])
-                         * d(m.pwe[r, i])))
+                         * cif((src, dst, i), (r, i))))
         if dst == r:
             rows.append(("terms of trade", i, src, -eps * base * v(m.ms[src, r, i])
-                         * d(m.pwe[src, i])))
-    # investment–savings: ε FS (dPI/PI − dε/ε), FS foreign saving in the reference currency
+                         * cif((src, r, i), (src, i))))
+    # investment–savings (GTAP's): investment x (d ln PI − d ln ε − d ln Ps), the price of
+    # investment goods against the world price of saving, plus ε FS d ln Ps
     fs = v(m.fsv[r]) * scale(b.SAV[r], b.YH[r])
-    rows.append(("investment-savings", "", "", fs * (eps * _dlog_pi(m, b, r, s) - d(m.eps[r]))))
+    inv = sum(v(m.pq[key]) * val * v(m.inv[key]) for key, val in b.I.items() if key[0] == r)
+    dps = _dlog_ps(m, b, s)
+    rows.append(("investment-savings", "", "", inv * (_dlog_pi(m, b, r, s) - d(m.eps[r]) / eps
+                                                      - dps) + eps * fs * dps))
     # endowments: Σ pf dF, by factor (in the sector column); "employment" where it adjusts
     for f in b.factors:
         terms = [v(m.pfs[k] if k in m.SPEC else m.pf[r, f]) * base * d(m.f[k])

@@ -16,6 +16,7 @@ import numpy as np
 
 import cge
 from cge.closure import get_closure
+from cge.economy import scenario_closure
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [(c, rule) for c in ("long_run", "short_run")
@@ -36,7 +37,11 @@ def main() -> None:
         sc = cge.load_scenario(path)
         ref = None
         for case in CASES:
-            res = cge.run(sc, economy=economies[case])
+            # a quota is a swap of the closure: a quota scenario builds its own economy
+            eco = economies[case] if not sc.quotas else cge.Economy(
+                None, scenario_closure(get_closure(case[0]).with_(revenue=case[1]), sc),
+                args.elasticities)
+            res = cge.run(sc, economy=eco)
             ev = res.summary["EV (% of base income)"].to_numpy()
             world = float(res.world.iloc[0, 0])
             if ref is None:

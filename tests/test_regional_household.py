@@ -16,16 +16,17 @@ DEFAULT_NAMES = ["ev", "ev_household", "real_gdp_pct", "terms_of_trade_pct", "ut
                  "output_pct", "imports_volume_pct"]
 
 
-def _write_two_country(folder, sigma, lam, t0, m=20.0, d_b=180.0):
+def _write_two_country(folder, sigma, lam, t0, m=20.0, d_b=180.0, inv=0.0):
     """A two-country, one-good, labour-only data set: A buys a share ``lam`` of its spending
     from home, imports ``m`` (world value) from B at tariff ``t0``; trade is balanced (B
-    imports ``m`` from A, duty free); 10% of A's spending is government, 15% investment."""
+    imports ``m`` from A, duty free); 10% of each country's spending is government, a share
+    ``inv`` investment (none by default: the exact case has no saving)."""
     d_a = lam / (1 - lam) * m * (1 + t0)
     lab_a, spend_a = d_a + m, d_a + m * (1 + t0)
-    g_a, i_a = 0.10 * spend_a, 0.15 * spend_a
+    g_a, i_a = 0.10 * spend_a, inv * spend_a
     td_a = g_a - t0 * m
     lab_b, spend_b = d_b + m, d_b + m
-    g_b, i_b = 0.10 * spend_b, 0.15 * spend_b
+    g_b, i_b = 0.10 * spend_b, inv * spend_b
     rows = [("A", "LAB", "GOOD", lab_a), ("A", "B", "GOOD", m), ("A", "TRF", "GOOD", t0 * m),
             ("A", "GOOD", "HOH", spend_a - g_a - i_a), ("A", "GOOD", "GOV", g_a),
             ("A", "GOOD", "INV", i_a), ("A", "GOOD", "B", m), ("A", "HOH", "LAB", lab_a),
@@ -76,8 +77,8 @@ def _real_income_change(sigma, lam, t0, t, m=20.0, d_b=180.0):
                                             (8.0, 0.95, 0.10, 0.0), (2.0, 0.7, 0.20, 0.05)])
 def test_ev_is_the_exact_real_income_change_in_one_good_armington(tmp_path, sigma, lam, t0, t):
     """With income split in fixed shares (GTAP's regional household, the default revenue
-    rule), the regional EV of the one-good Armington model is A's real income change exactly,
-    whatever the government's and saving's shares."""
+    rule) and no saving, the regional EV of the one-good Armington model is A's real income
+    change exactly, whatever the government's share."""
     _write_two_country(tmp_path / "two", sigma, lam, t0)
     eco = cge.Economy(tmp_path / "two")
     assert eco.closure.revenue == "regional_household"

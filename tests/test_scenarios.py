@@ -53,7 +53,10 @@ EXPECTED = {
     "jpn_retaliation_farm": {("JPN", "USA", "AUTO"): 27.3, ("USA", "JPN", "FOOD"): 38.5,
                              ("USA", "JPN", "AGR"): 50.0},
     "tpp_farm_access": {("USA", "JPN", "FOOD"): 4.0, ("USA", "JPN", "AGR"): 0.5},
+    "jpn_auto_ver": {},  # a VER: no tariff changes; its volume is checked below
 }
+# The quotas of the quota scenarios: (exporter, importer, sector) -> (share of base volume, rent).
+QUOTAS = {"jpn_auto_ver": {("JPN", "USA", "AUTO"): (0.85, "exporter")}}
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +100,9 @@ def test_scenario_parses_and_is_documented(path, eco, base):
     sc = cge.load_scenario(path)
     assert sc.name == path.stem
     assert sc.description and sc.source
-    assert "2025" in sc.source or "2019" in sc.source or "2018" in sc.source  # a dated instrument
-    assert sc.shocks
+    assert any(y in sc.source for y in ("2025", "2019", "2018", "1981"))  # a dated instrument
+    assert sc.shocks or sc.quotas
+    assert {q.cell: (q.volume, q.rent) for q in sc.quotas} == QUOTAS.get(sc.name, {})
     assert sc.closure is None  # the default closure, as documented in docs/scenarios.md
     sc.tariffs(eco.dataset, base)  # validates names; every shock touches a traded flow
     text = path.read_text(encoding="utf-8")
@@ -134,7 +138,9 @@ def test_deal_floor_and_no_stacking_in_reciprocal(eco, base):
 
 @pytest.mark.parametrize("path", FILES, ids=_ids(FILES))
 def test_scenario_solves_and_moves_trade_the_expected_way(path, eco, base):
-    res = cge.run(path, economy=eco)
+    sc = cge.load_scenario(path)
+    # a quota is a swap of the closure: a quota scenario builds its own economy
+    res = cge.run(sc, economy=None if sc.quotas else eco)
     info = res.info
     assert info.converged and info.max_residual <= 1e-9 and info.max_walras <= 1e-8
     name = res.scenario.name
@@ -171,6 +177,18 @@ def test_scenario_solves_and_moves_trade_the_expected_way(path, eco, base):
         for i in ("AGR", "FOOD"):
             assert trade.loc[("USA", "JPN", i), vol] < 0
         assert trade.loc[("JPN", "USA", "AUTO"), vol] < 0
+        assert us_imports_from_jpn < 0
+    for k, (volume, rent) in QUOTAS.get(name, {}).items():
+        # the quota holds the cell at its volume; a binding restraint has a positive
+        # equivalent, whose rent goes to the exporter (VER) as its export tax revenue
+        assert trade.loc[k, vol] == pytest.approx(100 * (volume - 1), abs=1e-10)
+        q = res.quotas.loc[k]
+        assert q["rent to"] == rent
+        assert q["export-tax equivalent (%)"] > 0 and q["tariff equivalent (%)"] == 0
+        rent_value = q[f"quota rent ({res.unit}, recipient's currency)"]
+        exporter_revenue = res.indicators(["export_tax_revenue"])["export_tax_revenue"]
+        assert exporter_revenue[list(res.economy.benchmark.regions).index(k[0])] == \
+            pytest.approx(rent_value, rel=1e-12)
         assert us_imports_from_jpn < 0
     if name == "tpp_farm_access":
         for i in ("AGR", "FOOD"):

@@ -22,8 +22,9 @@ def test_parts_add_up_to_ev(autos):
     m, b = eco.model, eco.benchmark
     for r in eco.dataset.regions:
         # EV by hand (GTAP's regional household): Cobb-Douglas over C, G and real national
-        # saving (investment spending less foreign saving, over the investment price index),
-        # weights the base shares of income C0 + G0 + NS0
+        # saving (investment spending less foreign saving, over the world price of saving in
+        # local currency: ε_r Ps, Ps = Π_q (PI_q/ε_q)^θ_q, θ the base shares of world
+        # investment), weights the base shares of income C0 + G0 + NS0
         c0, g0 = b.total(b.C, r), b.total(b.G, r)
         ns0 = b.total(b.I, r) - b.FS[r]
         y0 = c0 + g0 + ns0
@@ -32,9 +33,11 @@ def test_parts_add_up_to_ev(autos):
         spend = sum(v * m.pq[k].value * m.inv[k].value for k, v in b.I.items() if k[0] == r)
         fs = m.fsv[r].value * scale(b.SAV[r], b.YH[r])  # fsv is relative to that scale
         ns = spend - m.eps[r].value * fs
-        log_pi = sum(v / b.total(b.I, r) * np.log(m.pq[k].value) for k, v in b.I.items()
-                     if k[0] == r)
-        log_u += ns0 / y0 * (np.log(ns / ns0) - log_pi)
+        world_i = sum(b.total(b.I, q) for q in b.regions)
+        log_ps = sum(b.total(b.I, q) / world_i * (
+            sum(v / b.total(b.I, q) * np.log(m.pq[k].value) for k, v in b.I.items() if k[0] == q)
+            - np.log(m.eps[q].value)) for q in b.regions)
+        log_u += ns0 / y0 * (np.log(ns / ns0) - np.log(m.eps[r].value) - log_ps)
         assert ev[r] == pytest.approx(y0 * (np.exp(log_u) - 1), rel=1e-9)
         # EV from utilities, the parts from the path integral: independent routes
         parts = dec.summary.loc[r, list(welfare.COMPONENTS)].sum()
@@ -58,8 +61,10 @@ def test_autos_tariff_signs_and_closure_terms(autos):
     # default closure: endowments fixed, income split in fixed shares -> those parts are zero
     assert s["endowments"].abs().max() <= 1e-9 * s["EV, regional"].abs().max()
     assert s["spending mix"].abs().max() <= 1e-9 * s["EV, regional"].abs().max()
-    # investment-savings: FS (ε dPI/PI − dε), zero only without foreign saving
+    # investment-savings, GTAP's terms of trade in capital goods: not zero in any region, and
+    # close to zero-sum over the world (Ps is the investment-weighted average of the PIs)
     assert (s["investment-savings"].abs() > 1.0).all()
+    assert abs(s["investment-savings"].sum()) <= 0.05 * s["investment-savings"].abs().max()
 
 
 def test_small_tariff_allocative_term_is_the_trapezoid():
@@ -99,8 +104,59 @@ def test_other_closures_add_up(closure):
         assert abs(dec.summary.loc[r, "residual"]) <= 1e-6 * abs(ev)
     if closure == "fixed_exchange_rate":
         # foreign saving moves, but the capital inflow that finances investment is not
-        # welfare: what is left is FS·dPI (dε = 0), of the sign of FS·dPI in each region
+        # welfare: what is left is the terms of trade in capital goods
         b = eco.benchmark
         assert any(abs(eco.model.fsv[r].value * scale(b.SAV[r], b.YH[r]) - b.FS[r]) > 1.0
                    for r in b.regions)
         assert (dec.summary["investment-savings"].abs() > 0).all()
+
+
+def _instrument_scenario(tmp_path, par, index, op, value):
+    (tmp_path / "s.toml").write_text(f'name = "s"\n[[instrument]]\nparameter = "{par}"\n'
+                                     f'index = {index}\n{op} = {value}\n', encoding="utf-8")
+    return cge.load_scenario(tmp_path / "s.toml")
+
+
+def test_productivity_is_the_technology_term(tmp_path):
+    """1% more output from the same inputs in US autos: to first order the technology term is
+    1% of the sector's output at factor cost, Z̄/(1+tz̄) (prices move only to second order)."""
+    sc = _instrument_scenario(tmp_path, "ao", '["USA", "AUTO"]', "mul", 1.01)
+    res = cge.run(sc)
+    dec = welfare.decompose(res.economy, res.solution)
+    b = res.economy.benchmark
+    hand = b.Z["USA", "AUTO"] / (1 + b.tz["USA", "AUTO"]) * 0.01
+    assert dec.summary.loc["USA", "technology"] == pytest.approx(hand, rel=0.03)
+    assert dec.summary.loc[["JPN", "ROW"], "technology"].abs().max() == 0.0
+    for r in b.regions:
+        assert abs(dec.summary.loc[r, "residual"]) <= 1e-6 * abs(dec.summary.loc[r, "EV, regional"])
+
+
+def test_a_small_export_tax_is_the_trapezoid(tmp_path):
+    """Japan taxes its car exports to the US at 1%: the export-tax term is ∫ te pwe dMS ≈
+    (Δte/2)·ΔMS at world prices (≈ 1 at base), by sector and destination; it adds up."""
+    sc = _instrument_scenario(tmp_path, "te", '["JPN", "USA", "AUTO"]', "set", 0.01)
+    res = cge.run(sc)
+    dec = welfare.decompose(res.economy, res.solution)
+    m, b = res.economy.model, res.economy.benchmark
+    dm = b.MS["JPN", "USA", "AUTO"] * (m.ms["JPN", "USA", "AUTO"].value - 1)
+    assert dm < 0
+    d = dec.detail.set_index(["region", "component", "sector", "partner"])["value"]
+    assert d["JPN", "export taxes", "AUTO", "USA"] == pytest.approx(0.01 / 2 * dm, rel=0.03)
+    assert dec.summary.loc["JPN", "export taxes"] == pytest.approx(
+        d["JPN", "export taxes", "AUTO", "USA"], rel=1e-12)
+    for r in b.regions:
+        assert abs(dec.summary.loc[r, "residual"]) <= 1e-6 * abs(dec.summary.loc[r, "EV, regional"])
+
+
+def test_a_ver_gives_its_rent_to_the_exporter():
+    """The shipped VER (Japanese cars to the US at 85% of base volume): the decomposition adds
+    up; the restraint's quantity effect is a loss for Japan (less trade through its wedge), the
+    rent shows as Japan's terms-of-trade gain on the cell, which the US loses."""
+    res = cge.run("scenarios/jpn_auto_ver.toml")
+    dec = welfare.decompose(res.economy, res.solution)
+    d = dec.detail.set_index(["region", "component", "sector", "partner"])["value"]
+    assert d["JPN", "export restraints", "AUTO", "USA"] < 0
+    assert d["JPN", "terms of trade", "AUTO", "USA"] > 0 > d["USA", "terms of trade", "AUTO", "JPN"]
+    assert dec.summary["import quotas"].abs().max() == 0.0
+    for r in res.economy.benchmark.regions:
+        assert abs(dec.summary.loc[r, "residual"]) <= 1e-6 * abs(dec.summary.loc[r, "EV, regional"])

@@ -1,5 +1,12 @@
 """Armington demand (docs/model.md §5.3): a CES of the domestic good and an import composite,
-itself a CES over sources with bilateral ad-valorem tariffs on c.i.f. value."""
+itself a CES over sources with bilateral ad-valorem tariffs on c.i.f. value (the world price
+plus the exporter's export tax).
+
+The tariff equivalent of an import quota (``tmq``) and the export-tax equivalent of a
+voluntary export restraint (``teq``) are variables *fixed at 0* when the model is built, so
+they are not unknowns of any closure: a quota on a bilateral cell is the GEMPACK swap of the
+cell's volume ``ms`` (then held at the quota) for one of them (:mod:`cge.scenario`, ``[[quota]]``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,14 @@ def declare(m, b) -> None:
     variable(m, BLOCK, "pm", m.IMP, "price", "import composite price, gross of tariffs")
     variable(m, BLOCK, "q", m.ARM, "quantity", "Armington composite supply")
     variable(m, BLOCK, "pq", m.ARM, "price", "Armington composite price")
+    for name, doc in (("tmq", "tariff equivalent of an import quota on imports of r from s, "
+                       "added to the tariff tm (fraction; the rent is the importer's revenue)"),
+                      ("teq", "export-tax equivalent of a voluntary export restraint of s on its "
+                       "sales to r, added to the export tax te (fraction; the rent is the "
+                       "exporter's revenue)")):
+        # 0 and fixed: exogenous in every closure unless a quota swaps it in for ms
+        variable(m, BLOCK, name, m.BIL, "free", doc + "; fixed at 0 unless a quota swaps it in "
+                 "for the volume ms", positive=False, initialize=0.0).fix(0.0)
 
 
 def equations(m, b) -> None:

@@ -35,7 +35,8 @@ def equations(m, b) -> None:
     """(G1) revenue, (G2) consumption, and the revenue-use rules (C4) transfer, (C5) real
     government consumption, (C6) tax rate."""
     def revenue(m, r):
-        rev = m.tdv[r] * b.YH[r] * m.yh[r] + m.production_tax[r] + m.tariff_revenue[r]
+        rev = m.tdv[r] * b.YH[r] * m.yh[r] + m.production_tax[r] + m.tariff_revenue[r] \
+            + m.export_tax_revenue[r]
         return m.yg[r] == rev / scale(b.YG[r], b.YH[r])
 
     def consumption(m, r, i):
@@ -46,7 +47,7 @@ def equations(m, b) -> None:
         return pyo.prod(m.g[r, i] ** (b.G[r, i] / tot) for i in b.sectors if (r, i) in b.G) == 1
 
     equation(m, BLOCK, "G1", "eq_gov_revenue", m.R, revenue,
-             "government revenue = direct tax + production tax + tariffs")
+             "government revenue = direct tax + production tax + tariffs + export taxes")
     equation(m, BLOCK, "G2", "eq_gov_consumption", m.GOVC, consumption,
              "Cobb–Douglas government consumption of what revenue leaves after saving and "
              "the transfer")

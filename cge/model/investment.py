@@ -18,7 +18,10 @@ def declare(m, b) -> None:
     variable(m, BLOCK, "mpsv", m.R, "free", "household saving / disposable income; set by C7 "
              "to the instrument mps unless the closure lets it adjust", positive=False,
              initialize=lambda _, r: b.mps[r])
-    variable(m, BLOCK, "sav", m.R, "quantity", "saving = investment spending")
+    # saving index, base 1; 0 where the base year has no saving (no investment): then unbounded
+    variable(m, BLOCK, "sav", m.R, "quantity", "saving = investment spending",
+             positive=lambda r: b.SAV[r] != 0,
+             initialize=lambda _, r: 1.0 if b.SAV[r] != 0 else 0.0)
     variable(m, BLOCK, "fsv", m.R, "free",
              "foreign saving, reference currency, relative to base saving (closure decides "
              "whether it is exogenous)", positive=False,

@@ -18,7 +18,7 @@ def equations(m, b) -> None:
     """(M1) goods, (M2) mobile factors, (M3) specific factors, (M4) world markets,
     (M5) balance of payments (implied by Walras' law)."""
     def goods(m, r, i):
-        use = sum(b.X[r, i, j] * m.z[r, j] for j in b.sectors if (r, i, j) in b.X)
+        use = sum(b.X[r, i, j] * m.input_index[r, j] for j in b.sectors if (r, i, j) in b.X)
         use += sum(base[r, i] * var[r, i] for base, var in ((b.C, m.c), (b.G, m.g), (b.I, m.inv))
                    if (r, i) in base)
         return m.q[r, i] == use / b.Q[r, i]

@@ -1,5 +1,6 @@
 """Production (docs/model.md §5.1): Leontief between value added (CES of factors) and Armington
-intermediates, with a production tax on net cost."""
+intermediates, with a production tax on net cost and output-augmenting (Hicks-neutral)
+productivity ``ao``: output is ``ao`` times the Leontief index of inputs (``input_index``)."""
 
 from __future__ import annotations
 
@@ -31,16 +32,18 @@ def equations(m, b) -> None:
                                         b.sigma_va[r, j] == 1)
 
     def factor_demand(m, r, f, j):
-        return m.f[r, f, j] == m.z[r, j] * (m.pva[r, j] / m.pfac[r, f, j]) ** m.sigma_va[r, j]
+        return m.f[r, f, j] == m.input_index[r, j] * (m.pva[r, j] / m.pfac[r, f, j]) \
+            ** m.sigma_va[r, j]
 
     def zero_profit(m, r, j):
         unit_cost = sum(cost_share(r, j, i) * m.pq[r, i] for i in b.sectors if (r, i, j) in b.X)
         if (r, j) in b.VA:
             unit_cost += cost_share(r, j, None) * m.pva[r, j]
-        return m.pz[r, j] == (1 + m.tz[r, j]) / (1 + b.tz[r, j]) * unit_cost
+        return m.pz[r, j] == (1 + m.tz[r, j]) / (1 + b.tz[r, j]) * unit_cost / m.ao[r, j]
 
     equation(m, BLOCK, "P1", "eq_pva", m.VAS, pva, "value-added price = CES unit cost of factors")
     equation(m, BLOCK, "P2", "eq_factor_demand", m.FD, factor_demand,
-             "factor demand; value added is Leontief in output (VA index = z)")
+             "factor demand; value added is Leontief in output (VA index = z / ao)")
     equation(m, BLOCK, "P3", "eq_zero_profit", m.PROD, zero_profit,
-             "output price = (1 + tz)/(1 + tz0) x Leontief unit cost (cost shares at net cost)")
+             "output price = (1 + tz)/(1 + tz0) x Leontief unit cost (cost shares at net cost) "
+             "/ ao")

@@ -17,7 +17,8 @@ from .base import scale
 #: Reported quantities: evaluated at every solution for the indicator layer.
 REPORTED = ("utility", "regional_utility", "real_gdp", "terms_of_trade",
             "tariff_revenue", "foreign_saving", "absorption", "world_price",
-            "regional_income", "national_saving", "investment_price")
+            "regional_income", "national_saving", "investment_price", "saving_price",
+            "export_tax_revenue")
 
 
 def _finals(b):
@@ -43,6 +44,15 @@ def saving0(b, r) -> float:
     return b.SAV[r] - b.FS[r]
 
 
+def saving_weights(b) -> dict[str, float]:
+    """Each region's base share of world investment: the weights of the world price of
+    saving (GTAP's ``psave``, an investment-weighted average of the regions' prices of
+    investment goods)."""
+    tot = {r: b.total(b.I, r) for r in b.regions}
+    world = sum(tot.values())
+    return {r: v / world for r, v in tot.items() if v > 0} if world > 0 else {}
+
+
 def welfare_weights(b, r) -> dict[str, float]:
     """The regional household's Cobb–Douglas weights (GTAP, McDougall 2003): base shares of
     private consumption ``C``, government consumption ``G`` and national saving ``S`` in
@@ -63,9 +73,19 @@ def declare(m, b, specific: set[str]) -> None:
 
     m.pfac = E(m.FD, rule=lambda m, r, f, j: m.pfs[r, f, j] if f in specific else m.pf[r, f],
                doc="price of factor f used in sector j (mobile or sector-specific)")
-    m.pms = E(m.BIL, rule=lambda m, s, r, i: (1 + m.tm[s, r, i]) / (1 + b.tm[s, r, i])
-              * m.eps[r] * m.pwe[s, i],
-              doc="price to importer r of imports from s, gross of tariff (base 1)")
+    m.tariff_rate = E(m.BIL, rule=lambda m, s, r, i: m.tm[s, r, i] + m.tmq[s, r, i],
+                      doc="ad valorem rate of r on imports from s: the tariff plus the tariff "
+                      "equivalent of an import quota (0 without one), fraction")
+    m.export_tax_rate = E(m.BIL, rule=lambda m, s, r, i: m.te[s, r, i] + m.teq[s, r, i],
+                          doc="export tax rate of s on sales to r: the export tax plus the "
+                          "export-tax equivalent of a VER (0 without one), fraction")
+    m.pms = E(m.BIL, rule=lambda m, s, r, i: (1 + m.tariff_rate[s, r, i]) / (1 + b.tm[s, r, i])
+              * (1 + m.export_tax_rate[s, r, i]) * m.eps[r] * m.pwe[s, i],
+              doc="price to importer r of imports from s (base 1): the world price pwe, times "
+              "1 + the exporter's export tax (the c.i.f. price paid), times 1 + the tariff on it")
+    m.input_index = E(m.PROD, rule=lambda m, r, j: m.z[r, j] / m.ao[r, j],
+                      doc="input requirement of sector j, index: value added and each "
+                      "intermediate are Leontief in z / ao (output per unit of inputs = ao)")
     m.pe = E(m.EXP, rule=lambda m, r, i: m.eps[r] * m.pwe[r, i],
              doc="export price in the exporter's currency")
     m.foreign_saving = E(m.R, rule=lambda m, r: m.fsv[r] * scale(b.SAV[r], b.YH[r]),
@@ -82,35 +102,54 @@ def declare(m, b, specific: set[str]) -> None:
                               doc="government consumption spending (revenue less its saving "
                               "and the transfer), local currency")
     m.tariff_revenue = E(m.R, rule=lambda m, r: sum(
-        m.tm[s, rr, i] * b.MS[s, rr, i] * m.eps[r] * m.pwe[s, i] * m.ms[s, rr, i]
-        for (s, rr, i) in b.MS if rr == r), doc="tariff revenue, local currency")
+        m.tariff_rate[s, rr, i] * b.MS[s, rr, i] * (1 + m.export_tax_rate[s, rr, i]) * m.eps[r]
+        * m.pwe[s, i] * m.ms[s, rr, i] for (s, rr, i) in b.MS if rr == r),
+        doc="tariff revenue (with the rent of import quotas), on the c.i.f. value including "
+        "the exporter's export tax, local currency")
+    m.export_tax_revenue = E(m.R, rule=lambda m, r: sum(
+        m.export_tax_rate[rr, s, i] * b.MS[rr, s, i] * m.eps[r] * m.pwe[rr, i] * m.ms[rr, s, i]
+        for (rr, s, i) in b.MS if rr == r),
+        doc="export tax revenue of the exporter (with the rent of VERs), on the world value "
+        "pwe of its sales, local currency")
     m.production_tax = E(m.R, rule=lambda m, r: sum(
         m.tz[r, j] / (1 + m.tz[r, j]) * b.Z[r, j] * m.pz[r, j] * m.z[r, j]
         for (rr, j) in b.Z if rr == r), doc="production tax revenue, local currency")
     m.exports_value = E(m.R, rule=lambda m, r: sum(
-        b.E[r, i] * m.pwe[r, i] * m.e[r, i] for i in b.sectors if (r, i) in b.E),
-        doc="exports at world prices, reference currency")
+        b.E[r, i] * m.pwe[r, i] * m.e[r, i] for i in b.sectors if (r, i) in b.E)
+        + sum(m.export_tax_rate[k] * b.MS[k] * m.pwe[r, k[2]] * m.ms[k] for k in b.MS
+              if k[0] == r),
+        doc="exports at the prices importers pay (world price plus export tax), reference "
+        "currency")
     m.imports_value = E(m.R, rule=lambda m, r: sum(
-        b.MS[k] * m.pwe[k[0], k[2]] * m.ms[k] for k in b.MS if k[1] == r),
-        doc="imports c.i.f. at world prices, reference currency")
-    exports_base = sum(b.E.values())
-    m.world_price = E(rule=lambda m: sum(v * m.pwe[k] for k, v in b.E.items()) / exports_base,
-                      doc="world export price index (Laspeyres, base 1), reference currency")
+        b.MS[k] * (1 + m.export_tax_rate[k]) * m.pwe[k[0], k[2]] * m.ms[k]
+        for k in b.MS if k[1] == r),
+        doc="imports c.i.f. (world price plus the exporter's export tax), reference currency")
+    trade_base = sum(b.MS.values())
+    m.world_price = E(rule=lambda m: sum(
+        v * (1 + m.export_tax_rate[k]) * m.pwe[k[0], k[2]] for k, v in b.MS.items()) / trade_base,
+        doc="world export price index (Laspeyres over bilateral flows at the c.i.f. prices "
+        "importers pay, export taxes included; base 1), reference currency")
     m.utility = E(m.R, rule=lambda m, r: pyo.prod(
         m.c[r, i] ** (b.C[r, i] / b.total(b.C, r)) for i in b.sectors if (r, i) in b.C),
         doc="household utility index Π_i c_i^α_i (1 in the benchmark)")
 
     m.regional_income = E(m.R, rule=lambda m, r: b.YH[r] * m.yh[r] + m.production_tax[r]
-                          + m.tariff_revenue[r],
-                          doc="regional income: factor income + production taxes + tariffs "
-                          "(= C + G + national saving), local currency")
+                          + m.tariff_revenue[r] + m.export_tax_revenue[r],
+                          doc="regional income: factor income + production taxes + tariffs + "
+                          "export taxes (= C + G + national saving), local currency")
     m.national_saving = E(m.R, rule=lambda m, r: m.sav[r] * scale(b.SAV[r], b.YH[r])
                           - m.eps[r] * m.foreign_saving[r],
                           doc="national saving (household + government), local currency")
-    m.investment_price = E(m.R, rule=lambda m, r: pyo.prod(
-        m.pq[r, i] ** (b.I[r, i] / b.total(b.I, r)) for i in b.sectors if (r, i) in b.I),
+    # Cobb–Douglas indices as exp(Σ θ log p): sums compile to one template whatever their length
+    m.investment_price = E(m.R, rule=lambda m, r: pyo.exp(sum(
+        b.I[r, i] / b.total(b.I, r) * pyo.log(m.pq[r, i]) for i in b.sectors if (r, i) in b.I)),
         doc="price index of investment goods (Cobb–Douglas, the unit cost of real "
         "investment; base 1)")
+    theta = saving_weights(b)
+    m.saving_price = E(rule=lambda m: pyo.exp(sum(
+        w * (pyo.log(m.investment_price[r]) - pyo.log(m.eps[r])) for r, w in theta.items())),
+        doc="world price of saving (GTAP's psave): Cobb–Douglas index of the regions' prices "
+        "of investment goods in the reference currency, base-year investment weights; base 1")
 
     def regional(m, r):
         w = welfare_weights(b, r)
@@ -122,13 +161,14 @@ def declare(m, b, specific: set[str]) -> None:
                 u = u * pyo.prod(comp[key] ** (v / tot) for key, v in flow.items()
                                  if key[0] == r) ** w[k]
         if "S" in w:
-            real = m.national_saving[r] / (m.investment_price[r] * saving0(b, r))
+            real = m.national_saving[r] / (m.eps[r] * m.saving_price * saving0(b, r))
             u = u * real ** w["S"]
         return u
     m.regional_utility = E(m.R, rule=regional,
                            doc="regional household's utility (GTAP): Cobb–Douglas over "
                            "private consumption, government consumption and real national "
-                           "saving, base-year income shares (1 in the benchmark)")
+                           "saving (deflated by the world price of saving in local currency), "
+                           "base-year income shares (1 in the benchmark)")
     m.absorption = E(m.R, rule=lambda m, r: sum(
         m.pq[key] * v * getattr(m, var)[key] for _, flow, var in _finals(b)
         for key, v in flow.items() if key[0] == r), doc="absorption C + G + I, local currency")
@@ -146,13 +186,18 @@ def declare(m, b, specific: set[str]) -> None:
 
     def tot(m, r):
         ex = [(b.E[k] * m.e[k], m.pwe[k]) for k in b.E if k[0] == r]
-        im = [(b.MS[k] * m.ms[k], m.pwe[k[0], k[2]]) for k in b.MS if k[1] == r]
+        im = [(b.MS[k] * m.ms[k], (1 + m.export_tax_rate[k]) * m.pwe[k[0], k[2]])
+              for k in b.MS if k[1] == r]
         if not ex or not im:  # undefined without exports or imports: reported as NaN
             return 1.0
-        px = sum(q * p for q, p in ex) / sum(q for q, _ in ex)
+        # exports at the prices importers pay: the world price plus r's export taxes
+        tax = sum(m.export_tax_rate[k] * b.MS[k] * m.ms[k] * m.pwe[r, k[2]] for k in b.MS
+                  if k[0] == r)
+        px = (sum(q * p for q, p in ex) + tax) / sum(q for q, _ in ex)
         pm = sum(q * p for q, p in im) / sum(q for q, _ in im)
         return px / pm
     m.terms_of_trade = E(m.R, rule=tot,
-                         doc="terms of trade: export over import price (world prices, Paasche)")
+                         doc="terms of trade: export over import price (Paasche), at the prices "
+                         "importers pay: world prices plus the exporters' export taxes")
     m.outputs = [getattr(m, name)[k] for name in REPORTED for k in getattr(m, name)]
     m.output_keys = [(name, k) for name in REPORTED for k in getattr(m, name)]

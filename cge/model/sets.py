@@ -1,6 +1,7 @@
 """Sets (non-zero flows only) and parameters: policy instruments and elasticities (docs/model.md §2, §3.2).
 
-Instruments (tariffs, tax rates, saving propensities, foreign saving, endowments) are *mutable*
+Instruments (tariffs, export taxes, tax rates, saving propensities, foreign saving, endowments,
+productivity) are *mutable*
 Params: a shock changes their values, never the model's structure. Elasticities are mutable
 too, within the functional form the data's values decide at build time (Cobb–Douglas at
 σ = 1, perfect transformation at ψ = ∞; see Economy.set_elasticities).
@@ -47,6 +48,9 @@ def declare_parameters(m: pyo.ConcreteModel, b: Benchmark) -> None:
     """Instruments and elasticities, at their base values (docs/model.md §3.2)."""
     mut = dict(mutable=True)
     m.tm = pyo.Param(m.BIL, initialize=b.tm, **mut, doc="tariff rate on c.i.f. imports (fraction)")
+    m.te = pyo.Param(m.BIL, initialize=0.0, **mut,
+                     doc="export tax rate of exporter s on its sales of i to r, on the world "
+                     "price pwe (fraction; a subsidy if negative; none in the base data)")
     m.tz = pyo.Param(m.PROD, initialize=b.tz, **mut, doc="production tax rate on net cost")
     m.td = pyo.Param(m.R, initialize=b.td, **mut, doc="direct tax rate on household income")
     m.mps = pyo.Param(m.R, initialize=b.mps, **mut, doc="household saving / disposable income")
@@ -57,6 +61,9 @@ def declare_parameters(m: pyo.ConcreteModel, b: Benchmark) -> None:
     m.transfer = pyo.Param(m.R, initialize=0.0, **mut,
                            doc="lump-sum transfer to the household / base household income")
     m.endow_sf = pyo.Param(m.SPEC, initialize=1.0, **mut, doc="specific factor endowment index")
+    m.ao = pyo.Param(m.PROD, initialize=1.0, **mut,
+                     doc="output-augmenting (Hicks-neutral) productivity index, base 1: the same "
+                     "inputs give ao times the output")
     sub = lambda d, keys: {k: d[k] for k in keys}  # noqa: E731
     m.sigma_va = pyo.Param(m.PROD, initialize=sub(b.sigma_va, m.PROD), **mut)
     m.sigma_d = pyo.Param(m.ARM, initialize=sub(b.sigma_d, m.ARM), **mut)

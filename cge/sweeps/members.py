@@ -100,6 +100,9 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
     for k, mem in enumerate(members):
         where = f"member {k} ({mem.name})"
         sc = mem.scenario
+        if sc is not None and sc.quotas:
+            raise SweepError(f"{where}: a sweep member may not have quotas (not supported yet)",
+                             hint="run it with cge run")
         try:
             rates = mem.scenario.tariffs(ds, base) if mem.scenario is not None else dict(base)
             values = _instrument_values(sc, probe, shocked) if sc is not None else {}

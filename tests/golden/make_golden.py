@@ -7,6 +7,8 @@ They were rewritten twice since, on purpose: when the shipped data's elasticitie
 trade-weighted means (issue 13, item 7: ENR, OMFG and SERV moved), and when the default became
 GTAP's regional household with foreign saving fixed in real terms (issue 13, items 1–3: the
 EV measure, the revenue rule, the closure and the decomposition's components all changed).
+(Saving is valued at GTAP's world price of saving; the decomposition has GTAP's instrument
+columns — export taxes, quotas, technology — and the VER scenario has its case.)
 ``tests/test_golden.py`` recomputes the numbers with the code as it is and compares them
 within 1e-10 relative. Rerun this script only when a change is *meant* to move numbers, and
 say so in the commit:
