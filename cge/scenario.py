@@ -511,20 +511,29 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
                     path=path)
 
 
-def _parse_instruments(path: str, items) -> tuple[InstrumentShock, ...]:
-    """The ``[[instrument]]`` tables: parameter, index, one of set/add/mul, optional group."""
+def _tables(path: str, items, kind: str, allowed: Sequence[str]):
+    """The ``[[kind]]`` tables of a scenario file, each as (where, table), after checking that
+    they are an array of tables with only the ``allowed`` fields."""
+    article = "an" if kind[0] in "aeiou" else "a"
     if not isinstance(items, list):
-        raise ScenarioError(f"{path}: 'instrument' must be an array of tables",
-                            hint="start each one with an [[instrument]] line (double brackets)")
-    out = []
+        raise ScenarioError(f"{path}: '{kind}' must be an array of tables",
+                            hint=f"start each one with {article} [[{kind}]] line (double brackets)")
     for k, item in enumerate(items, start=1):
-        where = f"{path}: instrument {k}"
+        where = f"{path}: {kind} {k}"
         if not isinstance(item, dict):
-            raise ScenarioError(f"{where}: must be a table", hint="[[instrument]]")
-        extra = [f for f in item if f not in ("parameter", "index", *INSTRUMENT_OPS, "group")]
+            raise ScenarioError(f"{where}: must be a table", hint=f"[[{kind}]]")
+        extra = [f for f in item if f not in allowed]
         if extra:
             raise ScenarioError(f"{where}: unknown field(s) {', '.join(map(quote, extra))}",
-                                hint="allowed: parameter, index, set, add, mul, group")
+                                hint=f"allowed: {', '.join(allowed)}")
+        yield where, item
+
+
+def _parse_instruments(path: str, items) -> tuple[InstrumentShock, ...]:
+    """The ``[[instrument]]`` tables: parameter, index, one of set/add/mul, optional group."""
+    out = []
+    for where, item in _tables(path, items, "instrument",
+                               ("parameter", "index", *INSTRUMENT_OPS, "group")):
         par = item.get("parameter")
         if par not in INSTRUMENTS:
             raise ScenarioError(f"{where}: unknown parameter {quote(par)}",
@@ -555,18 +564,8 @@ def _parse_instruments(path: str, items) -> tuple[InstrumentShock, ...]:
 def _parse_quotas(path: str, items) -> tuple[Quota, ...]:
     """The ``[[quota]]`` tables: exporter, importer, sector (names), volume (> 0, a share of the
     base volume) and rent ("importer" or "exporter"), all required."""
-    if not isinstance(items, list):
-        raise ScenarioError(f"{path}: 'quota' must be an array of tables",
-                            hint="start each one with a [[quota]] line (double brackets)")
     out = []
-    for k, item in enumerate(items, start=1):
-        where = f"{path}: quota {k}"
-        if not isinstance(item, dict):
-            raise ScenarioError(f"{where}: must be a table", hint="[[quota]]")
-        extra = [f for f in item if f not in QUOTA_FIELDS]
-        if extra:
-            raise ScenarioError(f"{where}: unknown field(s) {', '.join(map(quote, extra))}",
-                                hint=f"allowed: {', '.join(QUOTA_FIELDS)}")
+    for where, item in _tables(path, items, "quota", QUOTA_FIELDS):
         for key in QUOTA_FIELDS:
             if key not in item:
                 raise ScenarioError(f"{where}: missing field '{key}'",

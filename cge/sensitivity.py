@@ -305,6 +305,43 @@ def _measures(economy, solution, shocked: list) -> dict[tuple[str, str, str], fl
     return out
 
 
+def _varied(economy, current: dict, vary: dict[str, float], shock: float) -> list:
+    """The parameters an SSA varies: (name, elasticity keys, relative half-width), one per
+    elasticity kind and sector with a CES nest (common to all regions), and the shock size."""
+    b = economy.benchmark
+    params = []
+    for kind, width in vary.items():
+        if kind not in economy.ELASTICITIES:
+            raise ValueError(f"unknown elasticity {kind!r}; kinds: {', '.join(economy.ELASTICITIES)}")
+        if not 0 < width < 1:
+            raise ValueError(f"{kind}: the relative half-width must be in (0, 1), not {width}")
+        for i in b.sectors:
+            keys = [k for k in current if k[0] == kind and k[2] == i
+                    and (kind == "psi" or getattr(b, kind)[k[1:]] != 1)]
+            if keys:
+                params.append((f"{kind}[{i}]", keys, width))
+    if shock:
+        params.append(("shock size", [], shock))
+    if not params:
+        raise ValueError("nothing to vary: give elasticity kinds with CES nests, or a shock width")
+    return params
+
+
+def _design(method: str, n: int, distribution: str, draws: int, seed: int,
+            correlation) -> np.ndarray:
+    """Standardised points (unit variance), one row per point: Stroud-3 quadrature or seeded
+    draws. A point x maps to value·(1 + width·x/√3): the uniform on ±width has sd width/√3;
+    triangular and normal use the same sd."""
+    if method == "quadrature":
+        return stroud3(n)
+    rng = np.random.default_rng(seed)
+    corr = None
+    if correlation is not None:
+        corr = (np.full((n, n), float(correlation)) + (1 - float(correlation)) * np.eye(n)
+                if np.isscalar(correlation) else np.asarray(correlation, dtype=float))
+    return _draw(distribution, rng, (draws, n), corr)
+
+
 def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "quadrature",
         distribution: str = "uniform", shock: float = 0.0, draws: int = 1000, seed: int = 0,
         correlation: float | np.ndarray | None = None) -> SSA:
@@ -335,34 +372,8 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
         raise ValueError(f"distribution must be one of {', '.join(DISTRIBUTIONS)}")
     economy.reset_elasticities()
     current = economy.elasticities()
-    b = economy.benchmark
-    params = []  # (name, [(kind, r, i) ...], mean)
-    for kind, width in vary.items():
-        if kind not in economy.ELASTICITIES:
-            raise ValueError(f"unknown elasticity {kind!r}; kinds: {', '.join(economy.ELASTICITIES)}")
-        if not 0 < width < 1:
-            raise ValueError(f"{kind}: the relative half-width must be in (0, 1), not {width}")
-        for i in b.sectors:
-            keys = [k for k in current if k[0] == kind and k[2] == i
-                    and (kind == "psi" or getattr(b, kind)[k[1:]] != 1)]
-            if keys:
-                params.append((f"{kind}[{i}]", keys, width))
-    if shock:
-        params.append(("shock size", [], shock))
-    if not params:
-        raise ValueError("nothing to vary: give elasticity kinds with CES nests, or a shock width")
-    n = len(params)
-    # a unit-variance standardised variable x maps to value·(1 + width·x/√3): the uniform on
-    # ±width has sd width/√3; triangular and normal use the same sd
-    if method == "quadrature":
-        X = stroud3(n)
-    else:
-        rng = np.random.default_rng(seed)
-        corr = None
-        if correlation is not None:
-            corr = (np.full((n, n), float(correlation)) + (1 - float(correlation)) * np.eye(n)
-                    if np.isscalar(correlation) else np.asarray(correlation, dtype=float))
-        X = _draw(distribution, rng, (draws, n), corr)
+    params = _varied(economy, current, vary, shock)
+    X = _design(method, len(params), distribution, draws, seed, correlation)
     rel = X / np.sqrt(3.0) * np.array([w for _, _, w in params])
     if np.any(rel <= -1):
         raise ValueError("a draw makes a parameter non-positive: narrow the range or use a "

@@ -15,3 +15,23 @@ def twocge():
     import cge
 
     return cge.load_dataset(TWOCGE)
+
+
+#: A scenario whose every part changes the results (tests/test_sweep.py checks it): 25 points
+#: on Japanese autos, 2% more US capital, tariff revenue rebated to households, and the US wage
+#: fixed instead of US employment (a swap).
+POLICY = """name = "autos_labour"
+revenue = "household"
+swap = [["emp[USA,LAB]", "pf[USA,LAB]"]]
+
+[[shock]]
+importer = "USA"
+exporters = ["JPN"]
+sectors = ["AUTO"]
+add_pct = 25
+
+[[instrument]]
+parameter = "endow"
+index = ["USA", "CAP"]
+mul = 1.02
+"""

@@ -5,7 +5,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import TWOCGE
+from conftest import POLICY, TWOCGE
 
 import cge
 from cge import sensitivity
@@ -100,23 +100,6 @@ def test_cet_elasticity_may_be_one():
         eco.set_elasticities({("psi", "USA", "MLK"): 0.0})
 
 
-#: 25 points on Japanese autos, 2% more US labour, tariff revenue rebated to households, and the
-#: wage instead of the CPI as numeraire (each part changes the results: tests/test_sweep.py).
-POLICY = """name = "autos_labour"
-revenue = "household"
-swap = [["cpi[*]", "pf[*,LAB]"]]
-[[shock]]
-importer = "USA"
-exporters = ["JPN"]
-sectors = ["AUTO"]
-add_pct = 25
-[[instrument]]
-parameter = "endow"
-index = ["USA", "LAB"]
-mul = 1.02
-"""
-
-
 def test_ssa_of_a_scenario_with_instruments_and_a_revenue_rule_solves_it_as_cge_run_at_every_point():
     """The study solves every point under the scenario's closure (revenue rule, swap) with its
     instrument shock. Its point result is cge run's (<= 1e-10); with a spread of 1e-7 the
@@ -136,5 +119,5 @@ def test_ssa_of_a_scenario_with_instruments_and_a_revenue_rule_solves_it_as_cge_
     assert np.max(np.abs(tariffs_only.summary["EV (USD million)"].to_numpy() - ev["mean"])) > 100
     # the economy is left at the scenario: its instrument set, its closure
     eco = st.economy
-    assert eco.model.endow["USA", "LAB"].value == pytest.approx(1.02)
+    assert eco.model.endow["USA", "CAP"].value == pytest.approx(1.02)
     assert eco.closure.revenue == "household" and eco.closure.swaps == sc.swaps

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 from click.testing import CliRunner
+from conftest import POLICY
 
 import cge
 from cge import sweeps as sw
@@ -360,23 +361,7 @@ def test_a_sweep_file_that_is_not_utf8_is_one_clear_error(tmp_path, raw, message
 
 
 # --- scenarios with instrument shocks, a revenue rule and swaps ------------------------------
-#: 25 points on Japanese autos, 2% more US labour, tariff revenue rebated to households, and the
-#: wage instead of the CPI as each region's numeraire: every part changes the results (checked).
-POLICY = """name = "autos_labour"
-revenue = "household"
-swap = [["emp[USA,LAB]", "pf[USA,LAB]"]]
-
-[[shock]]
-importer = "USA"
-exporters = ["JPN"]
-sectors = ["AUTO"]
-add_pct = 25
-
-[[instrument]]
-parameter = "endow"
-index = ["USA", "CAP"]
-mul = 1.02
-"""
+# (the scenario: conftest.POLICY)
 
 
 def _as_run(member: xr.Dataset, solo: cge.Results, tol: float) -> None:

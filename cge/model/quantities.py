@@ -69,8 +69,17 @@ def finals(b):
 
 def declare(m, b, specific: set[str]) -> None:
     """Declare every named quantity; ``specific``: sector-specific factors (closure)."""
-    E = pyo.Expression
+    _prices(m, b, specific)
+    _accounts(m, b)
+    _welfare(m, b)
+    _macro(m, b)
+    m.outputs = [getattr(m, name)[k] for name in REPORTED for k in getattr(m, name)]
+    m.output_keys = [(name, k) for name in REPORTED for k in getattr(m, name)]
 
+
+def _prices(m, b, specific: set[str]) -> None:
+    """Factor, import and export prices, the tax rates with their quota equivalents."""
+    E = pyo.Expression
     m.pfac = E(m.FD, rule=lambda m, r, f, j: m.pfs[r, f, j] if f in specific else m.pf[r, f],
                doc="price of factor f used in sector j (mobile or sector-specific)")
     m.tariff_rate = E(m.BIL, rule=lambda m, s, r, i: m.tm[s, r, i] + m.tmq[s, r, i],
@@ -88,6 +97,10 @@ def declare(m, b, specific: set[str]) -> None:
                       "intermediate are Leontief in z / ao (output per unit of inputs = ao)")
     m.pe = E(m.EXP, rule=lambda m, r, i: m.eps[r] * m.pwe[r, i],
              doc="export price in the exporter's currency")
+
+def _accounts(m, b) -> None:
+    """Incomes, spending, tax revenues, trade values and the world price index."""
+    E = pyo.Expression
     m.foreign_saving = E(m.R, rule=lambda m, r: m.fsv[r] * scale(b.SAV[r], b.YH[r]),
                          doc="foreign saving, reference currency (data unit)")
     m.disposable_income = E(m.R, rule=lambda m, r: (1 - m.tdv[r]) * b.YH[r] * m.yh[r]
@@ -129,6 +142,10 @@ def declare(m, b, specific: set[str]) -> None:
         v * (1 + m.export_tax_rate[k]) * m.pwe[k[0], k[2]] for k, v in b.MS.items()) / trade_base,
         doc="world export price index (Laspeyres over bilateral flows at the c.i.f. prices "
         "importers pay, export taxes included; base 1), reference currency")
+
+def _welfare(m, b) -> None:
+    """Utilities, regional income, national saving and the prices of investment and saving."""
+    E = pyo.Expression
     m.utility = E(m.R, rule=lambda m, r: pyo.prod(
         m.c[r, i] ** (b.C[r, i] / b.total(b.C, r)) for i in b.sectors if (r, i) in b.C),
         doc="household utility index Π_i c_i^α_i (1 in the benchmark)")
@@ -169,6 +186,10 @@ def declare(m, b, specific: set[str]) -> None:
                            "private consumption, government consumption and real national "
                            "saving (deflated by the world price of saving in local currency), "
                            "base-year income shares (1 in the benchmark)")
+
+def _macro(m, b) -> None:
+    """Absorption, real GDP and the terms of trade."""
+    E = pyo.Expression
     m.absorption = E(m.R, rule=lambda m, r: sum(
         m.pq[key] * v * getattr(m, var)[key] for _, flow, var in _finals(b)
         for key, v in flow.items() if key[0] == r), doc="absorption C + G + I, local currency")
@@ -199,5 +220,3 @@ def declare(m, b, specific: set[str]) -> None:
     m.terms_of_trade = E(m.R, rule=tot,
                          doc="terms of trade: export over import price (Paasche), at the prices "
                          "importers pay: world prices plus the exporters' export taxes")
-    m.outputs = [getattr(m, name)[k] for name in REPORTED for k in getattr(m, name)]
-    m.output_keys = [(name, k) for name in REPORTED for k in getattr(m, name)]
