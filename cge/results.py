@@ -109,6 +109,8 @@ class Results:
                "welfare_detail": self.welfare_detail}
         if self.scenario is not None and self.scenario.quotas:
             out["quotas"] = self.quotas
+        if len(self.diversion):
+            out["diversion"] = self.diversion
         return out
 
     def indicators(self, names) -> dict[str, np.ndarray]:
@@ -234,6 +236,21 @@ class Results:
             frame.insert(0, "rent to", [q.rent for q in quotas])
             return frame
         return self._table("quotas", build)
+
+    @property
+    def diversion(self) -> pd.DataFrame:
+        """Trade diversion in every market (importer, sector) where the scenario changed a
+        tariff or set a quota, by (importer, sector, supplier, shocked): each supplier's sales
+        (exporters and ``domestic``) at base
+        buyers' prices, base and new, market shares, and each change as a share of the shocked
+        suppliers' loss: who replaces them (:mod:`cge.diversion`). Empty for the benchmark."""
+        from .diversion import diversion_table
+
+        cells = list(self.tariff_change.cells)
+        if self.scenario is not None:
+            cells += [q.cell for q in self.scenario.quotas if q.cell not in cells]
+        return self._table("diversion", lambda: diversion_table(
+            self.economy, self.solution, cells, self.unit))
 
     @property
     def sectors(self) -> pd.DataFrame:

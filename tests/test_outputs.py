@@ -49,7 +49,8 @@ def test_run_writes_the_expected_files(run_dir, res):
     names = list(res.tables())
     want = {"metadata.json", "report.md", "scenario.toml"}
     want |= {f"{n}.csv" for n in names} | {f"tables/{n}.{x}" for n in names for x in ("tex", "md")}
-    want |= {f"figures/{f}.{x}" for f in ("ev_by_region", "trade_by_sector", "output_by_sector")
+    want |= {f"figures/{f}.{x}" for f in ("ev_by_region", "trade_by_sector", "output_by_sector",
+                                                 "diversion")
              for x in ("png", "svg")}
     if HAS_PARQUET:
         want |= {f"{n}.parquet" for n in names}
@@ -149,15 +150,17 @@ def test_metadata_has_digests_residuals_and_versions(run_dir, res):
 
 
 def test_results_convenience_methods(res, tmp_path):
-    assert list(res.tables()) == ["summary", "world", "welfare", "trade", "sectors", "welfare_detail"]
+    assert list(res.tables()) == ["summary", "world", "welfare", "trade", "sectors", "welfare_detail",
+                                  "diversion"]
     tex = res.to_latex()
     assert tex.startswith("\\begin{tabular}") and "\\bottomrule" in tex
     assert res.to_markdown("trade").startswith("| exporter")
     with pytest.raises(KeyError, match="no table 'nope'"):
         res.to_latex("nope")
     paths = res.to_csv(tmp_path / "csv")
-    assert sorted(p.name for p in paths) == ["sectors.csv", "summary.csv", "trade.csv", "welfare.csv",
-                                             "welfare_detail.csv", "world.csv"]
+    assert sorted(p.name for p in paths) == ["diversion.csv", "sectors.csv", "summary.csv",
+                                             "trade.csv", "welfare.csv", "welfare_detail.csv",
+                                             "world.csv"]
     long = res.tidy("summary")
     assert list(long.columns) == ["region", "variable", "unit", "value"]
     ev = long[(long.variable == "EV") & (long.unit == res.unit)].set_index("region")["value"]

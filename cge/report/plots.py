@@ -112,17 +112,47 @@ def _fig_output_by_sector(res: ResultsLike) -> Figure:
     return fig
 
 
+def _fig_diversion(res: ResultsLike) -> Figure | None:
+    """Who replaces the shocked suppliers: each supplier's change in sales (base buyers'
+    prices) in the shocked markets with the largest base sales of shocked suppliers (at most
+    four), one panel row per market."""
+    div = res.diversion
+    if not len(div):
+        return None
+    shocked = div.index.get_level_values("shocked") == "yes"
+    base = div[f"base ({res.unit})"].where(shocked, 0.0)
+    size = base.groupby(level=["importer", "sector"]).sum().sort_values(ascending=False)
+    keys = [k for k in size.index[:4]]
+    fig = new_figure(7.0, 1.2 + 1.1 * sum(len(div.loc[k]) for k in keys) / 3)
+    axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
+    for ax, (imp, sec) in zip(axes, keys):
+        sub = div.loc[(imp, sec)].droplevel("shocked")
+        change = sub[f"change ({res.unit})"]
+        colors = ["tab:red" if v < 0 else "tab:blue" for v in change]
+        ax.barh([str(n) for n in sub.index], change.to_numpy(), color=colors)
+        ax.axvline(0, color="0.3", linewidth=0.8)
+        ax.invert_yaxis()
+        ax.set_title(f"{imp} market for {sec}", fontsize="small")
+        ax.grid(axis="x", alpha=0.3)
+    axes[-1].set_xlabel(f"change in sales at base buyers' prices ({res.unit})")
+    fig.suptitle(f"{res.name}: trade diversion (who replaces the shocked suppliers)",
+                 fontsize="medium")
+    return fig
+
+
 def figures(res: ResultsLike) -> dict[str, Figure]:
     """The figures of a run (matplotlib Figures on the Agg canvas), by file name stem.
 
     ``ev_by_region`` (EV in the currency unit, labelled in % of base income),
     ``trade_by_sector`` (import volume % change by sector for each shocked exporter → importer
     pair and its reverse; absent when no tariff changed), ``output_by_sector`` (output volume %
-    change by sector, one bar per region).
+    change by sector, one bar per region), ``diversion`` (each supplier's change in sales in the
+    largest shocked markets; absent when no tariff changed).
     """
     figs = {"ev_by_region": _fig_ev_by_region(res),
             "trade_by_sector": _fig_trade_by_sector(res),
-            "output_by_sector": _fig_output_by_sector(res)}
+            "output_by_sector": _fig_output_by_sector(res),
+            "diversion": _fig_diversion(res)}
     return {k: f for k, f in figs.items() if f is not None}
 
 

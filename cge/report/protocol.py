@@ -41,6 +41,10 @@ class ResultsLike(Protocol):
     @property
     def sectors(self) -> pd.DataFrame: ...
 
+    @property
+    def diversion(self) -> pd.DataFrame:
+        """Trade diversion by (importer, sector, supplier) in the shocked markets."""
+
     def tables(self) -> dict[str, pd.DataFrame]: ...
 
     def assumptions(self) -> list[str]:
