@@ -511,7 +511,8 @@ def _validate_sam(sam: pd.DataFrame, regions, sectors, factors, lines: list[int]
 
 
 def _gap_ok(a: float, b: float, tol: float) -> bool:
-    return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
+    """``a`` and ``b`` agree within the relative tolerance ``tol``, at any scale of the data."""
+    return abs(a - b) <= tol * max(abs(a), abs(b))
 
 
 def _validate_balance(ds: Dataset) -> None:
@@ -535,7 +536,7 @@ def _validate_balance(ds: Dataset) -> None:
         for i in ds.sectors:
             cost = m.loc[[*ds.sectors, *ds.factors, "IDT"], i].sum()
             exports = m.loc[i, partners].sum()
-            if exports > cost * (1 + ds.balance_tol) + ds.balance_tol:
+            if exports > cost * (1 + ds.balance_tol):
                 raise DataError(f"region {show(r)}: sector {show(i)} exports {exports:.10g} but "
                                 f"produces only {cost:.10g}", file="sam.csv",
                                 hint="exports cannot exceed gross output")
@@ -693,7 +694,7 @@ def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int],
 
 def _validate_foreign_saving(ds: Dataset) -> None:
     total = sum(ds.matrix(r).loc["INV", [p for p in ds.regions if p != r]].sum() for r in ds.regions)
-    scale = max(1.0, *(ds.matrix(r).loc["INV"].abs().sum() for r in ds.regions))
+    scale = sum(ds.matrix(r).loc["INV"].abs().sum() for r in ds.regions)
     if abs(total) > ds.balance_tol * scale:
         raise DataError(f"foreign saving sums to {total:.6g} over regions, not zero",
                         file="sam.csv", hint="each region's (INV, partner) cell must equal its "

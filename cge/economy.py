@@ -34,13 +34,20 @@ DEFAULT_DATA = "usjpn2024"
 
 def resolve_data(data: str | Path | Dataset | None, elasticities: str | None = None) -> Dataset:
     """A data set from a Dataset, a folder path, or the name of a shipped data set, with the
-    elasticity set ``elasticities`` (None: a Dataset's own, else the data's default set)."""
+    elasticity set ``elasticities`` (None: a Dataset's own, else the data's default set).
+
+    A bare name (``"usjpn2024"``) means the shipped data set of that name whenever there is
+    one, never a folder of the same name in the working directory (give ``"./usjpn2024"``
+    for that); any other string or Path is a folder."""
     if isinstance(data, Dataset):
         return data if elasticities is None else data.with_elasticities(elasticities)
     name = DEFAULT_DATA if data is None else data
     path = Path(name)
-    if not path.is_dir() and (DATA_DIR / str(name)).is_dir():
-        path = DATA_DIR / str(name)
+    # a bare name (no folder part) is a shipped data set's when one has it, even if a folder
+    # of that name is in the working directory: give ./NAME for that folder
+    bare = isinstance(name, str) and path.parts == (name,) and not name.startswith((".", "~"))
+    if bare and (DATA_DIR / name).is_dir():
+        path = DATA_DIR / name
     return load_dataset(path).with_elasticities(elasticities)
 
 
@@ -79,6 +86,7 @@ class Economy:
             for k, v in getattr(self.model, var).items() if not v.fixed}
         self.x_base = self.core.x_from_model()
         self._p_base = np.array(self.core.params())
+        self._check_benchmark()
         self._elas_pos = np.array([k for k, o in enumerate(self.core.param_objects)
                                    if o.parent_component().local_name in self.ELASTICITIES],
                                   dtype=int)
@@ -108,6 +116,37 @@ class Economy:
         return out.tolist()
 
     # ------------------------------------------------------------------ benchmark
+    #: Largest relative residual of the calibrated base year that is still an equilibrium
+    #: (a balanced data set replicates to about 1e-13).
+    REPLICATION_TOL = 1e-8
+
+    def _check_benchmark(self) -> None:
+        """Refuse data whose base year is not an equilibrium of the model (before any solve),
+        naming the worst equations and their blocks: a solve would otherwise report the gap as
+        the effect of the scenario."""
+        F = self.core.residual(self.x_base, self._p_base.tolist())
+        W = self.core.dropped_residuals(self.x_base, self._p_base.tolist())
+        worst = np.abs(F).max(initial=0.0)
+        if worst <= self.REPLICATION_TOL and np.abs(W).max(initial=0.0) <= self.REPLICATION_TOL:
+            return
+        from .data import DataError
+
+        m = self.model
+
+        def where(k: int) -> str:
+            comp = self.core.block(k)
+            return f"{self.core.name(k)} ({m.blocks.get(comp, '?')}, {m.tags.get(comp, '?')})"
+
+        order = np.argsort(-np.abs(F))[:3]
+        named = "; ".join(f"{where(int(k))}: {F[k]:+.3g}" for k in order
+                          if abs(F[k]) > self.REPLICATION_TOL)
+        if not named:
+            named = f"the dropped (Walras) equations: {np.abs(W).max():.3g}"
+        raise DataError(f"data set {self.dataset.name}: the base year is not an equilibrium of "
+                        f"the model (relative residuals above {self.REPLICATION_TOL:g}): "
+                        f"{named}", hint="the SAM's accounts must balance and its flows agree "
+                        "with trade.csv; `cge check` reports every account")
+
     def replication(self) -> dict[str, float]:
         """Residuals at the benchmark: max |active residual| and max |dropped (Walras) residual|."""
         F = self.core.residual(self.x_base, self.p_base)

@@ -375,6 +375,10 @@ def parse_names(where: str, key: str, value, error: type[ScenarioError] = Scenar
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        twice = sorted({v for v in value if value.count(v) > 1})
+        if twice:  # an additive shock would apply once per repetition
+            raise error(f"{where}: '{key}' names {', '.join(map(quote, twice))} more than once",
+                        hint="name each one once")
         return tuple(value)
     raise error(f"{where}: '{key}' must be a name, a list of names or \"all\", not "
                 f"{quote(value)}", hint=f'e.g. {key} = ["A", "B"] or {key} = "all"')

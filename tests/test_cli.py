@@ -18,8 +18,9 @@ SCENARIOS = Path(__file__).parent.parent / "scenarios"
 DEFAULT = next((p for p in SHIPPED if p.name == "usjpn2024"), None)
 #: Files of a run folder besides the tables: report.md, metadata.json, scenario.toml
 FIXED = 3
-#: ... and the figures, each as PNG and SVG: ev_by_region, trade_by_sector, output_by_sector
-FIGURES = 3 * 2
+#: ... and the figures, each as PNG and SVG: ev_by_region, trade_by_sector, output_by_sector,
+#: diversion (the last two when a tariff changed, as in every scenario here)
+FIGURES = 4 * 2
 
 
 def _run_files(res: cge.Results, figures: bool = True) -> int:

@@ -517,6 +517,12 @@ def shock(body: str, head: str = 'name = "x"\n') -> str:
 OK_SHOCK = 'importer = "USA"\nexporters = ["JPN"]\nsectors = ["BRD"]\n'
 
 SCENARIO_CASES = [
+    ScenarioCase("sc-repeated-exporter", "a name repeated in a shock's list (an additive shock "
+                 "would apply once per repetition)",
+                 shock('importer = "USA"\nexporters = ["JPN", "JPN"]\nsectors = ["BRD"]\n'
+                       'add_pct = 25\n'),
+                 (r"s\.toml: shock 1: 'exporters' names 'JPN' more than once",
+                  r"hint: name each one once")),
     ScenarioCase("sc-unknown-importer", "unknown importer region",
                  shock('importer = "CHN"\nexporters = ["JPN"]\nsectors = ["BRD"]\nadd_pct = 25\n'),
                  (r"s\.toml: shock 1: unknown importer 'CHN'; known: JPN, USA",
@@ -700,3 +706,65 @@ def test_cli_run_with_bad_data_is_one_line_exit_2(change, pattern, copy, tmp_pat
     assert out.exit_code == 2
     lines = out.output.strip().splitlines()
     assert len(lines) == 1 and re.search(pattern, lines[0]), out.output
+
+
+def test_a_base_year_that_is_not_an_equilibrium_is_refused_before_any_solve(monkeypatch):
+    """Issue 15: a base year that does not replicate was solved anyway, and the gap reported as
+    the scenario's effect. Here calibration is made to return household consumption of one
+    good 30% too high (an inconsistency the loader cannot see): Economy() refuses, naming the
+    household block's equation, before anything is solved."""
+    import cge.economy as economy_module
+    from cge.calibrate import calibrate as real
+
+    def off(ds):
+        b = real(ds)
+        key = next(iter(b.C))
+        b.C[key] *= 1.3
+        return b
+
+    monkeypatch.setattr(economy_module, "calibrate", off)
+    with pytest.raises(cge.DataError, match=r"the base year is not an equilibrium of the model.*"
+                       r"eq_consumption\[.*\] \(households, H2\)"):
+        cge.Economy()
+
+
+@pytest.mark.parametrize("unit_scale", [1e-12, 1.0, 1e6])
+def test_the_balance_check_is_relative_at_every_scale(tmp_path, unit_scale):
+    """Issue 15: below 1 the balance tolerance was absolute, so a data set in large units (small
+    numbers) with a cell off by 30% loaded. The same data at any scale: balanced it loads, with
+    one household consumption cell 30% off it is refused naming the account."""
+    import shutil
+
+    import pandas as pd
+    from conftest import ONE_GOOD
+
+    for name, bad in (("ok", False), ("bad", True)):
+        folder = tmp_path / name
+        shutil.copytree(ONE_GOOD, folder)
+        sam = pd.read_csv(folder / "sam.csv")
+        sam["value"] = sam["value"] * unit_scale
+        if bad:
+            hit = (sam.region == "A") & (sam.row == "GOOD") & (sam.col == "HOH")
+            sam.loc[hit, "value"] *= 1.3
+        sam.to_csv(folder / "sam.csv", index=False)
+        trade = pd.read_csv(folder / "trade.csv")
+        trade["value"] = trade["value"] * unit_scale
+        trade.to_csv(folder / "trade.csv", index=False)
+        if bad:
+            with pytest.raises(cge.DataError, match="does not balance"):
+                cge.load_dataset(folder)
+        else:
+            assert cge.Economy(cge.load_dataset(folder)).replication()["max_residual"] <= 1e-10
+
+
+def test_a_folder_named_like_a_shipped_data_set_does_not_shadow_it(tmp_path, monkeypatch):
+    """Issue 15: a folder in the working directory named like a shipped data set replaced it
+    silently. A bare name is the shipped set; ./NAME is the folder."""
+    import shutil
+
+    from conftest import ONE_GOOD
+
+    shutil.copytree(ONE_GOOD, tmp_path / "usjpn2024")
+    monkeypatch.chdir(tmp_path)
+    assert list(cge.Economy("usjpn2024").dataset.regions) == ["USA", "JPN", "ROW"]
+    assert list(cge.Economy("./usjpn2024").dataset.regions) == ["A", "B"]

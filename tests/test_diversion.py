@@ -59,7 +59,7 @@ def test_japanese_cars_are_replaced_by_other_suppliers():
     assert (change.drop("JPN") > 0).all()
     from cge.report.plots import figures
 
-    assert "diversion" in figures(res)
+    assert "trade_diversion" in figures(res)
 
 
 def test_the_benchmark_has_no_diversion_table():

@@ -50,7 +50,7 @@ def test_run_writes_the_expected_files(run_dir, res):
     want = {"metadata.json", "report.md", "scenario.toml"}
     want |= {f"{n}.csv" for n in names} | {f"tables/{n}.{x}" for n in names for x in ("tex", "md")}
     want |= {f"figures/{f}.{x}" for f in ("ev_by_region", "trade_by_sector", "output_by_sector",
-                                                 "diversion")
+                                                 "trade_diversion")
              for x in ("png", "svg")}
     if HAS_PARQUET:
         want |= {f"{n}.parquet" for n in names}

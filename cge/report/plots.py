@@ -146,13 +146,13 @@ def figures(res: ResultsLike) -> dict[str, Figure]:
     ``ev_by_region`` (EV in the currency unit, labelled in % of base income),
     ``trade_by_sector`` (import volume % change by sector for each shocked exporter → importer
     pair and its reverse; absent when no tariff changed), ``output_by_sector`` (output volume %
-    change by sector, one bar per region), ``diversion`` (each supplier's change in sales in the
+    change by sector, one bar per region), ``trade_diversion`` (each supplier's change in sales in the
     largest shocked markets; absent when no tariff changed).
     """
     figs = {"ev_by_region": _fig_ev_by_region(res),
             "trade_by_sector": _fig_trade_by_sector(res),
             "output_by_sector": _fig_output_by_sector(res),
-            "diversion": _fig_diversion(res)}
+            "trade_diversion": _fig_diversion(res)}
     return {k: f for k, f in figs.items() if f is not None}
 
 
