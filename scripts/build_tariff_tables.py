@@ -103,7 +103,7 @@ PREFS = dict(
           "TRQs for US goods at in-quota rates")
     + _both("USA", "MEX", 0.10, 0.10, "USMCA (1 Jul 2020)", "0 on originating goods")
     + _both("CAN", "MEX", 0.10, 0.15, "USMCA (1 Jul 2020) and CPTPP", "0 on originating goods")
-    + _both("USA", "KOR", 0.05, 0.30, "KORUS FTA (15 Mar 2012, amended 1 Jan 2019)",
+    + _both("USA", "KOR", 0.05, 0.25, "KORUS FTA (15 Mar 2012, amended 1 Jan 2019)",
             "industrial tariffs eliminated; Korean beef tariff phasing to 0 in 2026, rice excluded; "
             "US 25% light-truck tariff kept to 2041 (little trade)")
     + _both("EU", "JPN", 0.25, 0.55, "EU-Japan EPA (1 Feb 2019)",
