@@ -66,7 +66,11 @@ NON_USMCA = {"CAN": 0.12, "MEX": 0.15}
 
 FIELDS = ["measure_id", "measure", "instrument", "federal_register", "signed", "effective_from",
           "effective_to", "importer", "exporter", "wiod_industries", "operation", "statutory_rate_pct",
-          "coverage_share", "cell_rate_pct", "grade", "coverage_grade", "source", "note"]
+          "coverage_share", "cell_rate_pct", "grade", "coverage_grade", "source", "note", "later_status"]
+
+IEEPA_2026 = ("IEEPA duties held unlawful in Learning Resources, Inc. v. Trump (S. Ct., 20 Feb 2026); collection "
+              "ended 24 Feb 2026, refunds pending; replaced by a Section 122 surcharge (10%, announced 15%) "
+              "from 24 Feb to 24 Jul 2026 (not researched further)")
 
 OPEN = ""  # effective_to empty: in force at the date of the sources (early December 2025)
 
@@ -79,7 +83,9 @@ def r(mid, measure, instrument, fr, signed, start, end, imp, exp, inds, op, rate
             "exporter": exp, "wiod_industries": ";".join(inds), "operation": op,
             "statutory_rate_pct": f"{rate:.2f}", "coverage_share": f"{cov:.2f}",
             "cell_rate_pct": f"{cell:.2f}", "grade": grade, "coverage_grade": cov_grade,
-            "source": source, "note": note}
+            "source": source, "note": note,
+            "later_status": IEEPA_2026 if (mid.startswith(("ieepa", "recip", "deal_jpn", "deal_kor"))
+                                           and not mid.endswith("_autos")) else ""}
 
 
 def by_cov(x, cov_fn, inds=GOODS):
@@ -177,7 +183,7 @@ def build() -> list[dict]:
            ("recip_chn_125", 125.0, "2025-04-09", "2025-04-10", "2025-05-13", "EO 14266 (9 Apr 2025)",
             "90 FR 15625", ""),
            ("recip_chn_10", 10.0, "2025-05-12", "2025-05-14", OPEN, "EO 14298 (12 May 2025, Geneva); extended "
-            "11 Aug 2025 and by EO of 4 Nov 2025 to 10 Nov 2026", "not verified", "")]
+            "11 Aug 2025 and by EO of 4 Nov 2025 to 10 Nov 2026", "90 FR 21831 (EO 14298)", "")]
     for mid, rate, signed, start, end, ins, fr, extra in chn:
         for cov, inds in by_cov("CHN", rcov):
             rows.append(r(mid, "IEEPA reciprocal tariff on China", ins, fr, signed, start, end, "USA", "CHN",
@@ -207,9 +213,11 @@ def build() -> list[dict]:
                           "replaces recip_baseline_10; " + note))
     for cov, inds in by_cov("IND", rcov):
         rows.append(r("ieepa_ind_russia_oil", "IEEPA additional duty on India (Russian oil)",
-                      "EO 14329 (6 Aug 2025)", "not verified", "2025-08-06", "2025-08-27", OPEN, "USA", "IND",
-                      inds, "add", 25.0, cov, "secondary", f"{DOC} section 4",
-                      "India's total reciprocal-type duty 50%; same Annex II exemptions"))
+                      "EO 14329 (6 Aug 2025)", "not verified", "2025-08-06", "2025-08-27", "2026-02-06", "USA",
+                      "IND", inds, "add", 25.0, cov, "secondary",
+                      f"directivewatch.com and govpulse summaries of EO 14329; govwatch.app summary of EO 14384; {DOC} section 4",
+                      "India's total reciprocal-type duty 50%; same Annex II exemptions; removed by EO 14384 "
+                      "(6 Feb 2026) from 7 Feb 2026"))
     # ---- Section 232 -------------------------------------------------------------------------------
     s232 = (f"{gi}FR-2025-02-18/html/2025-02832.htm (Proclamations 10895, 10896); "
             f"{gi}FR-2025-06-09/html/2025-10524.htm (Proclamation 10947); {DOC} section 5")
@@ -228,9 +236,10 @@ def build() -> list[dict]:
                       "c13/c14/c16 not represented)"))
         rows.append(r("s232_copper_50", "Section 232 copper 50% (semi-finished products and derivatives)",
                       "Proclamation 10962 (30 Jul 2025)", "not verified", "2025-07-30", "2025-08-01", OPEN,
-                      "USA", x, ["c12"], "add", 50.0, 0.15 if x in ("ROW", "CAN") else 0.05, "secondary",
-                      f"calibration/source/tariff_notes.md (project notes); {DOC} section 5",
-                      "cathodes, concentrates, scrap excluded; coverage = copper semis share of c12"))
+                      "USA", x, ["c12"], "add", 50.0, 0.15 if x in ("ROW", "CAN") else 0.05, "official",
+                      f"govinfo.gov House Document 119-82 (notice of the proclamation); mondaq.com 1661420 and 1662198; {DOC} section 5",
+                      "on the copper content only; ores, concentrates, cathodes, scrap excluded; goods under the "
+                      "autos 232 excluded; coverage = copper semis/derivatives share of c12 (estimate)"))
     autos = (f"{gi}FR-2025-04-03/html/2025-05930.htm (Proclamation 10908); "
              f"{gi}FR-2025-05-02/html/2025-07833.htm (Proclamation 10925, EO 14289); {DOC} section 5")
     for x in PARTNERS:
@@ -254,13 +263,16 @@ def build() -> list[dict]:
     for x, cov6, cov16 in [("CAN", 0.5, 0.1), ("EU", 0.1, 0.2), ("ROW", 0.15, 0.25), ("CHN", 0.1, 0.3),
                            ("MEX", 0.1, 0.2), ("IND", 0.05, 0.1)]:
         rows.append(r("s232_timber", "Section 232 softwood timber and lumber 10%",
-                      "Proclamation 10976 (29 Sep 2025)", "not verified", "2025-09-29", "2025-10-14", OPEN,
-                      "USA", x, ["c6"], "add", 10.0, cov6, "secondary", f"{DOC} section 5",
-                      "EU/JPN capped at 15% all-in, UK 10%"))
+                      "Proclamation 10976 (29 Sep 2025)", "90 FR 48127 (as cited by borderbuddy.com)", "2025-09-29",
+                      "2025-10-14", OPEN, "USA", x, ["c6"], "add", 10.0, cov6, "official",
+                      f"anews.com.tr (30 Sep 2025); universallogistics.ca (CBP CSMS 66492057); {DOC} section 5",
+                      "softwood timber and lumber, all origins"))
         rows.append(r("s232_furniture", "Section 232 upholstered furniture, kitchen cabinets and vanities 25%",
-                      "Proclamation 10976 (29 Sep 2025)", "not verified", "2025-09-29", "2025-10-14", OPEN,
-                      "USA", x, ["c16"], "add", 25.0, cov16, "secondary", f"{DOC} section 5",
-                      "scheduled to rise on 1 Jan 2026 (30% furniture, 50% cabinets) - not verified"))
+                      "Proclamation 10976 (29 Sep 2025)", "90 FR 48127 (as cited by borderbuddy.com)", "2025-09-29",
+                      "2025-10-14", OPEN, "USA", x, ["c16"], "add", 15.0 if x == "EU" else 25.0, cov16, "official",
+                      f"anderinger.com and universallogistics.ca (CBP CSMS 66492057); {DOC} section 5",
+                      "UK 10%, EU and Japan 15% (EU row at 15); rise to "
+                      "30%/50% scheduled for 1 Jan 2026 was delayed to 1 Jan 2027 (proclamation of 31 Dec 2025)"))
     # ---- the 2025 agreements -------------------------------------------------------------------------
     jp = (f"frtracker.app/fr/2025-17908 (Commerce notice implementing the US-Japan Agreement); "
           f"menafn.com report of EO 14345 (4 Sep 2025); {DOC} section 6")
