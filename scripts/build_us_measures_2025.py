@@ -81,7 +81,7 @@ def r(mid, measure, instrument, fr, signed, start, end, imp, exp, inds, op, rate
     return {"measure_id": mid, "measure": measure, "instrument": instrument, "federal_register": fr,
             "signed": signed, "effective_from": start, "effective_to": end, "importer": imp,
             "exporter": exp, "wiod_industries": ";".join(inds), "operation": op,
-            "statutory_rate_pct": f"{rate:.2f}", "coverage_share": f"{cov:.2f}",
+            "statutory_rate_pct": f"{rate:.2f}", "coverage_share": f"{cov:.3f}",
             "cell_rate_pct": f"{cell:.2f}", "grade": grade, "coverage_grade": cov_grade,
             "source": source, "note": note,
             "later_status": IEEPA_2026 if (mid.startswith(("ieepa", "recip", "deal_jpn", "deal_kor"))
