@@ -373,7 +373,7 @@ def main() -> None:
         w = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    print(f"{OUT.relative_to(ROOT)}: {len(rows)} rows")
+    print(f"{OUT}: {len(rows)} rows")
 
 
 if __name__ == "__main__":
