@@ -274,16 +274,16 @@ def build() -> list[dict]:
                       "UK 10%, EU and Japan 15% (EU row at 15); rise to "
                       "30%/50% scheduled for 1 Jan 2026 was delayed to 1 Jan 2027 (proclamation of 31 Dec 2025)"))
     # ---- the 2025 agreements -------------------------------------------------------------------------
-    jp = (f"frtracker.app/fr/2025-17908 (Commerce notice implementing the US-Japan Agreement); "
+    jp = (f"{gi}FR-2025-09-16/html/2025-17908.htm (Commerce notice implementing the US-Japan Agreement); "
           f"menafn.com report of EO 14345 (4 Sep 2025); {DOC} section 6")
     for cov, inds in by_cov("JPN", rcov):
         rows.append(r("deal_jpn", "US-Japan Agreement: reciprocal tariff as an all-in 15% floor",
-                      "EO 14345 (4 Sep 2025); Commerce notice FR Doc 2025-17908", "FR Doc 2025-17908",
+                      "EO 14345 (4 Sep 2025); Commerce notice FR Doc 2025-17908", "90 FR 44638 (16 Sep 2025)",
                       "2025-09-04", "2025-08-07", OPEN, "USA", "JPN", inds, "floor_total", 15.0, cov,
                       "official", jp, "replaces recip_eo14326 for Japan (retroactive to 7 Aug 2025); "
                       "civil aircraft 0; generics and unavailable natural resources may be set to 0"))
     rows.append(r("deal_jpn_autos", "US-Japan Agreement: autos and parts 15% all-in (Section 232 reduced)",
-                  "EO 14345 (4 Sep 2025); Commerce notice FR Doc 2025-17908", "FR Doc 2025-17908",
+                  "EO 14345 (4 Sep 2025); Commerce notice FR Doc 2025-17908", "90 FR 44638 (16 Sep 2025)",
                   "2025-09-04", "2025-09-16", OPEN, "USA", "JPN", ["c15"], "set_total", 15.0,
                   AUTO_COV["JPN"], "official", jp, "replaces s232_autos for Japan; steel/aluminium/copper "
                   "stay at 50%"))
