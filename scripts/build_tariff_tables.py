@@ -47,7 +47,7 @@ MFN = {
     "MEX": [8.0, 0.0, 12.0, 15.0, 20.0, 4.0, 2.0, 0.5, 3.0, 7.0, 6.0, 5.0, 3.0, 2.0, 10.0, 8.0],
     "EU": [4.0, 0.0, 12.0, 8.0, 6.0, 2.5, 0.1, 2.0, 2.0, 5.5, 3.5, 1.8, 1.8, 1.5, 6.0, 2.5],
     "GBR": [3.5, 0.0, 10.0, 7.5, 6.0, 1.5, 0.0, 1.5, 1.5, 4.0, 2.5, 1.2, 1.2, 1.0, 6.5, 1.5],
-    "IND": [20.0, 2.5, 20.0, 20.0, 20.0, 8.0, 8.0, 9.2, 8.0, 10.0, 10.0, 8.0, 7.5, 8.0, 10.0, 10.0],
+    "IND": [20.0, 2.5, 20.0, 20.0, 20.0, 8.0, 8.0, 9.2, 8.0, 10.0, 10.0, 10.0, 7.5, 8.0, 10.0, 10.0],
     "ROW": [8.0, 1.0, 12.0, 10.0, 12.0, 5.0, 4.0, 3.0, 4.0, 7.0, 7.0, 4.0, 4.0, 2.5, 8.0, 6.0],
 }
 
@@ -89,7 +89,8 @@ MFN_NOTE = {
           "MFN 2.3% non-agricultural, 8.5% agricultural (2014; UK House of Commons Library 'UK trade "
           "with the EU: facts and stats', as stored at www-news.co.uk)",
     "GBR": "UK Global Tariff 2024 (lower and simpler than the EU CCT)",
-    "IND": "trade-weighted estimate below WTO simple averages (WTP 2022: ag groups 26-76%, minerals & "
+    "IND": "c12 holds gold (15% to Jul 2024, then 6%); "
+           "trade-weighted estimate below WTO simple averages (WTP 2022: ag groups 26-76%, minerals & "
            "metals 11.8%, chemicals 10.3%; total trade-weighted 12.6% vs simple 18.3%)",
     "ROW": "import-weighted mix of ASEAN, Australia, Brazil, Russia, Switzerland, Türkiye and the "
            "rest, MFN before their own FTAs (FTAs: pair rows below)",
@@ -185,27 +186,28 @@ JPN_US = {
 }
 
 # --- 4. US Section 301 on China (lists 1-4A, 2024 modifications) and Section 232 metals -----------
-# total applied rate on US imports from China by industry (MFN + 301 + 232), estimates consistent
-# with PIIE's trade-weighted average of 19.3% (2020) / 20.8% (20 Jan 2025) on all US imports from China
+# total applied (statutory) rate on US imports from China by industry (MFN + 301 + 232): MFN + 25% x the
+# share of the industry on lists 1-3 (+ 7.5% on list 4A), checked so that the WIOD-2011-weighted
+# average (scripts/check_tariff_weights.py) is about 19, against PIIE's 19.3% (Feb 2020, 2017 weights)
 USA_CHN = {
-    "c1": (12.0, "mostly list 3 (25%); some lines free"),
-    "c2": (8.0, "coal, minerals on lists 3/4A; rare earths and critical minerals largely off the lists"),
-    "c3": (18.0, "food on lists 3 (25%) and 4A (7.5%)"),
-    "c4": (20.0, "textiles on list 3 (25%), apparel on list 4A (7.5%) over MFN 10-16%"),
-    "c5": (18.0, "footwear and leather: list 4A (7.5%) over MFN; handbags list 3"),
-    "c6": (26.0, "wood products list 3 (25%)"),
-    "c7": (20.0, "paper list 3; printed matter partly excluded"),
-    "c8": (15.0, "petroleum products list 3"),
-    "c9": (15.0, "chemicals lists 2/3; many pharmaceuticals and APIs excluded"),
-    "c10": (25.0, "rubber and plastics lists 2/3"),
-    "c11": (25.0, "glass, ceramics, stone lists 3"),
-    "c12": (32.0, "lists 1-3 (25%) plus Section 232 steel 25%/aluminium 10% on covered steel/aluminium, "
+    "c1": (15.0, "mostly list 3 (25%); some lines free"),
+    "c2": (10.0, "coal, minerals on lists 3/4A; rare earths and critical minerals largely off the lists"),
+    "c3": (20.0, "food on lists 3 (25%) and 4A (7.5%)"),
+    "c4": (22.0, "textiles on list 3 (25%), apparel on list 4A (7.5%) over MFN 10-16%"),
+    "c5": (19.0, "footwear and leather: list 4A (7.5%) over MFN; handbags list 3"),
+    "c6": (27.0, "wood products list 3 (25%)"),
+    "c7": (26.0, "paper list 3; printed matter partly excluded"),
+    "c8": (20.0, "petroleum products list 3"),
+    "c9": (19.0, "chemicals lists 2/3; many pharmaceuticals and APIs excluded"),
+    "c10": (28.0, "rubber and plastics lists 2/3"),
+    "c11": (28.0, "glass, ceramics, stone lists 3"),
+    "c12": (30.0, "lists 1-3 (25%) plus Section 232 steel 25%/aluminium 10% on covered steel/aluminium, "
                    "and the 2024 increase to 25% on Chinese steel/aluminium under 301"),
-    "c13": (24.0, "machinery lists 1-3 (25%); some exclusions extended to 2025"),
-    "c14": (11.0, "smartphones, laptops, consoles (list 4B, never imposed) free; components lists 1-3; "
+    "c13": (25.0, "machinery lists 1-3 (25%); some exclusions extended to 2025"),
+    "c14": (15.0, "smartphones, laptops, consoles (list 4B, never imposed) free; components lists 1-3; "
                    "2024: EVs/batteries/semiconductors raised (semiconductors 50% from 1 Jan 2025)"),
-    "c15": (27.0, "auto parts lists 1-3 (25%) over MFN 2.5%; EVs 100% from 27 Sep 2024 (little trade)"),
-    "c16": (12.0, "furniture list 3 (25%); toys, many consumer goods free or list 4A"),
+    "c15": (27.5, "auto parts lists 1-3 (25%) over MFN 2.5%; EVs 100% from 27 Sep 2024 (little trade)"),
+    "c16": (14.0, "furniture list 3 (25%); toys, many consumer goods free or list 4A"),
 }
 # Section 232 in 2024 on c12 (basic & fabricated metals): steel 25%, aluminium 10% on covered
 # products (~40% of c12 trade), with the 2024 arrangements
@@ -219,20 +221,22 @@ S232_ADD = {
 }
 
 # --- 5. China's retaliation on US goods in force in 2024 (2018-19 lists, after the 2020 halving and
-# exclusions): total applied rates, estimates consistent with PIIE's 20.3-21.1% average
+# exclusions): total statutory rates (exclusions not netted), estimates checked so that the
+# WIOD-2011-weighted average is about 19.5, against PIIE's 20.3% / 21.1% (two versions of the chart)
 CHN_USA = {
-    "c1": (15.0, "soybeans MFN 3% + 25% list (market-based exclusions for state buyers), sorghum, cotton"),
-    "c2": (12.0, "LNG 25%, coal, crude oil (5%) lists"),
-    "c3": (25.0, "pork, beef, poultry, nuts, fruit: 2018 s232-retaliation and 301 lists"),
-    "c4": (20.0, "textiles lists"), "c5": (20.0, "leather lists"), "c6": (15.0, "wood/logs lists"),
-    "c7": (10.0, "pulp/paper lists"), "c8": (15.0, "petroleum products lists"),
-    "c9": (15.0, "chemicals lists; many pharmaceuticals excluded"),
-    "c10": (20.0, "plastics lists"), "c11": (20.0, "glass/ceramics lists"),
-    "c12": (20.0, "aluminium scrap/steel pipe (2018), metals lists"),
-    "c13": (12.0, "machinery lists, exclusions"),
-    "c14": (8.0, "semiconductors and ITA goods mostly excluded"),
-    "c15": (12.0, "cars MFN 15% (auto retaliation suspended since 1 Jan 2019); aircraft MFN 1-5%"),
-    "c16": (20.0, "miscellaneous lists"),
+    "c1": (28.0, "soybeans MFN 3% + 25% list (statutory; market-based exclusions for state buyers not "
+                  "netted), sorghum, cotton"),
+    "c2": (20.0, "LNG 25%, coal, crude oil (5%) lists"),
+    "c3": (35.0, "pork, beef, poultry, nuts, fruit: 2018 s232-retaliation and 301 lists"),
+    "c4": (25.0, "textiles lists"), "c5": (25.0, "leather lists"), "c6": (20.0, "wood/logs lists"),
+    "c7": (15.0, "pulp/paper lists"), "c8": (25.0, "petroleum products lists"),
+    "c9": (22.0, "chemicals lists; many pharmaceuticals excluded"),
+    "c10": (25.0, "plastics lists"), "c11": (25.0, "glass/ceramics lists"),
+    "c12": (25.0, "aluminium scrap/steel pipe (2018), metals lists"),
+    "c13": (18.0, "machinery lists, exclusions"),
+    "c14": (13.0, "semiconductors and ITA goods mostly excluded"),
+    "c15": (14.0, "cars MFN 15% (auto retaliation suspended since 1 Jan 2019); aircraft MFN 1-5%"),
+    "c16": (25.0, "miscellaneous lists"),
 }
 
 PIIE = ("PIIE, Chad P. Bown, 'US-China Trade War Tariffs: An Up-to-Date Chart' "
