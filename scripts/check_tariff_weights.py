@@ -2,7 +2,7 @@
 2011 bilateral flows (intermediate + final use, basic prices) aggregated to the 11 regions as weights.
 
 A check, not part of the build: the numbers it prints are quoted in
-calibration/source/tariffs2024_notes.md section 9 (USA<-CHN against PIIE's 19.3%, CHN<-USA against
+calibration/source/tariffs2024_notes.md section 8 (USA<-CHN against PIIE's 19.3%, CHN<-USA against
 PIIE's 20.3-21.1%, KOR<-USA against MOTIE's 0.79%, ...). 2011 weights are not 2024 weights.
 
     python scripts/check_tariff_weights.py [path/to/wiot_2011.RData]
