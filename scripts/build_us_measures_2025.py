@@ -159,13 +159,14 @@ def build() -> list[dict]:
                           "not on Canada or Mexico; Annex II exemptions and Section 232 goods excluded "
                           "(coverage); for GBR and unlisted ROW countries 10% continues after 7 Aug 2025 "
                           "(row recip_eo14326)"))
-    annex = {"JPN": (24.0, "official"), "EU": (20.0, "official"), "KOR": (25.0, "secondary"),
-             "TWN": (32.0, "official"), "IND": (26.0, "secondary"), "GBR": (10.0, "official"),
+    # rates as quoted by law-firm alerts and news (the Annex itself was not read): secondary
+    annex = {"JPN": (24.0, "secondary"), "EU": (20.0, "secondary"), "KOR": (25.0, "secondary"),
+             "TWN": (32.0, "secondary"), "IND": (26.0, "secondary"), "GBR": (10.0, "secondary"),
              "ROW": (25.0, "estimate")}
     notes = {"KOR": "chart 25%, EO 14257 Annex I 26% (sources differ; ndtvprofit/Bloomberg)",
              "IND": "chart 26%, EO 14257 Annex I 27% (sources differ; ndtvprofit/Bloomberg)",
              "ROW": "import-weighted mix of Annex I rates (Vietnam 46, Thailand 36, Switzerland 31, "
-                    "Indonesia 32, Malaysia 24, ...) and 10% for the rest; estimate",
+                    "Indonesia 32, Malaysia 24, ...; Switzerland 31 or 34: sources differ) and 10% for the rest",
              "GBR": "UK at the 10% baseline"}
     for x in RECIP:
         rate, grade = annex[x]
@@ -191,13 +192,13 @@ def build() -> list[dict]:
                           eo14257 + "; mondaq.com 1702374 (10 Nov 2025) timeline",
                           "replaces recip_baseline_10 for China; from 14 May the 24% above 10% is suspended "
                           "(to 10 Nov 2026). " + extra))
-    aug = {"JPN": (15.0, "official", "Annex I 15% (additive) until EO 14345 made it an all-in floor, "
+    aug = {"JPN": (15.0, "secondary", "Annex I 15% (additive) until EO 14345 made it an all-in floor, "
                                      "retroactive to 7 Aug: see deal_jpn"),
-           "EU": (15.0, "official", "floor: goods with column 1 rate < 15% pay 15% in all, >= 15% pay 0"),
-           "KOR": (15.0, "official", "additive 15% (9903.02.56) until 13 Nov 2025; then all-in floor: "
+           "EU": (15.0, "secondary", "floor: goods with column 1 rate < 15% pay 15% in all, >= 15% pay 0"),
+           "KOR": (15.0, "secondary", "additive 15% (9903.02.56) until 13 Nov 2025; then all-in floor: "
                                      "see deal_kor"),
-           "TWN": (20.0, "secondary", ""), "IND": (25.0, "official", "plus ieepa_ind_russia_oil from 27 Aug"),
-           "GBR": (10.0, "official", "UK not in Annex I: 10% continues"),
+           "TWN": (20.0, "secondary", ""), "IND": (25.0, "secondary", "plus ieepa_ind_russia_oil from 27 Aug"),
+           "GBR": (10.0, "secondary", "UK not in Annex I: 10% continues"),
            "ROW": (17.0, "estimate", "import-weighted mix: Vietnam 20, Thailand 19, Switzerland 39 (15 from "
                                      "14 Nov 2025), Indonesia 19, Malaysia 19, Brazil 10 (+40 EO 14323), "
                                      "unlisted 10")}
