@@ -202,8 +202,8 @@ def build() -> list[dict]:
            "ROW": (17.0, "estimate", "import-weighted mix: Vietnam 20, Thailand 19, Switzerland 39 (15 from "
                                      "14 Nov 2025), Indonesia 19, Malaysia 19, Brazil 10 (+40 EO 14323), "
                                      "unlisted 10")}
-    eo14326 = (f"{gi}FR-2025-08-06/html/2025-15010.htm (EO 14326); mallorygroup.com reciprocal table; "
-               f"awpa.org summary; {DOC} section 4")
+    eo14326 = (f"{gi}FR-2025-08-06/html/2025-15010.htm (EO 14326); indiatoday.in (7 Aug 2025) transcription "
+               f"of Annex I; mallorygroup.com reciprocal table; awpa.org summary; {DOC} section 4")
     for x in RECIP:
         rate, grade, note = aug[x]
         op = "floor_total" if x == "EU" else "replace"
