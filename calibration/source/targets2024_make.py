@@ -1,5 +1,16 @@
+"""Write calibration/inputs/targets2024.csv (run: python calibration/source/targets2024_make.py).
+
+Every number is typed here with its source; calibration/source/targets2024_notes.md explains each.
+Residuals (ROW) are computed, never typed.
+"""
 import csv
-JPY = 151.4
+from collections import Counter
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "inputs" / "targets2024.csv"
+JPY = 151.4  # JPY per USD, Federal Reserve H.10 2024 average (as in assumptions.toml)
+EUR = 1.0824  # USD per EUR, ECB 2024 average reference rate (recollection, not retrieved)
+GBP = 1.2781  # USD per GBP, Bank of England 2024 average (recollection, not retrieved)
 rows = []
 def add(target, region, partner, sector, value, tol, grade, source, note=""):
     rows.append(dict(target=target, region=region, partner=partner, sector=sector,
@@ -11,11 +22,11 @@ gdp = {
  "USA": (29184900, 1.0, "official", "BEA NIPA Table 1.1.5, GDP 2024 current dollars, third estimate (27 Mar 2025) 29,184.9 bn USD; theupdate.ng quoting IMF: 29.17 tn", "assumptions.toml rounds to 29.2 tn; later BEA annual updates may revise by <1%"),
  "JPN": (609.0e6/JPY, 1.5, "official", "Cabinet Office of Japan, nominal GDP CY2024 first preliminary estimate (17 Feb 2025) 609.0 tn JPY; converted at 151.4 JPY/USD (Federal Reserve H.10 2024 annual average) as in assumptions.toml", "at the MoF customs-average rate 150.97 (Kyodo via en.inform.kz) the value is 0.3% higher"),
  "CHN": (134806.6e3/7.19, 3.0, "secondary", "NBS China final verification of 2024 GDP, 134,806.6 bn CNY (IANS report via newsnationtv.com, 26 Dec 2025); converted at 7.19 CNY/USD (estimate of the 2024 average market rate)", "the same report quotes about 19.16 tn USD (rate not stated); 7.1217 (PBoC central parity average) would give 18.93 tn; tolerance covers both"),
- "KOR": (1870000, 5.0, "estimate", "Bank of Korea nominal GDP 2024 about 2,549 tn KRW at about 1,364 KRW/USD (recollection, not retrieved in this session); IMF Oct 2024 WEO projection 1.76 tn (countrycassette/bing cached IMF table)", "estimate: wide tolerance; the IMF Oct-2024 projection is 6% lower"),
- "TWN": (790000, 5.0, "estimate", "DGBAS Taiwan GDP 2024 about 24.6 tn TWD at about 32.1 TWD/USD (recollection); IMF Oct 2024 WEO projection 803 bn USD (cached IMF table)", "estimate"),
+ "KOR": (1868000, 1.5, "official", "Bank of Korea, preliminary national accounts 2024 (5 Mar 2025): nominal GDP 1.868 tn USD, +1.6% (KBS World, 5 Mar 2025; korea.kr gives 1.86 tn); average rate 1,363.98 KRW/USD (Yonhap via urdupoint.com)", "the IMF Oct-2024 projection (1.76 tn, cached IMF table) is 6% lower"),
+ "TWN": (33234 * 23.40, 4.0, "estimate", "IMF estimate of Taiwan's 2024 GDP per capita 33,234 USD (Yonhap via urdupoint.com, 2 Feb 2025) x population about 23.40 million (recollection)", "IMF Oct-2024 projection 803 bn (cached IMF table); DGBAS not retrieved"),
  "CAN": (2210000, 3.0, "secondary", "IMF WEO, GDP 2024 about 2.21 tn USD (theupdate.ng, 'top 10 economies', quoting IMF)", "IMF Oct 2024 projection 2.24 tn"),
- "MEX": (1850000, 6.0, "estimate", "INEGI nominal GDP 2024 about 33.9 tn MXN at about 18.3 MXN/USD (recollection); IMF Oct 2024 WEO projection 2.02 tn (cached IMF table)", "conflict: the Oct-2024 projection used a stronger peso; estimate"),
- "EU": (17935e3*1.0824, 3.0, "estimate", "Eurostat nama_10_gdp, EU27 GDP 2024 about 17,935 bn EUR (recollection; Eurostat 'National accounts and GDP', June 2025, gives +1.0% real) at 1.0824 USD/EUR (ECB 2024 average reference rate, recollection)", "EU27 of 2024 incl. Croatia, excl. GBR"),
+ "MEX": (1850000, 4.0, "secondary", "Mexico GDP 2024 about 1.85 tn USD (Statista series via Google Dataset Search; INEGI pesos at the 2024 average rate)", "conflict: the IMF Oct-2024 projection was 2.02 tn (cached IMF table), before the peso fell in H2 2024"),
+ "EU": (17935e3*EUR, 3.0, "estimate", "Eurostat nama_10_gdp, EU27 GDP 2024 about 17,935 bn EUR (recollection, not retrieved; Eurostat Statistics Explained 'National accounts and GDP', June 2025, confirms +1.0% real growth) at 1.0824 USD/EUR (ECB 2024 average, recollection)", "EU27 of 2024 incl. Croatia, excl. GBR"),
  "GBR": (3590000, 3.0, "secondary", "IMF WEO, UK GDP 2024 about 3.59 tn USD (theupdate.ng quoting IMF)", "ONS about 2.85 tn GBP at 1.278 USD/GBP would give 3.64 tn (+1.4%)"),
  "IND": (3890000, 4.0, "secondary", "IMF WEO, India GDP 2024 about 3.89 tn USD (theupdate.ng quoting IMF)", "IMF reports India on fiscal years (FY2024/25)"),
 }
@@ -31,14 +42,14 @@ mof = "Japan MoF Trade Statistics CY2024 preliminary (23 Jan 2025) via Kyodo (en
 gt = [
  ("USA", 2064500, 3267400, 1.0, "official", "US Census Bureau, total goods exports (f.a.s.) 2,064.5 bn and general imports (customs value) 3,267.4 bn USD in 2024, Census basis (Wyoming Economic Analysis Division via k2radio.com)", "WTO gives US imports 3.36 tn (WTO Annual Report 2025 via thefact.ng): WTO basis differs (BOP adjustments)"),
  ("JPN", None, None, 1.5, "official", mof + ": exports 107.09 tn JPY (f.o.b.), imports 112.42 tn JPY (c.i.f.), deficit 5.33 tn; at 151.4 JPY/USD", "Japan ran a deficit in 2024: fixes the Japanese surplus of the current data"),
- ("CHN", 3577000, 2588000, 3.0, "secondary", "WTO Annual Report 2025 (via thefact.ng): China largest exporter 3.58 tn USD; imports from China Customs (GAC) 2024 about 2.59 tn USD (recollection)", "imports: estimate-quality, within tolerance"),
- ("KOR", 683800, 632000, 3.0, "estimate", "MOTIE Korea, 2024 exports 683.8 bn and imports 632.0 bn USD (recollection of the 1 Jan 2025 release, not retrieved)", ""),
- ("TWN", 475000, 394500, 4.0, "estimate", "Ministry of Finance Taiwan, 2024 exports about 475 bn, imports about 394 bn USD (recollection)", ""),
- ("CAN", 569000, 570000, 6.0, "estimate", "Statistics Canada customs basis 2024, exports about 768 bn CAD, imports about 770 bn CAD at about 1.37 CAD/USD (recollection)", ""),
- ("MEX", 617100, 625300, 3.0, "estimate", "INEGI balanza comercial 2024: exports about 617 bn, imports about 625 bn USD (recollection)", ""),
- ("EU", 2584e3*1.0824, 2434e3*1.0824, 5.0, "estimate", "Eurostat extra-EU trade 2024: exports about 2,584 bn EUR, imports about 2,434 bn EUR (recollection) at 1.0824 USD/EUR", "extra-EU only: trade among EU members is internal to the EU region"),
- ("GBR", 505000, 810000, 8.0, "estimate", "ONS UK trade 2024, goods exports about 395 bn GBP, imports about 634 bn GBP at 1.278 USD/GBP (recollection)", "ONS excludes precious metals in some series; wide tolerance"),
- ("IND", 443000, 702000, 5.0, "estimate", "India Ministry of Commerce (DGCI&S) monthly data, calendar 2024 about 443 bn exports, 702 bn imports (FY2024/25: 437.4 and 720.2 bn; recollection)", ""),
+ ("CHN", 3580000, 2590000, 1.5, "official", "China General Administration of Customs, 13 Jan 2025 (Yicai Global): in USD terms exports 3.58 tn, imports 2.59 tn, surplus 992.1 bn; WTO Annual Report 2025 (via thefact.ng): China largest exporter 3.58 tn", "exports f.o.b., imports c.i.f."),
+ ("KOR", 683760, 631990, 1.0, "official", "MOTIE Korea, 1 Jan 2025 (Xinhua via chinaview.cn): exports 683.76 bn, imports 631.99 bn USD, surplus 51.77 bn", "imports c.i.f."),
+ ("TWN", 475070, 394000, 1.5, "official", "Ministry of Finance Taiwan, 9 Jan 2025 (CNA Focus Taiwan): exports 475.07 bn USD; imports 394 bn USD (MOF via thelabourspokesman.com, 26 Feb 2025)", ""),
+ ("CAN", 569000, 574000, 8.0, "estimate", "Statistics Canada, The Daily 5 Feb 2025: the US took 75.9% of Canada's exports and supplied 62.2% of its imports, surplus with the US 102.3 bn CAD; with a total balance of about -7 bn CAD (recollection) this gives exports about 779 bn and imports about 787 bn CAD, at about 1.37 CAD/USD", "derived estimate: an error of 10 bn CAD in the assumed balance moves imports by about 8%"),
+ ("MEX", 617099.6, 625311.8, 1.0, "official", "INEGI balanza comercial de mercancias 2024 (observatorial.com; mex.news.o-abroad.com): exports 617,099.6 m USD, imports 625,311.8 m USD, deficit 8,212 m", ""),
+ ("EU", 2584.1e3*EUR, 2434.0e3*EUR, 3.0, "official", "Eurostat euro indicators, Feb 2025 (RTP, 17 Feb 2025): extra-EU exports 2,584.1 bn EUR, imports 2,434.0 bn EUR in 2024; at 1.0824 USD/EUR (ECB 2024 average, recollection)", "extra-EU only: trade among EU members is internal to the EU region"),
+ ("GBR", 59.3e3/0.162*GBP, 57.1e3/0.097*GBP, 3.0, "official", "ONS 'UK trade with the United States: 2024': goods exports to the US 59.3 bn GBP = 16.2% of all goods exports, imports from the US 57.1 bn GBP = 9.7% of all goods imports; totals derived (366.0 and 588.7 bn GBP) at 1.2781 USD/GBP (recollection)", "derived from official shares; rounding of the shares adds about 0.3%"),
+ ("IND", 442100, 703300, 4.0, "estimate", "India Ministry of Commerce: Apr-Dec 2024 exports 321.71 bn, imports 532.48 bn (newindianexpress.com, 16 Jan 2025) plus Jan-Mar 2024 = FY2023/24 totals (437.06 and 677.24 bn, recollection) minus Apr-Dec 2023 (316.65 and 506.39 bn, same source)", "calendar 2024 derived"),
 ]
 sx = sm = 0.0
 for r, x, m, t, g, s, n in gt:
@@ -52,27 +63,27 @@ add("goods_exports", "ROW", "", "", WX - INTRA - sx, 15.0, "estimate", "WTO worl
 add("goods_imports", "ROW", "", "", WX * 1.02 - INTRA - sm, 15.0, "estimate", "world imports taken as 1.02 x world exports (c.i.f./f.o.b. gap, estimate) minus intra-EU minus the ten regions above", "residual, wide tolerance")
 # ---------------- US bilateral (Census)
 cen = "US Census Bureau 2024 goods trade by country (Census basis)"
-usb = [
- ("CHN", 143500, 438900, "official", cen + ", via k2radio.com (Wyoming EAD): exports 143.5 bn, imports 438.9 bn, deficit 295.4 bn", 1.0, ""),
- ("MEX", 334000, 505900, "official", cen + ", via k2radio.com: exports 334.0 bn, imports 505.9 bn (deficit 171.8 bn, boursewatch.com)", 1.0, ""),
- ("CAN", 348500, 412700, "official", cen + ", via k2radio.com: exports 348.5 bn, imports 412.7 bn", 1.0, "conflict: boursewatch.com quotes a 63.3 bn deficit, implying exports 349.4 bn (revision vintage)"),
- ("JPN", 79700, 148200, "official", cen + " / USTR: exports 79.7 bn, imports 148.2 bn, deficit 68.5 bn (assumptions.toml; calibration/source/tariff_notes.md)", 1.0, "usimportdata.com quotes imports 152.06 bn (a different import concept); Japan MoF mirror: exports to US 21.30 tn JPY = 140.7 bn f.o.b."),
- ("KOR", 65500, 131500, "estimate", cen + ", exports about 65.5 bn, imports about 131.5 bn (recollection of the USTR country page)", 3.0, ""),
- ("TWN", 42300, 116300, "estimate", cen + ", exports about 42.3 bn, imports about 116.3 bn (recollection)", 3.0, ""),
- ("EU", 370200, 605800, "estimate", cen + ", EU27 exports about 370.2 bn, imports about 605.8 bn (recollection); the deficit of 235.57 bn is confirmed by rejectfreetrade.com (CPA, quoting Census)", 2.0, "deficit checked against a cited figure"),
- ("GBR", 79900, 68100, "estimate", cen + ", exports about 79.9 bn, imports about 68.1 bn (recollection)", 3.0, "US surplus with the UK"),
- ("IND", 41800, 87400, "estimate", cen + ", exports about 41.8 bn, imports about 87.4 bn (recollection)", 3.0, ""),
+usb = [  # partner, exports, grade_x, imports, grade_m, source, tolerance, note
+ ("CHN", 143500, "official", 438900, "official", cen + ", via k2radio.com (Wyoming EAD): exports 143.5 bn, imports 438.9 bn, deficit 295.4 bn", 1.0, ""),
+ ("MEX", 334000, "official", 505900, "official", cen + ", via k2radio.com: exports 334.0 bn, imports 505.9 bn (deficit 171.8 bn, boursewatch.com)", 1.0, ""),
+ ("CAN", 348500, "official", 412700, "official", cen + ", via k2radio.com: exports 348.5 bn, imports 412.7 bn", 1.0, "conflict: boursewatch.com quotes a 63.3 bn deficit, implying exports 349.4 bn (revision vintage)"),
+ ("JPN", 79700, "official", 148200, "official", cen + " / USTR: exports 79.7 bn, imports 148.2 bn, deficit 68.5 bn (assumptions.toml; calibration/source/tariff_notes.md); usimportdata.com: exports 79.74 bn", 1.0, "usimportdata.com quotes imports 152.06 bn (a c.i.f.-type import value); Japan MoF mirror: exports to US 21.30 tn JPY = 140.7 bn f.o.b."),
+ ("KOR", 65540, "secondary", 135460 * 148200 / 152060, "estimate", cen + ": exports 65.54 bn (usimportdata.com, US export data); imports: usimportdata.com 135.46 bn on its c.i.f.-type basis, scaled by the Japan ratio 148.2/152.06 to the Census customs basis", 2.0, "imports derived; recollection of the USTR page (131.5 bn) is within 0.4%"),
+ ("TWN", 42300, "secondary", 116200, "secondary", cen + " as reported by the Executive Yuan (insighttaiwan.com): exports 42.3 bn, imports 116.2 bn, deficit 73.92 bn", 1.5, ""),
+ ("EU", 370200, "secondary", 605800, "secondary", cen + ", EU27 (metroobserver.com: exports 370.2 bn, imports 605.8 bn; eurodripusa.net: 370.1 and 605.7; deficit 235.57 bn, rejectfreetrade.com/CPA)", 1.0, "conflict: proinvestnews.com quotes 341.9 and 555.6 bn (an older or partial-year figure)"),
+ ("GBR", 79900, "secondary", 68000, "secondary", "BEA/Census 2024 via aitechtonic.com (US exports to UK 79.9 bn, imports 68.0 bn, surplus 11.9 bn) and ICAEW (4 Apr 2025: 80 bn and 68 bn)", 1.5, "US surplus with the UK; ONS shows a small UK surplus (asymmetry)"),
+ ("IND", 41500, "secondary", 87400, "secondary", "USTR India page 2024 (via oilmarketcap.com): total goods trade 128.9 bn; split exports 41.5 / imports 87.4 bn (deficit 45.7 bn) from recollection of the same page", 2.0, "the split is checked only through the cited total"),
 ]
 ox = om = 0.0
-for p, x, m, g, s, t, n in usb:
+for p, x, gx, m, gm, s, t, n in usb:
     ox += x; om += m
-    add("bilateral_goods_exports", "USA", p, "", x, t, g, s, "reporter USA; " + n)
-    add("bilateral_goods_imports", "USA", p, "", m, t, g, s, "reporter USA; " + n)
+    add("bilateral_goods_exports", "USA", p, "", x, t if gx != "estimate" else 4.0, gx, s, "reporter USA; " + n)
+    add("bilateral_goods_imports", "USA", p, "", m, t if gm != "estimate" else 4.0, gm, s, "reporter USA; " + n)
 add("bilateral_goods_exports", "USA", "ROW", "", 2064500 - ox, 5.0, "official", "US total goods exports (Census, k2radio.com) minus the nine partners above", "reporter USA; residual")
 add("bilateral_goods_imports", "USA", "ROW", "", 3267400 - om, 5.0, "official", "US total general imports (Census, k2radio.com) minus the nine partners above", "reporter USA; residual")
 # ---------------- Japan bilateral (MoF, yen tn)
 jb = [
- ("USA", 21.30, 12.65, "official", mof + ": exports to US 21.30 tn JPY, imports from US 12.65 tn JPY (surplus 8.64 tn)", 2.0, "c.i.f. imports; the US Census mirror is 79.7 bn exports (f.a.s.)"),
+ ("USA", 21.30, 12.65, "official", mof + ": exports to US 21.30 tn JPY, imports from US 12.65 tn JPY (surplus 8.64 tn); finalized MoF figures (nippon.com, 9 Apr 2025): 21.3 tn = 19.9% of 107.1 tn", 2.0, "c.i.f. imports; the US Census mirror is 79.7 bn exports (f.a.s.)"),
  ("CHN", 18.87, 18.87 + 6.44, "official", mof + ": exports to China 18.87 tn JPY, deficit with China 6.44 tn JPY (imports = 25.31 tn)", 2.0, ""),
  ("KOR", 6.6, 4.4, "estimate", "Japan MoF Trade Statistics 2024 by country, Korea (recollection)", 15.0, ""),
  ("TWN", 8.3, 5.0, "estimate", "Japan MoF Trade Statistics 2024 by country, Taiwan (recollection; chip-equipment exports grew strongly)", 15.0, ""),
@@ -127,9 +138,12 @@ omfg = 79700 - sum(v for _, v, _, _ in exp)
 exp.append(("OMFG", omfg, 35, "HS 41-71, 82-83, 90-99 (medical/optical HS 90, precious HS 71, special provisions): residual to the 79.7 bn total"))
 for s, v, t, h in exp:
     add("sector_goods_exports", "USA", "JPN", s, v, t, "estimate", SS, h)
-add("sector_goods_exports", "USA", "JPN", "AGR+FOOD", 12500, 15, "secondary",
+add("check_farm_food_exports", "USA", "JPN", "AGR+FOOD", 12500, 15, "secondary",
     "USDA FAS: US agricultural exports to Japan 14.6 bn in 2022 (record; tsln.com, agrospectrumasia.com), 12.9 bn in 2018, 10.7 bn 20-year average (tsenews.net); 2024 about 12-12.5 bn (recollection of USDA GATS)",
     "cross-check row, not additive to the sector rows: farm + food; fixes the 23 bn of the current data (docs/data.md)")
+add("check_mof_auto_exports", "JPN", "USA", "AUTO", 7.2e6 / JPY, 3, "official",
+    "Japan MoF finalized 2024 trade statistics (nippon.com, 9 Apr 2025): exports of automobiles and parts to the US 7.2 tn JPY, about a third of 21.3 tn; at 151.4 JPY/USD",
+    "cross-check row (reporter JPN, f.o.b.), not additive; conflict with the Census 55.5 bn (US import basis; HS 87 parts incl. engines, tyres etc. are classified differently); manufactry.com: automobiles alone 28.3% of exports to the US")
 # ---------------- US energy balance
 EE = "estimate: EIA volumes x 2024 average prices"
 en = [
@@ -146,18 +160,17 @@ for tg, s, v, t, src in en:
     add(tg, "USA", "", s, v, t, "estimate", EE + "; " + src, "value at f.a.s./customs value")
 xs = sum(v for tg, _, v, _, _ in en if tg == "energy_exports")
 ms = sum(v for tg, _, v, _, _ in en if tg == "energy_imports")
-add("energy_exports", "USA", "", "total", xs, 25, "estimate", EE + "; sum of crude, products, gas, coal", "EIA: net total energy exporter (in Btu) since 2019 (eia.gov Energy Explained; Today in Energy 7 Jul 2025: net exporter in 2024 for the third consecutive year)")
+add("energy_exports", "USA", "", "total", xs, 25, "estimate", EE + "; sum of crude, products, gas, coal", "EIA: net total energy exporter in Btu since 2019 (eia.gov Energy Explained); in value a surplus of 27 bn USD in 2020, the first since at least 1974 (EIA Today in Energy via fuelsmarketnews.com); net exporter in 2024 (EIA Today in Energy, 7 Jul 2025)")
 add("energy_imports", "USA", "", "total", ms, 25, "estimate", EE + "; sum of crude, products, gas, coal", "fixes US energy imports about 3x actual in the current data; EIA: imports 17% of US energy supply in 2024 (Today in Energy, 7 Jul 2025)")
 # ---------------- tariff revenue
 add("tariff_revenue_fy", "USA", "", "FY2024", 77000, 3, "secondary", "US Treasury Monthly Treasury Statement, customs duties FY2024 (Oct 2023-Sep 2024) 77 bn USD (Business Standard 'Datanomics', 29 Oct 2025, quoting Treasury)", "fiscal year; 2.4% of 2024 goods imports; fixes base US tariff revenue about 30% too high")
 add("tariff_revenue", "USA", "", "CY2024", 78500, 5, "estimate", "calendar 2024 from MTS monthly net customs duties: FY2024 77 bn adjusted for Oct-Dec (FYTD Apr 2024 44.1 bn, mnimarkets.com: about 6.3 bn a month) (estimate)", "duty over goods imports 78.5/3,267 = 2.4%")
-add("tariff_revenue", "JPN", "", "FY2024", 1.1e6/JPY, 20, "estimate", "Japan MoF general account, customs duties (kanzei) about 1.1 tn JPY in FY2024 (recollection of the settlement); at 151.4 JPY/USD", "excludes tonnage dues and consumption tax on imports")
-add("tariff_revenue", "EU", "", "CY2024", 26000*1.0824, 20, "estimate", "European Commission, traditional own resources (customs duties) 2024 about 26 bn EUR gross, about 19.5 bn EUR net of the 25% retained collection costs (recollection of the EU budget financial report); at 1.0824 USD/EUR", "gross duties collected by member states")
-with open("/work/wt-targets/calibration/inputs/targets2024.csv", "w", newline="") as f:
+add("tariff_revenue", "JPN", "", "FY2024", 1.0e6/JPY, 25, "estimate", "Japan customs duties (kanzei) collected by customs about 1.0 tn JPY in FY2024 (recollection; MoF publishes the series as 'zeikan shuunou-gaku', e.g. FY2010 kanzei 785.9 bn JPY, mof.go.jp press release 7 Nov 2011); at 151.4 JPY/USD", "excludes tonnage dues and consumption tax on imports; wide tolerance")
+add("tariff_revenue", "EU", "", "CY2024", 20000 / 0.75 * EUR, 10, "secondary", "European Commission 2024 (via world-today-news.com): customs duties paid into the EU budget 20 bn EUR in 2024, which is 75% of collections (member states keep 25%); gross = 26.7 bn EUR at 1.0824 USD/EUR", "gross duties collected by member states on extra-EU imports")
+with open(OUT, "w", newline="") as f:
     w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
     w.writeheader(); w.writerows(rows)
 print(len(rows))
-from collections import Counter
 print(Counter(r["grade"] for r in rows))
 for r in rows:
     if r["target"] in ("gdp","goods_exports","goods_imports") or r["partner"]=="ROW":
