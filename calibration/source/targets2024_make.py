@@ -1,3 +1,4 @@
+# ruff: noqa: E501, E702  (a data script: one source string per line)
 """Write calibration/inputs/targets2024.csv (run: python calibration/source/targets2024_make.py).
 
 Every number is typed here with its source; calibration/source/targets2024_notes.md explains each.
@@ -26,7 +27,7 @@ gdp = {
  "TWN": (33234 * 23.40, 4.0, "estimate", "IMF estimate of Taiwan's 2024 GDP per capita 33,234 USD (Yonhap via urdupoint.com, 2 Feb 2025) x population about 23.40 million (recollection)", "IMF Oct-2024 projection 803 bn (cached IMF table); DGBAS not retrieved"),
  "CAN": (2210000, 3.0, "secondary", "IMF WEO, GDP 2024 about 2.21 tn USD (theupdate.ng, 'top 10 economies', quoting IMF)", "IMF Oct 2024 projection 2.24 tn"),
  "MEX": (1850000, 4.0, "secondary", "Mexico GDP 2024 about 1.85 tn USD (Statista series via Google Dataset Search; INEGI pesos at the 2024 average rate)", "conflict: the IMF Oct-2024 projection was 2.02 tn (cached IMF table), before the peso fell in H2 2024"),
- "EU": (17935e3*EUR, 3.0, "estimate", "Eurostat nama_10_gdp, EU27 GDP 2024 about 17,935 bn EUR (recollection, not retrieved; Eurostat Statistics Explained 'National accounts and GDP', June 2025, confirms +1.0% real growth) at 1.0824 USD/EUR (ECB 2024 average, recollection)", "EU27 of 2024 incl. Croatia, excl. GBR"),
+ "EU": (17935e3*EUR, 4.0, "estimate", "Eurostat nama_10_gdp, EU27 GDP 2024 about 17,935 bn EUR (recollection, not retrieved; Eurostat Statistics Explained 'National accounts and GDP', June 2025, confirms +1.0% real growth) at 1.0824 USD/EUR (ECB 2024 average, recollection)", "EU27 of 2024 incl. Croatia, excl. GBR"),
  "GBR": (3590000, 3.0, "secondary", "IMF WEO, UK GDP 2024 about 3.59 tn USD (theupdate.ng quoting IMF)", "ONS about 2.85 tn GBP at 1.278 USD/GBP would give 3.64 tn (+1.4%)"),
  "IND": (3890000, 4.0, "secondary", "IMF WEO, India GDP 2024 about 3.89 tn USD (theupdate.ng quoting IMF)", "IMF reports India on fiscal years (FY2024/25)"),
 }
