@@ -123,6 +123,12 @@ def test_us_energy_balance(value) -> None:
         assert value(f"energy_{flow}", "USA", "", "total") == pytest.approx(parts, abs=0.5)
     # the US is a net energy exporter in value (EIA: a surplus since 2020)
     assert value("energy_exports", "USA", "", "total") > value("energy_imports", "USA", "", "total")
+    # the petroleum rows agree with the cited petroleum surplus (about 65 bn)
+    petroleum = sum(
+        value("energy_exports", "USA", "", s) - value("energy_imports", "USA", "", s)
+        for s in ("crude", "products")
+    )
+    assert petroleum == pytest.approx(value("check_petroleum_balance", "USA", "", "crude+products"), rel=0.30)
     # energy is a modest share of US goods imports (the current data hold about three times actual)
     assert value("energy_imports", "USA", "", "total") < 0.10 * value("goods_imports", "USA")
 
@@ -152,13 +158,16 @@ def _balance(value, reporter: str, partner: str) -> float:
 
 
 def test_spot_japan_mof_totals(value) -> None:
-    # MoF CY2024: exports 107.09 tn JPY, imports 112.42 tn JPY, deficit 5.33 tn JPY
-    assert value("goods_exports", "JPN") == pytest.approx(107.09e6 / JPY_PER_USD, abs=1.0)
-    deficit_jpy = (value("goods_imports", "JPN") - value("goods_exports", "JPN")) * JPY_PER_USD / 1e6
-    assert deficit_jpy == pytest.approx(5.33, abs=0.01)
-    # surplus with the US 8.64 tn JPY (21.30 - 12.65 = 8.65 after rounding of the parts)
-    surplus_us = _balance(value, "JPN", "USA") * JPY_PER_USD / 1e6
-    assert surplus_us == pytest.approx(8.64, abs=0.02)
+    # MoF CY2024 finalized: exports 107,097.9 bn JPY, imports 112,559.1 bn JPY; the tabulation prints a
+    # balance of -5,471.2 bn, 10 bn off its own parts (a typo in one figure); preliminary -5.33 tn
+    assert value("goods_exports", "JPN") == pytest.approx(107097.9e3 / JPY_PER_USD, abs=1.0)
+    assert value("goods_imports", "JPN") == pytest.approx(112559.1e3 / JPY_PER_USD, abs=1.0)
+    deficit_jpy = (value("goods_imports", "JPN") - value("goods_exports", "JPN")) * JPY_PER_USD / 1e3
+    assert 5330.0 <= deficit_jpy <= 5471.2
+    # surplus with the US 8,628.1 bn JPY; deficit with China 6,443.0 bn; surplus with Korea 2,264.4 bn
+    assert _balance(value, "JPN", "USA") * JPY_PER_USD / 1e3 == pytest.approx(8628.1, abs=0.5)
+    assert _balance(value, "JPN", "CHN") * JPY_PER_USD / 1e3 == pytest.approx(-6443.0, abs=0.5)
+    assert _balance(value, "JPN", "KOR") * JPY_PER_USD / 1e3 == pytest.approx(2264.4, abs=0.5)
 
 
 def test_spot_us_census_china_and_totals(value) -> None:

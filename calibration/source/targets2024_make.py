@@ -38,11 +38,12 @@ row_gdp = WORLD - sum(v[0] for v in gdp.values())
 add("gdp", "ROW", "", "", row_gdp, 10.0, "estimate", "world GDP (" + IMFW + ") minus the ten regions above", "residual: by construction; its error is the sum of the others' errors (about 1.5 tn USD at the stated tolerances)")
 add("gdp_world", "ROW", "", "world", WORLD, 2.0, "secondary", IMFW, "world total, stored on the ROW row only for the residual check (region column must be one of the 11 codes)")
 # ---------------- total goods trade
-jx, jm = 107.09e6/JPY, 112.42e6/JPY
+mof_final = "Japan MoF Trade Statistics CY2024 finalized (kakuho), as tabulated by moto-no.jp (data: MoF): exports 107,097.9 bn JPY, imports 112,559.1 bn JPY, balance printed as -5,471.2 bn JPY (10 bn off its own parts: a typo in one figure)"
+jx, jm = 107097.9e3/JPY, 112559.1e3/JPY
 mof = "Japan MoF Trade Statistics CY2024 preliminary (23 Jan 2025) via Kyodo (en.inform.kz, gulftoday.ae)"
 gt = [
  ("USA", 2064500, 3267400, 1.0, "official", "US Census Bureau, total goods exports (f.a.s.) 2,064.5 bn and general imports (customs value) 3,267.4 bn USD in 2024, Census basis (Wyoming Economic Analysis Division via k2radio.com)", "WTO gives US imports 3.36 tn (WTO Annual Report 2025 via thefact.ng): WTO basis differs (BOP adjustments)"),
- ("JPN", None, None, 1.5, "official", mof + ": exports 107.09 tn JPY (f.o.b.), imports 112.42 tn JPY (c.i.f.), deficit 5.33 tn; at 151.4 JPY/USD", "Japan ran a deficit in 2024: fixes the Japanese surplus of the current data"),
+ ("JPN", None, None, 1.5, "official", mof_final + "; preliminary (Kyodo via en.inform.kz, 23 Jan 2025): 107.09 / 112.42 tn, deficit 5.33 tn; exports f.o.b., imports c.i.f.; at 151.4 JPY/USD", "Japan ran a deficit in 2024: fixes the Japanese surplus of the current data"),
  ("CHN", 3580000, 2590000, 1.5, "official", "China General Administration of Customs, 13 Jan 2025 (Yicai Global): in USD terms exports 3.58 tn, imports 2.59 tn, surplus 992.1 bn; WTO Annual Report 2025 (via thefact.ng): China largest exporter 3.58 tn", "exports f.o.b., imports c.i.f."),
  ("KOR", 683760, 631990, 1.0, "official", "MOTIE Korea, 1 Jan 2025 (Xinhua via chinaview.cn): exports 683.76 bn, imports 631.99 bn USD, surplus 51.77 bn", "imports c.i.f."),
  ("TWN", 475070, 394000, 1.5, "official", "Ministry of Finance Taiwan, 9 Jan 2025 (CNA Focus Taiwan): exports 475.07 bn USD; imports 394 bn USD (MOF via thelabourspokesman.com, 26 Feb 2025)", ""),
@@ -84,9 +85,9 @@ add("bilateral_goods_exports", "USA", "ROW", "", 2064500 - ox, 5.0, "official", 
 add("bilateral_goods_imports", "USA", "ROW", "", 3267400 - om, 5.0, "official", "US total general imports (Census, k2radio.com) minus the nine partners above", "reporter USA; residual")
 # ---------------- Japan bilateral (MoF, yen tn)
 jb = [
- ("USA", 21.30, 12.65, "official", mof + ": exports to US 21.30 tn JPY, imports from US 12.65 tn JPY (surplus 8.64 tn); finalized MoF figures (nippon.com, 9 Apr 2025): 21.3 tn = 19.9% of 107.1 tn", 2.0, "c.i.f. imports; the US Census mirror is 79.7 bn exports (f.a.s.)"),
- ("CHN", 18.87, 18.87 + 6.44, "official", mof + ": exports to China 18.87 tn JPY, deficit with China 6.44 tn JPY (imports = 25.31 tn)", 2.0, ""),
- ("KOR", 6.6, 4.4, "estimate", "Japan MoF Trade Statistics 2024 by country, Korea (recollection)", 15.0, ""),
+ ("USA", 21.2948, 12.6666, "official", mof_final + ": exports to US 21,294.8 bn JPY, imports from US 12,666.6 bn JPY, surplus 8,628.1 bn; preliminary 21.30 / 12.65 tn (Kyodo); nippon.com: 21.3 tn = 19.9% of 107.1 tn", 1.5, "c.i.f. imports; the US Census mirror is 79.7 bn exports (f.a.s.)"),
+ ("CHN", 18.8625, 25.3055, "official", mof_final + ": exports to China 18,862.5 bn JPY, imports from China 25,305.5 bn JPY (deficit 6,443.0 bn); preliminary 18.87 tn and deficit 6.44 tn (Kyodo)", 1.5, ""),
+ ("KOR", 6.6, 6.6 - 2.2644, "estimate", "Japan MoF 2024: exports to Korea about 6.6 tn JPY (recollection); imports = exports minus Japan's surplus with Korea 2,264.4 bn JPY (" + mof_final + ")", 15.0, "the balance is sourced, the level is not"),
  ("TWN", 8.3, 5.0, "estimate", "Japan MoF Trade Statistics 2024 by country, Taiwan (recollection; chip-equipment exports grew strongly)", 15.0, ""),
  ("EU", 9.9, 12.2, "estimate", "Japan MoF Trade Statistics 2024 by region, EU (recollection); FY2024 deficit with the EU 2.53 tn JPY (Xinhua via newbusinessage.com)", 10.0, "deficit consistent with the cited FY2024 figure"),
  ("GBR", 1.3, 0.95, "estimate", "Japan MoF Trade Statistics 2024, UK (recollection)", 20.0, ""),
@@ -99,8 +100,8 @@ for p, x, m, g, s, t, n in jb:
     ox += x; om += m
     add("bilateral_goods_exports", "JPN", p, "", x*1e6/JPY, t, g, s + "; at 151.4 JPY/USD", "reporter JPN; " + n)
     add("bilateral_goods_imports", "JPN", p, "", m*1e6/JPY, t, g, s + "; at 151.4 JPY/USD", "reporter JPN; " + n)
-add("bilateral_goods_exports", "JPN", "ROW", "", (107.09-ox)*1e6/JPY, 10.0, "estimate", mof + " total exports 107.09 tn JPY minus the partners above", "reporter JPN; residual")
-add("bilateral_goods_imports", "JPN", "ROW", "", (112.42-om)*1e6/JPY, 10.0, "estimate", mof + " total imports 112.42 tn JPY minus the partners above", "reporter JPN; residual")
+add("bilateral_goods_exports", "JPN", "ROW", "", (107.0979-ox)*1e6/JPY, 10.0, "estimate", mof_final + "; total exports minus the partners above", "reporter JPN; residual")
+add("bilateral_goods_imports", "JPN", "ROW", "", (112.5591-om)*1e6/JPY, 10.0, "estimate", mof_final + "; total imports minus the partners above", "reporter JPN; residual")
 # ---------------- US-Japan by sector (US Census basis), estimates
 SS = "estimate by HS-chapter mix of US-Japan trade (recollection of USITC DataWeb 2024 HS2 totals; HS2 Q1-2025 shares of US imports from Japan HS87 34%, HS84 22%, HS85 12% from moto-no.jp quoting USITC)"
 imp = [  # JPN -> USA, reporter USA imports
@@ -148,12 +149,12 @@ add("check_mof_auto_exports", "JPN", "USA", "AUTO", 7.2e6 / JPY, 3, "official",
 # ---------------- US energy balance
 EE = "estimate: EIA volumes x 2024 average prices"
 en = [
- ("energy_exports", "crude", 112500, 25, "EIA: US crude exports record 4.1 mb/d in 2024 (EIA via ttm.financial/Dow Jones, 10 Apr 2025) x 366 days x about 75 USD/bbl (WTI 2024 average about 76)"),
- ("energy_exports", "products", 145000, 30, "about 6.6 mb/d of petroleum products and NGLs (EIA Petroleum Supply Monthly, recollection) x about 60 USD/bbl (propane/ethane cheap, distillates/gasoline about 95)"),
+ ("energy_exports", "crude", 115000, 25, "EIA: US crude exports record 4.1 mb/d in 2024 (EIA via ttm.financial/Dow Jones, 10 Apr 2025) x 366 days x about 76.6 USD/bbl (WTI 2024 average, recollection)"),
+ ("energy_exports", "products", 160000, 30, "about 6.6 mb/d of petroleum products and NGLs (EIA Petroleum Supply Monthly, recollection) x about 66 USD/bbl (a bottom-up mix gives about 61: propane/ethane cheap, distillates/gasoline about 100), raised within the range so that the petroleum balance meets the cited 65 bn surplus"),
  ("energy_exports", "gas", 37000, 35, "LNG about 11.9 bcf/d (EIA/DOE: 11.8 bcf/d in H1 2024, hartenergy.com) x about 6.5 USD/Mcf f.o.b. + pipeline about 8.4 bcf/d x about 2.9 USD/Mcf"),
  ("energy_exports", "coal", 13000, 35, "about 95 Mt x about 135 USD/t (EIA Quarterly Coal Report, recollection)"),
- ("energy_imports", "crude", 164000, 25, "about 6.6 mb/d (EIA, recollection) x 366 x about 68 USD/bbl (heavy Canadian crude at a discount)"),
- ("energy_imports", "products", 59000, 35, "about 1.9 mb/d x about 85 USD/bbl"),
+ ("energy_imports", "crude", 160000, 25, "6.6 mb/d (Energy Institute via newdiplomatng.com: Canada 4,072 thousand b/d = 61.7%) x 366 x about 66 USD/bbl (heavy Canadian crude at a discount to WTI)"),
+ ("energy_imports", "products", 50000, 35, "about 1.7 mb/d x about 80 USD/bbl (EIA, recollection)"),
  ("energy_imports", "gas", 6600, 40, "about 8.2 bcf/d pipeline from Canada x about 2.2 USD/Mcf"),
  ("energy_imports", "coal", 500, 60, "small (EIA, recollection)"),
 ]
@@ -163,6 +164,11 @@ xs = sum(v for tg, _, v, _, _ in en if tg == "energy_exports")
 ms = sum(v for tg, _, v, _, _ in en if tg == "energy_imports")
 add("energy_exports", "USA", "", "total", xs, 25, "estimate", EE + "; sum of crude, products, gas, coal", "EIA: net total energy exporter in Btu since 2019 (eia.gov Energy Explained); in value a surplus of 27 bn USD in 2020, the first since at least 1974 (EIA Today in Energy via fuelsmarketnews.com); net exporter in 2024 (EIA Today in Energy, 7 Jul 2025)")
 add("energy_imports", "USA", "", "total", ms, 25, "estimate", EE + "; sum of crude, products, gas, coal", "fixes US energy imports about 3x actual in the current data; EIA: imports 17% of US energy supply in 2024 (Today in Energy, 7 Jul 2025)")
+pet = sum(v for tg, s_, v, _, _ in en if s_ in ("crude", "products") and tg == "energy_exports") - sum(
+    v for tg, s_, v, _, _ in en if s_ in ("crude", "products") and tg == "energy_imports")
+add("check_petroleum_balance", "USA", "", "crude+products", 65000, 30, "secondary",
+    "US petroleum trade surplus about 65 bn USD in 2024 (Visual Capitalist/Energy Institute article via newdiplomatng.com)",
+    f"cross-check row, not additive: the estimated crude + product rows give {pet:,.0f}")
 # ---------------- tariff revenue
 add("tariff_revenue_fy", "USA", "", "FY2024", 77000, 3, "secondary", "US Treasury Monthly Treasury Statement, customs duties FY2024 (Oct 2023-Sep 2024) 77 bn USD (Business Standard 'Datanomics', 29 Oct 2025, quoting Treasury)", "fiscal year; 2.4% of 2024 goods imports; fixes base US tariff revenue about 30% too high")
 add("tariff_revenue", "USA", "", "CY2024", 78500, 5, "estimate", "calendar 2024 from MTS monthly net customs duties: FY2024 77 bn adjusted for Oct-Dec (FYTD Apr 2024 44.1 bn, mnimarkets.com: about 6.3 bn a month) (estimate)", "duty over goods imports 78.5/3,267 = 2.4%")
