@@ -110,7 +110,7 @@ imp = [  # JPN -> USA, reporter USA imports
  ("ENR", 1200, 50, "HS 27"),
  ("CHEM", 9000, 30, "HS 28-38 incl. pharmaceuticals"),
  ("RUBP", 5000, 35, "HS 39-40"),
- ("STEEL", 3000, 35, "HS 72-73"),
+ ("STEEL", 3000, 35, "HS 72-73; check: AISI/Census steel mill imports from Japan 1,188,000 net tons Oct 2023-Sep 2024 (americanrecycler.com) x about 1,500 USD/t = about 1.8 bn, plus HS 73 articles"),
  ("NFM", 1500, 50, "HS 74-81"),
  ("MACH", 33000, 20, "HS 84"),
  ("ELEC", 14500, 25, "HS 85"),
@@ -124,7 +124,7 @@ for s, v, t, h in imp:
     src = "US Census/USTR 2024: US imports of passenger vehicles and parts from Japan 55.5 bn (assumptions.toml)" if s == "AUTO" else SS
     add("sector_goods_imports", "USA", "JPN", s, v, t, g, src, h)
 exp = [  # USA -> JPN, reporter USA exports
- ("AGR", 5500, 30, "HS 01-14 excl. 03 (corn, soybeans, wheat, hay)"),
+ ("AGR", 5500, 30, "HS 01-14 excl. 03 (corn, soybeans, wheat, hay); check: Japan imported 11.5 Mt of US corn worth 459 bn JPY = 3.0 bn USD c.i.f. in 2024 (Yomiuri via hawkinsight.com) and 2.2 Mt of US soybeans in 2023 (MoF via nippon.com)"),
  ("FOOD", 7000, 30, "HS 03, 15-24 (beef, pork, processed food, beverages, fish)"),
  ("ENR", 9500, 35, "HS 27 (LNG, LPG, coal, crude)"),
  ("CHEM", 12500, 30, "HS 28-38 incl. pharmaceuticals"),
