@@ -1,12 +1,13 @@
 """Split one sector of a multi-region input-output table into several (GTAP's SplitCom).
 
-The method follows the standard approach of SplitCom (Horridge, "SplitCom: programs to
-disaggregate a GTAP sector", Centre of Policy Studies): the *row* of the sector (its sales to
-every user: intermediate users and final demand in every region) and its *column* (its cost
-structure: intermediate inputs from every region and value added) are divided among the new
-sectors with user weights, the block of the sector buying from itself is divided in both
-dimensions, and the result is rebalanced so that every new sector's output equals its share.
-See docs/data.md, "Splitting a sector".
+The method is the standard one of sector-splitting tools such as GTAP's SplitCom (Horridge,
+"SplitCom: programs to disaggregate a GTAP sector", Centre of Policy Studies; that document was
+not available to check, so this is the general approach, not a transcription): the *row* of the
+sector (its sales to every user: intermediate users and final demand in every region) and its
+*column* (its cost structure: intermediate inputs from every region and value added) are
+divided among the new sectors with user weights, the block of the sector buying from itself is
+divided in both dimensions, and the result is rebalanced (GRAS, :mod:`calibration.balance`) so
+that every new sector's output equals its share. See docs/data.md, "Splitting a sector".
 
 Data structure (:class:`MRIO`): dense arrays with labelled axes, region-major,
 
