@@ -308,3 +308,29 @@ def test_bad_share_file_names_the_row(tmp_path):
     )
     with pytest.raises(SplitError, match=r"bad\.csv row 3: grade 'guess'"):
         read_split_spec(path)
+
+
+def test_most_specific_sales_key_wins():
+    # (A, B, HH) beats (A, B, *) beats (A, *, *); consistent output shares so no balancing
+    # distorts the prior: give all three keys the output shares except where checked.
+    table = small_table()
+    res = split_sector(
+        table, "s2", ["x", "y"], {"*": [0.5, 0.5]},
+        sales_shares={("A", "*", "*"): [0.5, 0.5], ("A", "B", "*"): [0.2, 0.8],
+                      ("A", "B", "HH"): [0.8, 0.2]},
+    )
+    t = res.table
+    rx, ry = t.index("A", "x"), t.index("A", "y")
+    hh_b = t.final_labels.index(("B", "HH"))
+    inv_b = t.final_labels.index(("B", "INV"))
+    # Before balancing, B's HH gets 0.8/0.2 and B's INV 0.2/0.8; balancing keeps the order.
+    assert t.f[rx, hh_b] > t.f[ry, hh_b]
+    assert t.f[rx, inv_b] < t.f[ry, inv_b]
+
+
+def test_share_file_region_filter_drops_and_lists_rows():
+    spec = read_split_spec(SPLITS / "c15_transport.csv", regions=("USA", "ROW"))
+    assert set(spec.output_shares) == {"USA", "*"}
+    assert not spec.sales_shares  # both export mixes name JPN
+    assert {row["region"] for row in spec.dropped} == {"JPN", "USA"}
+    assert len(spec.dropped) == 6
