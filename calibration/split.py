@@ -126,8 +126,10 @@ class MRIO:
     def to_long(self) -> pd.DataFrame:
         """Non-zero cells as a long table: ``row_region, row_sector, col_region, col_item,
         block`` (``intermediate``, ``final``, ``value_added``, ``gross_output``), ``value``.
-        Value-added rows have ``row_region`` = the using region and ``row_sector`` = the
-        value-added label; gross output has ``col_region``/``col_item`` = ``output``."""
+        As in ``calibration/source/wiod2011_3r10s_mrio_long.csv``, value-added rows have
+        ``row_region`` = ``"VA"`` and ``row_sector`` = the value-added label, gross output has
+        ``row_region`` = ``row_sector`` = ``"GO"``; both give the sector in ``col_region`` and
+        ``col_item``."""
         rows: list[tuple[str, str, str, str, str, float]] = []
         lab, flab = self.labels, self.final_labels
         for (a, b), val in np.ndenumerate(self.z):
@@ -138,11 +140,11 @@ class MRIO:
                 rows.append((*lab[a], *flab[b], "final", float(val)))
         for (a, b), val in np.ndenumerate(self.v):
             if val:
-                rows.append((lab[b][0], self.va[a], *lab[b], "value_added", float(val)))
+                rows.append(("VA", self.va[a], *lab[b], "value_added", float(val)))
         if self.x is not None:
             for a, val in enumerate(self.x):
                 if val:
-                    rows.append((*lab[a], "output", "output", "gross_output", float(val)))
+                    rows.append(("GO", "GO", *lab[a], "gross_output", float(val)))
         return pd.DataFrame(rows, columns=["row_region", "row_sector", "col_region", "col_item",
                                            "block", "value"])
 
@@ -157,8 +159,9 @@ class MRIO:
         value: str = "value",
     ) -> MRIO:
         """Build from a long table as written by :meth:`to_long` (missing cells are zero;
-        ``value`` names the value column, e.g. ``usd_million``). A label not in the given
-        axes raises :class:`SplitError` naming it."""
+        ``value`` names the value column, e.g. ``usd_million``; other blocks, such as
+        ``gross_output_published``, are ignored). A label not in the given axes raises
+        :class:`SplitError` naming it."""
         regions, sectors, final, va = tuple(regions), tuple(sectors), tuple(final), tuple(va)
         n, k = len(sectors), len(final)
         rn = len(regions) * n
@@ -186,8 +189,8 @@ class MRIO:
                 v[pos("value-added row", va, d["row_sector"]), b] += val
             elif block == "gross_output":
                 x = np.zeros(rn) if x is None else x
-                a = pos("region", regions, d["row_region"]) * n + pos("sector", sectors, d["row_sector"])
-                x[a] += val
+                b = pos("region", regions, d["col_region"]) * n + pos("sector", sectors, d["col_item"])
+                x[b] += val
         return cls(regions, sectors, final, va, z, f, v, x)
 
 

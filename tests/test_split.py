@@ -334,3 +334,21 @@ def test_share_file_region_filter_drops_and_lists_rows():
     assert not spec.sales_shares  # both export mixes name JPN
     assert {row["region"] for row in spec.dropped} == {"JPN", "USA"}
     assert len(spec.dropped) == 6
+
+
+def test_reads_the_projects_long_table_and_splits_it():
+    # The project's own 3-region x 10-sector WIOD 2011 aggregate (calibration/source/), in the
+    # same long layout: split AUTO (WIOD c15) with the shipped shares; totals preserved.
+    from calibration.common import FINAL_DEMAND, REGIONS, SECTORS, SOURCE_DIR
+
+    df = pd.read_csv(SOURCE_DIR / "wiod2011_3r10s_mrio_long.csv")
+    fd = ("hh", "npish", "gov", "gfcf", "inv")
+    table = MRIO.from_long(df, REGIONS, SECTORS, fd, ("VA",), value="usd_million")
+    assert len(FINAL_DEMAND) == 3 and table.x is not None
+    np.testing.assert_allclose(table.col_totals(), table.x, rtol=0, atol=1e-6)
+    spec = read_split_spec(SPLITS / "c15_transport.csv", regions=REGIONS)
+    res = split_sector(table, "AUTO", spec.new_sectors, spec.output_shares,
+                       sales_shares=spec.sales_shares)
+    assert_totals_preserved(table, res.table, "AUTO", spec.new_sectors)
+    usa = res.table.index("USA", "MVH")
+    assert res.table.x[usa] == pytest.approx(0.65 * table.x[table.index("USA", "AUTO")], rel=1e-15)
