@@ -489,21 +489,42 @@ def _balance(
     gap0 = float(np.abs(prior.sum(axis=1) - targets).max(initial=0.0))
     if size == 0 or gap0 <= tol * max(1.0, size):
         return prior, BalanceStep(region, side, 0, gap0, 0.0, 0.0, ())
+    # GRAS refuses lines whose target is positive but below its tolerance (1e-9 of the line's
+    # size): such tiny cells and tiny new sectors are split by the weights alone, outside GRAS
+    # (they cannot move the totals by more than that tolerance).
+    tiny = 2e-9 * max(1.0, size)
+    small_c = (line != 0) & (np.abs(line) <= tiny)
+    small_k = (targets != 0) & (np.abs(targets) <= tiny)
+    fixed = np.zeros_like(prior)
+    if small_c.any():
+        fixed[:, small_c] = weights[:, small_c] / weights[:, small_c].sum(axis=0) * line[small_c]
+    big_c = ~small_c
+    if small_k.any():
+        row = prior[small_k][:, big_c]
+        rest = targets[small_k] - fixed[small_k].sum(axis=1)
+        total_row = row.sum(axis=1)
+        scale = np.divide(rest, total_row, out=np.zeros_like(rest), where=total_row != 0)
+        fixed[np.ix_(small_k, big_c)] = row * scale[:, None]
+    big_k = ~small_k
+    matrix = fixed.copy()
     try:
-        res = gras(prior, targets, line, tol=tol)
+        res = gras(prior[np.ix_(big_k, big_c)], targets[big_k] - fixed[big_k].sum(axis=1),
+                   line[big_c] - fixed[small_k][:, big_c].sum(axis=0), tol=tol)
     except BalancingError as exc:
         raise SplitError(
             f"split of {sector}, {region} {side}: weights cannot reach the output shares: {exc}"
         ) from exc
-    diff = res.matrix - prior
+    matrix[np.ix_(big_k, big_c)] = res.matrix
+    diff = matrix - prior
     moved = float(np.abs(diff).sum())
     order = np.argsort(-np.abs(diff), axis=None)[:5]
     largest = tuple(
-        (labels[c], names[k], float(prior[k, c]), float(res.matrix[k, c]))
+        (labels[c], names[k], float(prior[k, c]), float(matrix[k, c]))
         for k, c in (np.unravel_index(i, diff.shape) for i in order)
         if diff[k, c] != 0
     )
-    return res.matrix, BalanceStep(region, side, res.iterations, res.max_gap, moved, moved / size, largest)
+    gap = float(np.abs(matrix.sum(axis=1) - targets).max(initial=0.0))
+    return matrix, BalanceStep(region, side, res.iterations, gap, moved, moved / size, largest)
 
 
 def aggregate_sectors(table: MRIO, mapping: Mapping[str, str]) -> MRIO:

@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from calibration.common import INPUTS_DIR
 from calibration.split import (
@@ -352,3 +354,65 @@ def test_reads_the_projects_long_table_and_splits_it():
     assert_totals_preserved(table, res.table, "AUTO", spec.new_sectors)
     usa = res.table.index("USA", "MVH")
     assert res.table.x[usa] == pytest.approx(0.65 * table.x[table.index("USA", "AUTO")], rel=1e-15)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), n_new=st.integers(2, 4), conflict=st.booleans())
+def test_random_tables_and_weights_keep_every_total(seed, n_new, conflict):
+    # Random 3-region x 4-sector tables with some zero cells, random output shares (one may be
+    # zero) and, optionally, random sales and cost weights that conflict with them.
+    rng = np.random.default_rng(seed)
+    r, n, k = 3, 4, 2
+    z = rng.gamma(1.0, 10.0, (r * n, r * n)) * (rng.random((r * n, r * n)) > 0.2)
+    f = rng.gamma(1.0, 30.0, (r * n, r * k))
+    v = rng.gamma(2.0, 20.0, (1, r * n))
+    regions, sectors = ("R0", "R1", "R2"), ("a", "b", "c", "d")
+    table = MRIO(regions, sectors, ("C", "I"), ("VA",), z, f, v)
+    names = [f"n{i}" for i in range(n_new)]
+    shares = {}
+    for reg in regions:
+        w = rng.dirichlet(np.ones(n_new))
+        if rng.random() < 0.3:
+            w[-1] = 0.0
+            w /= w.sum()
+        shares[reg] = w
+    sales, costs = {}, {}
+    if conflict:
+        for reg in regions:
+            pos = shares[reg] > 0  # weights only where output is positive, else infeasible
+            sw, cw = rng.dirichlet(np.ones(pos.sum())), rng.dirichlet(np.ones(pos.sum()))
+            sales[(reg, regions[rng.integers(r)], "*")] = _fill(pos, sw)
+            costs[(reg, "*", sectors[rng.integers(n)])] = _fill(pos, cw)
+    res = split_sector(table, "b", names, shares, sales_shares=sales, cost_shares=costs)
+    assert_totals_preserved(table, res.table, "b", names, rtol=1e-10)
+    t = res.table
+    for reg in regions:
+        i = table.index(reg, "b")
+        for nm, w in zip(names, shares[reg]):
+            j = t.index(reg, nm)
+            assert abs(t.row_totals()[j] - w * table.row_totals()[i]) <= 1e-9 * table.row_totals()[i]
+            assert abs(t.col_totals()[j] - w * table.col_totals()[i]) <= 1e-9 * table.col_totals()[i]
+    assert np.all(t.z >= 0) and np.all(t.f >= 0) and np.all(t.v >= 0)
+    assert np.count_nonzero(t.z) >= np.count_nonzero(table.z)  # zeros stay zero, cells split
+
+
+def _fill(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    out = np.zeros(mask.size)
+    out[mask] = values
+    return out
+
+
+def test_tiny_shares_and_cells_are_split_without_gras_refusing_them():
+    # A new sector with a 1e-12 output share and a weight of 1e-13 on one user: GRAS alone
+    # would refuse targets below its tolerance; they are split by the weights instead.
+    table = small_table()
+    res = split_sector(
+        table, "s2", ["x", "y"], {"*": [1e-12, 1 - 1e-12]},
+        sales_shares={("A", "B", "*"): [0.3, 0.7], ("B", "*", "HH"): [1e-13, 1 - 1e-13]},
+    )
+    assert_totals_preserved(table, res.table, "s2", ("x", "y"), rtol=1e-12)
+    t = res.table
+    for reg in ("A", "B"):
+        i, j = table.index(reg, "s2"), t.index(reg, "x")
+        assert t.row_totals()[j] == pytest.approx(1e-12 * table.row_totals()[i], rel=1e-6, abs=1e-15)
+    assert np.all(t.z >= 0) and np.all(t.v >= 0)
