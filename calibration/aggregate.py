@@ -70,6 +70,7 @@ class AggregationResult:
     aggregated: Aggregated
     adjustments: list[dict[str, object]] = field(default_factory=list)
     tariff_fallbacks: list[dict[str, object]] = field(default_factory=list)
+    negative_trade: list[dict[str, object]] = field(default_factory=list)
 
 
 def _legacy_region(code: str) -> str:
@@ -227,12 +228,33 @@ def _elasticities(raw: RawTable, agg: Aggregated, sectors: Mapping, conc: dict[s
     return rows
 
 
+def _clear_negative_trade(world: WorldTable) -> tuple[WorldTable, list[dict[str, object]]]:
+    """Set negative bilateral flows to zero. A flow is negative when the importer's inventories of
+    the good from that exporter ran down by more than it bought: the run-down is moved from the
+    importer's INV to the exporter's INV of the same commodity (importer INV + x, exporter INV - x,
+    both accounts stay balanced, GDPs and world investment unchanged)."""
+    trade = world.trade.copy()
+    f = {r: world.blocks[r].f.copy() for r in world.regions}
+    moves = []
+    for e, m, j in zip(*np.nonzero(trade < 0), strict=True):
+        x = -float(trade[e, m, j])
+        ex, im, sec = world.regions[e], world.regions[m], world.sectors[j]
+        moves.append({"exporter": ex, "importer": im, "sector": sec, "flow": -x})
+        trade[e, m, j] = 0.0
+        f[im][j, 2] += x
+        f[ex][j, 2] -= x
+    blocks = {r: RegionBlock(world.blocks[r].z, f[r], world.blocks[r].v) for r in world.regions}
+    return WorldTable(blocks, trade, world.regions, world.sectors), moves
+
+
 def _floor_value_added(world: WorldTable, rates: dict[tuple[str, str, str], int],
                        floor: float) -> tuple[WorldTable, list[dict[str, object]]]:
-    """Raise every block's value added net of tariff revenue to ``floor`` (USD million) where it
-    is lower (zero-output cells, negative value added, tariffs above value added), adding the
-    same whole millions to household consumption of that commodity so the account stays
-    balanced (GDP rises by the same amount). Returns the new world and one record per change."""
+    """Raise a block's value added where its value added net of tariff revenue is below ``floor``
+    (USD million: zero-output cells, negative value added, tariffs above value added) or its
+    output net of tariff revenue does not exceed its exports by ``floor`` (export-heavy sectors
+    whose imports pay tariffs, which the SAM takes out of value added), adding the same whole
+    millions to household consumption of that commodity so the account stays balanced (GDP
+    rises by the same amount). Returns the new world and one record per change."""
     blocks = {}
     moves = []
     for m, region in enumerate(world.regions):
@@ -241,8 +263,11 @@ def _floor_value_added(world: WorldTable, rates: dict[tuple[str, str, str], int]
         for j, sec in enumerate(world.sectors):
             trf = sum(rates.get((region, p, sec), 0) / 1000.0 * world.trade[e, m, j]
                       for e, p in enumerate(world.regions) if e != m)
-            if v[j] - trf < floor:
-                delta = float(math.ceil(floor + trf - v[j]))
+            exports = float(world.trade[m, :, j].sum())
+            output = float(b.z[:, j].sum()) + v[j] - trf  # domestic output net of tariff revenue
+            need = max(floor - (v[j] - trf), floor + exports - output)
+            if need > 0:
+                delta = float(math.ceil(need))
                 moves.append({"region": region, "sector": sec, "account": "value added (LAB+CAP) and HOH",
                               "before": float(v[j]), "after": float(v[j] + delta), "delta": delta,
                               "tariff_revenue": trf, "hoh_before": float(f[j, 0])})
@@ -276,7 +301,8 @@ def build(regions_path: Path | str, sectors_path: Path | str, year: int = 2011, 
     agg = aggregate(raw, regions, sectors)
     table = _read_tariff_table(Path(tariffs_path)) if tariffs_path else None
     rates, fallbacks = _tariffs(raw, regions, sectors, legacy_sector, a.tariff_tenths, table)
-    world, moves = _floor_value_added(agg.world, rates, va_floor)
+    world, negative = _clear_negative_trade(agg.world)
+    world, moves = _floor_value_added(world, rates, va_floor)
     shares = _labour_shares(agg, raw, regions, sectors, legacy_sector, a.labour_share_min,
                             a.labour_share_max, source_dir)
     gov = {r: 0.0 for r in regions.names}
@@ -304,7 +330,7 @@ def build(regions_path: Path | str, sectors_path: Path | str, year: int = 2011, 
         "trade.csv": render_trade(data.trade, data.tariff_tenths, regions.names, sectors.names),
         "elasticities.csv": render_elasticities(elast),
     }
-    result = AggregationResult(texts, data, agg, moves, fallbacks)
+    result = AggregationResult(texts, data, agg, moves, fallbacks, negative)
     texts["build_report.md"] = _report(result, raw, regions, sectors, world)
     inputs = [source, regions.path, sectors.path, inputs_dir / "tariffs.csv",
               inputs_dir / "gtap_elasticities.csv", inputs_dir / "wiod_gtap_concordance.csv",
@@ -369,9 +395,21 @@ def _report(res: AggregationResult, raw: RawTable, regions: Mapping, sectors: Ma
         out += [f"| {r} | {s} | {v:,.0f} |" for (r, s), v in sorted(agg.inventory.items())]
     else:
         out.append("- none")
-    out += ["", "## 3. Value added raised to the floor", "",
+    out += ["", "## 3. Negative bilateral flows", "",
+            "A bilateral flow is negative where the importer's inventories of the good from that "
+            "exporter ran down by more than it bought. It is set to zero and the run-down moved to the "
+            "exporter's INV of the commodity (importer INV + x, exporter INV - x; GDP unchanged).", ""]
+    if res.negative_trade:
+        out += ["| exporter | importer | sector | flow set to 0 |", "|---|---|---|---:|"]
+        out += [f"| {n['exporter']} | {n['importer']} | {n['sector']} | {n['flow']:,.0f} |"
+                for n in res.negative_trade]
+    else:
+        out.append("- none")
+    out += ["", "## 4. Value added raised to the floor", "",
             f"Where value added net of tariff revenue is below {VA_FLOOR:g} (zero-output cells, negative "
-            "value added, tariffs above value added), it is raised to the floor and household "
+            "value added, tariffs above value added), or output net of tariff revenue does not exceed "
+            f"exports by {VA_FLOOR:g} (export-heavy sectors: tariff revenue is taken out of the "
+            "importing sector's value added), value added is raised by the shortfall and household "
             "consumption of the commodity by the same amount (the account stays balanced).", ""]
     if res.adjustments:
         total = sum(float(m["delta"]) for m in res.adjustments)  # type: ignore[arg-type]
@@ -384,18 +422,23 @@ def _report(res: AggregationResult, raw: RawTable, regions: Mapping, sectors: Ma
                        f"{m['tariff_revenue']:,.3f} | {m['hoh_before']:,.0f} |")
     else:
         out.append("- none")
-    out += ["", "## 4. Rounding to whole thousands of dollars", "",
+    out += ["", "## 5. Rounding to whole thousands of dollars", "",
             "Largest rounding fix to a final-demand cell by region (US dollars; 0 when every cell is "
             "whole millions): "
-            + ", ".join(f"{r} {v}" for r, v in res.assembled.adjustments.items() if v) or "none", "",
-            "## 5. Tariffs by fallback", "",
+            + (", ".join(f"{r} {v}" for r, v in res.assembled.adjustments.items() if v) or "none"), "",
+            "## 6. Tariffs by fallback", "",
             "Source pairs whose rate is not in calibration/inputs/tariffs.csv (both outside USA and JPN, "
             "not both in the EU) take ROW's rate on US goods of the same sector (grade D); model rates "
             "with such flows are listed with the share of the flow covered.", ""]
     if res.tariff_fallbacks:
-        out += ["| importer | exporter | sector | rate % | flow | of which by fallback |",
+        fb = res.tariff_fallbacks
+        covered = sum(float(n["fallback_flow"]) for n in fb)  # type: ignore[arg-type]
+        total = float(res.assembled and sum(res.assembled.trade.values())) / 1e6
+        out += [f"- {len(fb)} model rates use the fallback for {covered:,.0f} of {total:,.0f} world "
+                f"trade ({covered / max(1.0, total):.1%}); the {min(40, len(fb))} largest:", "",
+                "| importer | exporter | sector | rate % | flow | of which by fallback |",
                 "|---|---|---|---:|---:|---:|"]
-        for n in res.tariff_fallbacks:
+        for n in sorted(fb, key=lambda n: -float(n["fallback_flow"]))[:40]:  # type: ignore[arg-type]
             out.append(f"| {n['importer']} | {n['exporter']} | {n['sector']} | {n['rate_pct']:g} | "
                        f"{n['flow']:,.0f} | {float(n['fallback_flow']) / max(1.0, float(n['flow'])):.1%} |")
     else:
