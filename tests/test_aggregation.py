@@ -204,3 +204,21 @@ def test_shipped_maps_reproduce_wiod2011_byte_for_byte(tmp_path):
     for f in ("sam.csv", "trade.csv", "elasticities.csv"):
         assert res.texts[f].encode() == (DATA_DIR / "wiod2011" / f).read_bytes(), f
     assert not res.adjustments and not res.negative_trade and not res.tariff_fallbacks
+
+
+def test_tariff_table_overrides_by_most_specific_key(small):
+    """A --tariffs table swaps rates in: a model-pair, model-sector row sets the whole block; a
+    WIOD-pair, WIOD-industry row wins over it for its cells (the flow-weighted mean moves)."""
+    res, _, d = small
+    table = d / "tariffs.csv"
+    table.write_text("importer,exporter,sector,tariff_pct,grade,source\n"
+                     "USA,CHN,MANU,25,A,test\n", encoding="utf-8")
+    got = build(d / "regions.csv", d / "sectors.csv", 2011, tariffs_path=table)
+    assert got.assembled.tariff_tenths[("CHN", "USA", "MANU")] == 250
+    table.write_text("importer,exporter,sector,tariff_pct\nUSA,CHN,MANU,25\nUSA,CHN,c14,0\n",
+                     encoding="utf-8")
+    mixed = build(d / "regions.csv", d / "sectors.csv", 2011, tariffs_path=table)
+    assert 0 < mixed.assembled.tariff_tenths[("CHN", "USA", "MANU")] < 250
+    # elsewhere the rates are those of the build without the table
+    assert mixed.assembled.tariff_tenths[("REST", "USA", "MANU")] == res.assembled.tariff_tenths[
+        ("REST", "USA", "MANU")]
