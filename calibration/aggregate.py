@@ -130,7 +130,7 @@ def _tariffs(raw: RawTable, regions: Mapping, sectors: Mapping, legacy_sector: d
             if er == mr:
                 continue
             for k, ind in enumerate(raw.industries):
-                flow = int(round(t[e, k, m]))
+                flow = max(0, int(round(t[e, k, m])))  # a negative flow (inventories) weighs 0
                 sec = sectors.code_to_name[ind]
                 rate, rule = None, ""
                 if table is not None:
