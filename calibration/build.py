@@ -1,7 +1,10 @@
 """Build the base-year data sets: ``python -m calibration.build [--check] [--out DIR]``.
 
-Reads only files kept in the repository (``calibration/source/`` and ``calibration/inputs/``)
-and writes two data sets in the input format (docs/input_format.md), values in USD million:
+Reads only files kept in the repository (``calibration/source/`` and ``calibration/inputs/``):
+the 2011 world is the aggregation tool's (:mod:`calibration.aggregate`) fold of the raw WIOD
+table by ``inputs/maps/regions_usa_jpn_row.csv`` and ``inputs/maps/sectors_10.csv``, checked
+against the pre-aggregated copy (:func:`world_2011`). It writes two data sets in the input
+format (docs/input_format.md), values in USD million:
 
 * ``data/wiod2011``: the WIOD 2011 structure as it is, with base tariffs;
 * ``data/usjpn2024``: the same structure updated to 2024 GDP and US-Japan goods trade (the
@@ -19,6 +22,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from calibration.assumptions import Assumptions, load_assumptions
 from calibration.common import DATA_DIR, INPUTS_DIR, SECTORS, SOURCE_DIR
 from calibration.dataset import FILES, render_elasticities, render_meta, render_sam, render_trade
@@ -31,7 +36,7 @@ from calibration.elasticities import (
 )
 from calibration.sam import AssembledData, assemble, labour_shares
 from calibration.update2024 import UpdateReport, update_to_2024
-from calibration.wiod import WorldTable, load_labour_shares, load_world
+from calibration.wiod import SourceDataError, WorldTable, load_labour_shares, load_world
 
 DATASETS: tuple[str, ...] = ("wiod2011", "usjpn2024")
 
@@ -97,6 +102,37 @@ def _verify_industries(industries: list[Industry], world: WorldTable) -> None:
                                    f"in {bad}: {[(got[s], want[s]) for s in bad]}")
 
 
+#: The mapping files of the shipped data sets (the aggregation tool's input, docs/data.md).
+REGION_MAP = "maps/regions_usa_jpn_row.csv"
+SECTOR_MAP = "maps/sectors_10.csv"
+
+
+def world_2011(source_dir: Path = SOURCE_DIR, inputs_dir: Path = INPUTS_DIR) -> WorldTable:
+    """The USA / JPN / ROW x 10-sector world of 2011, as the aggregation tool makes it from the
+    raw WIOD table (``source/wiod2013/wiot_2011.RData`` with ``inputs/maps/``), checked cell for
+    cell against the pre-aggregated copy ``source/wiod2011_3r10s_mrio_long.csv``. Without the
+    optional package ``rdata`` (``cge[data]``) the pre-aggregated copy is used alone: the two
+    are identical (tests/test_aggregation.py), so the data sets are the same byte for byte."""
+    csv_world = load_world(source_dir)
+    try:
+        import rdata  # noqa: F401
+    except ImportError:
+        return csv_world
+    from calibration.wiod_source import aggregate, load_raw, read_mapping
+
+    raw = load_raw(2011, source_dir / "wiod2013")
+    world = aggregate(raw, read_mapping(inputs_dir / REGION_MAP, raw.countries, "region"),
+                      read_mapping(inputs_dir / SECTOR_MAP, raw.industries, "sector")).world
+    same = (world.regions == csv_world.regions and world.sectors == csv_world.sectors
+            and np.array_equal(world.trade, csv_world.trade)
+            and all(np.array_equal(getattr(world.blocks[r], k), getattr(csv_world.blocks[r], k))
+                    for r in world.regions for k in ("z", "f", "v")))
+    if not same:
+        raise SourceDataError("the aggregation of wiot_2011.RData by inputs/maps/ differs from "
+                              "source/wiod2011_3r10s_mrio_long.csv")
+    return world
+
+
 @dataclass(frozen=True)
 class BuildResult:
     """Texts of every file by data set, plus diagnostics."""
@@ -118,7 +154,7 @@ def _texts(name: str, description: str, data: AssembledData, elast: str) -> dict
 def build_texts(source_dir: Path = SOURCE_DIR, inputs_dir: Path = INPUTS_DIR) -> BuildResult:
     """Compute the text of every file of both data sets (nothing is written)."""
     a = load_assumptions(inputs_dir)
-    world: WorldTable = load_world(source_dir)
+    world: WorldTable = world_2011(source_dir, inputs_dir)
     shares = labour_shares(load_labour_shares(source_dir), a.labour_share_min, a.labour_share_max)
     industries = load_industries(a.gtap_rows, inputs_dir, source_dir)
     _verify_industries(industries, world)

@@ -43,9 +43,10 @@ RESERVED: tuple[str, ...] = ("IDT", "TRF", "HOH", "GOV", "INV")
 DOLLARS_PER_UNIT = 1_000_000
 
 
-def accounts(region: str, regions: tuple[str, ...] = REGIONS) -> list[str]:
+def accounts(region: str, regions: tuple[str, ...] = REGIONS,
+             sectors: tuple[str, ...] = SECTORS) -> list[str]:
     """Accounts of ``region``'s SAM in canonical order (sectors, factors, reserved, partners)."""
-    return [*SECTORS, *FACTORS, *RESERVED, *(r for r in regions if r != region)]
+    return [*sectors, *FACTORS, *RESERVED, *(r for r in regions if r != region)]
 
 
 def to_dollars(value_usd_million: float, quantum: int = 1000) -> int:

@@ -75,12 +75,13 @@ def _csv_text(header: list[str], rows: list[list[str]]) -> str:
     return buf.getvalue()
 
 
-def render_sam(sam: dict[str, dict[tuple[str, str], int]], regions: tuple[str, ...] = REGIONS) -> str:
+def render_sam(sam: dict[str, dict[tuple[str, str], int]], regions: tuple[str, ...] = REGIONS,
+               sectors: tuple[str, ...] = SECTORS) -> str:
     """Text of ``sam.csv`` from integer-dollar cells (zero cells omitted)."""
     rows: list[list[str]] = []
     for region in regions:
         cells = sam[region]
-        order = accounts(region, regions)
+        order = accounts(region, regions, sectors)
         unknown = {a for cell in cells for a in cell} - set(order)
         if unknown:
             raise DatasetFormatError(f"{region}: unknown accounts {sorted(unknown)}")
@@ -103,6 +104,7 @@ def render_trade(
     trade: dict[tuple[str, str, str], int],
     tariff_tenths: dict[tuple[str, str, str], int],
     regions: tuple[str, ...] = REGIONS,
+    sectors: tuple[str, ...] = SECTORS,
 ) -> str:
     """Text of ``trade.csv`` (keys ``(exporter, importer, sector)``, integer dollars)."""
     rows = [
@@ -115,7 +117,7 @@ def render_trade(
         ]
         for ex in regions
         for im in regions
-        for sec in SECTORS
+        for sec in sectors
         if (ex, im, sec) in trade
     ]
     return _csv_text(["exporter", "importer", "sector", "value", "tariff_pct"], rows)

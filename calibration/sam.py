@@ -69,12 +69,13 @@ def assemble(
         gov_saving_share: government saving as a fraction of GDP by region.
     """
     regions = world.regions
-    n = len(SECTORS)
+    sectors = world.sectors
+    n = len(sectors)
     trade: dict[tuple[str, str, str], int] = {}
     rates: dict[tuple[str, str, str], int] = {}
     for e, ex in enumerate(regions):
         for m, im in enumerate(regions):
-            for k, sec in enumerate(SECTORS):
+            for k, sec in enumerate(sectors):
                 value = to_dollars(float(world.trade[e, m, k])) if e != m else 0
                 if value < 0:
                     raise AssemblyError(f"negative trade {ex}->{im} {sec}: {value}")
@@ -89,12 +90,12 @@ def assemble(
         z = [[to_dollars(float(b.z[i, j])) for j in range(n)] for i in range(n)]
         f = [[to_dollars(float(b.f[i, c])) for c in range(len(FINAL_DEMAND))] for i in range(n)]
         v = [to_dollars(float(b.v[i])) for i in range(n)]
-        x = {p: [trade.get((region, p, s), 0) for s in SECTORS] for p in partners}
-        mm = {p: [trade.get((p, region, s), 0) for s in SECTORS] for p in partners}
+        x = {p: [trade.get((region, p, s), 0) for s in sectors] for p in partners}
+        mm = {p: [trade.get((p, region, s), 0) for s in sectors] for p in partners}
         # Rounding to whole thousands of dollars can leave a sector a few thousand dollars
         # out of balance: absorb the gap in the sector's largest final-demand cell.
         worst = 0
-        for i, sec in enumerate(SECTORS):
+        for i, sec in enumerate(sectors):
             row = sum(z[i]) + sum(f[i]) + sum(x[p][i] for p in partners)
             col = sum(z[k][i] for k in range(n)) + v[i] + sum(mm[p][i] for p in partners)
             gap = row - col
@@ -108,7 +109,8 @@ def assemble(
                 f[i][c] -= gap
                 worst = max(worst, abs(gap))
         adjustments[region] = worst
-        cells = _region_cells(region, partners, z, f, v, x, mm, rates, shares, gov_saving_share)
+        cells = _region_cells(region, partners, z, f, v, x, mm, rates, shares, gov_saving_share,
+                              sectors)
         unbalanced = {a: g for a, g in account_gaps(cells).items() if g}
         if unbalanced:
             raise AssemblyError(f"{region}: accounts out of balance (dollars): {unbalanced}")
@@ -127,8 +129,9 @@ def _region_cells(
     rates: dict[tuple[str, str, str], int],
     shares: dict[str, dict[str, float]],
     gov_saving_share: dict[str, float],
+    sectors: tuple[str, ...] = SECTORS,
 ) -> dict[Cell, int]:
-    n = len(SECTORS)
+    n = len(sectors)
     cells: dict[Cell, int] = {}
 
     def put(row: str, col: str, value: int) -> None:
@@ -136,7 +139,7 @@ def _region_cells(
             cells[(row, col)] = value
 
     trf = []
-    for i, sec in enumerate(SECTORS):
+    for i, sec in enumerate(sectors):
         # rate (tenths of %) / 1000 * value; values are whole thousands of dollars -> exact.
         total = 0
         for p in partners:
@@ -147,13 +150,13 @@ def _region_cells(
                 total += rates[(p, region, sec)] * (value // 1000)
         trf.append(total)
     va_net = [v[i] - trf[i] for i in range(n)]
-    for i, sec in enumerate(SECTORS):
+    for i, sec in enumerate(sectors):
         if va_net[i] <= 0:
             raise AssemblyError(f"{region} {sec}: value added {v[i]} does not cover tariff revenue {trf[i]}")
-    lab = [to_dollars(shares[region][s] * va_net[i] / DOLLARS_PER_UNIT) for i, s in enumerate(SECTORS)]
+    lab = [to_dollars(shares[region][s] * va_net[i] / DOLLARS_PER_UNIT) for i, s in enumerate(sectors)]
     cap = [va_net[i] - lab[i] for i in range(n)]
-    for i, row_sec in enumerate(SECTORS):
-        for j, col_sec in enumerate(SECTORS):
+    for i, row_sec in enumerate(sectors):
+        for j, col_sec in enumerate(sectors):
             put(row_sec, col_sec, z[i][j])
         for c, fd in enumerate(FINAL_DEMAND):
             put(row_sec, fd, f[i][c])
@@ -182,7 +185,7 @@ def _region_cells(
     for p in partners:
         put("INV", p, foreign[p])
     for fac in FACTORS:
-        if any(cells.get((fac, s), 0) < 0 for s in SECTORS):
+        if any(cells.get((fac, s), 0) < 0 for s in sectors):
             raise AssemblyError(f"{region}: negative {fac} payment")
     return cells
 

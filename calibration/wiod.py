@@ -62,11 +62,13 @@ class WorldTable:
         trade: ``(r, r, n)`` array, ``trade[e, m, i]`` = exports of sector ``i`` from region
             ``e`` to region ``m`` (zero on the diagonal ``e == m``).
         regions: region order of ``trade``'s first two axes.
+        sectors: sector order of ``trade``'s last axis and of the blocks' rows and columns.
     """
 
     blocks: dict[str, RegionBlock]
     trade: FloatArray
     regions: tuple[str, ...] = field(default=REGIONS)
+    sectors: tuple[str, ...] = field(default=SECTORS)
 
     def exports(self, region: str) -> FloatArray:
         """Total exports of ``region`` by sector."""

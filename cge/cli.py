@@ -69,6 +69,7 @@ def main() -> None:
       cge sweep grid.toml --out grid            # a grid of scenarios as one job (docs/sweeps.md)
       cge check                                 # calibration gate for CI
       cge data usjpn2024                        # describe a data set
+      cge data build --regions R.csv --sectors S.csv --out DIR   # a data set from WIOD
 
     Outputs (tables, figures, metadata) are described in docs/outputs.md.
     """
@@ -423,9 +424,36 @@ def check_cmd(datas, debug) -> None:
 
 @main.command("data")
 @click.argument("name", required=False, default=DEFAULT_DATA)
+@click.option("--regions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="with `build`: CSV code,name mapping the 41 WIOD regions to model regions")
+@click.option("--sectors", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="with `build`: CSV code,name mapping the 35 WIOD industries to model sectors")
+@click.option("--year", type=int, default=2011, show_default=True, help="with `build`: WIOD year")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="with `build`: folder to write the data set to")
+@click.option("--tariffs", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="with `build`: optional tariff table overriding calibration/inputs/tariffs.csv")
+@click.option("--name", "ds_name", default=None, help="with `build`: the data set's name")
 @_debug_opt
-def data_cmd(name, debug) -> None:
-    """Describe data set NAME (a shipped name or a folder)."""
+def data_cmd(name, regions, sectors, year, out, tariffs, ds_name, debug) -> None:
+    """Describe data set NAME (a shipped name or a folder), or build one from WIOD:
+
+      cge data build --regions R.csv --sectors S.csv --year 2011 --out DIR
+
+    (the aggregation tool, calibration/aggregate.py; docs/data.md, "Building a data set from WIOD").
+    """
+    if name == "build":
+        with _Guard(debug):
+            if regions is None or sectors is None or out is None:
+                raise click.UsageError("cge data build needs --regions, --sectors and --out")
+            from calibration.aggregate import build, write
+
+            res = build(regions, sectors, year, name=ds_name, tariffs_path=tariffs)
+            write(res, out)
+        click.echo(f"wrote {_show(out)}/ ({len(res.adjustments)} value-added adjustments, "
+                   f"{len(res.negative_trade)} negative flows cleared, {len(res.tariff_fallbacks)} "
+                   "tariff rates by fallback; see build_report.md)")
+        return
     with _Guard(debug):
         ds = resolve_data(name)
     click.echo(ds.describe())

@@ -581,14 +581,19 @@ def _validate_trade(ds: Dataset, trade: pd.DataFrame, lines: list[int], cells: d
             cell += f" (sam.csv line {cells[region, row, col]})"
         return at, cell
 
+    # each region's SAM as a plain array with account positions (fast cell lookups)
+    arrays = {r: ds.matrix(r).to_numpy() for r in ds.regions}
+    position = {r: {a: k for k, a in enumerate(ds.matrix(r).index)} for r in ds.regions}
     for x in ds.regions:
+        px, ax = position[x], arrays[x]
         for m in ds.regions:
             if x == m:
                 continue
+            pm, am = position[m], arrays[m]
             for i in ds.sectors:
                 v = flows.get((x, m, i), (0.0, 0.0))[0]
-                exp_sam = ds.matrix(x).loc[i, m]
-                imp_sam = ds.matrix(m).loc[x, i]
+                exp_sam = ax[px[i], px[m]]
+                imp_sam = am[pm[x], pm[i]]
                 if not _gap_ok(v, exp_sam, tol):
                     at, cell = where(x, m, i, x, i, m)
                     raise DataError(
@@ -601,10 +606,14 @@ def _validate_trade(ds: Dataset, trade: pd.DataFrame, lines: list[int], cells: d
                         f"{at}imports of {show(i)} by {show(m)} from {show(x)}: trade.csv has "
                         f"{v:.10g}, {cell} has {imp_sam:.10g}, gap {v - imp_sam:.6g}",
                         file="trade.csv", hint=hint)
+    revenue: dict[tuple[str, str], float] = {}
+    for (_x, mm, ii), (v, t) in flows.items():  # summed in file order, as one sum per cell
+        revenue[mm, ii] = revenue.get((mm, ii), 0) + v * t
     for m in ds.regions:
+        pm, am = position[m], arrays[m]
         for i in ds.sectors:
-            rev = sum(v * t for (x, mm, ii), (v, t) in flows.items() if mm == m and ii == i)
-            trf = ds.matrix(m).loc["TRF", i]
+            rev = revenue.get((m, i), 0)
+            trf = am[pm["TRF"], pm[i]]
             if not _gap_ok(rev, trf, tol):
                 raise DataError(
                     f"region {show(m)}: tariff revenue on {show(i)} is {trf:.10g} in the SAM (TRF, "
@@ -663,19 +672,20 @@ def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int],
     sets: dict[str, pd.DataFrame] = {}
     for name in order:
         part = elas[elas.set == name]
+        first: dict[tuple[str, str], int] = {}  # (region, sector) -> first row in file order
+        for k, key in enumerate(zip(part.region, part.sector, strict=True)):
+            first.setdefault(key, k)
         out = []
         for r in ds.regions:
             for i in ds.sectors:
-                hit = part[(part.region == r) & (part.sector == i)]
-                if hit.empty:
-                    hit = part[(part.region == "") & (part.sector == i)]
-                if hit.empty:
+                k = first.get((r, i), first.get(("", i)))
+                if k is None:
                     where = f"set {show(name)}: " if has_sets else ""
                     raise DataError(f"{where}no elasticities for sector {show(i)} (region {show(r)})",
                                     file="elasticities.csv",
                                     hint="add a line for the sector (with an empty region for all "
                                     "regions)" + (" to every set" if has_sets else ""))
-                row = hit.iloc[0]
+                row = part.iloc[k]
                 out.append({"region": r, "sector": i, **{c: float(row[c]) for c in cols},
                             "source": row["source"]})
         sets[name] = pd.DataFrame(out).set_index(["region", "sector"])
