@@ -123,10 +123,15 @@ def _fig_diversion(res: ResultsLike) -> Figure | None:
     base = div[f"base ({res.unit})"].where(shocked, 0.0)
     size = base.groupby(level=["importer", "sector"]).sum().sort_values(ascending=False)
     keys = [k for k in size.index[:4]]
-    fig = new_figure(7.0, 1.2 + 1.1 * sum(len(div.loc[k]) for k in keys) / 3)
+    imp_of, sec_of = div.index.get_level_values("importer"), div.index.get_level_values("sector")
+
+    def market(imp: str, sec: str) -> pd.DataFrame:  # masks: the index need not be sorted
+        return div[(imp_of == imp) & (sec_of == sec)].droplevel(["importer", "sector", "shocked"])
+
+    fig = new_figure(7.0, 1.2 + 1.1 * sum(len(market(*k)) for k in keys) / 3)
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
     for ax, (imp, sec) in zip(axes, keys):
-        sub = div.loc[(imp, sec)].droplevel("shocked")
+        sub = market(imp, sec)
         change = sub[f"change ({res.unit})"]
         colors = ["tab:red" if v < 0 else "tab:blue" for v in change]
         ax.barh([str(n) for n in sub.index], change.to_numpy(), color=colors)
