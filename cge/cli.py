@@ -12,6 +12,7 @@ Ctrl-C exits with 130 and leaves nothing behind; ``--debug`` shows the traceback
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from .compare import FlowError, compare_scenarios
 from .data import DataError
 from .economy import DEFAULT_DATA, resolve_data, run
 from .scenario import ScenarioError, load_scenario
+from .sensitivity import IncompleteStudy
 from .solver import SolveError
 
 
@@ -49,12 +51,16 @@ class _Guard:
             return False
         if isinstance(exc, DataError | ScenarioError | ValueError | KeyError | OSError | GateError):
             _fail(exc, self.debug, 2)  # OSError: an output folder that cannot be written
-        if isinstance(exc, SolveError):
+        if isinstance(exc, SolveError | IncompleteStudy):
             _fail(exc, self.debug, 1)
         if isinstance(exc, KeyboardInterrupt):
             click.echo("interrupted; nothing written", err=True)
             sys.exit(130)
         return False
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,6 +79,8 @@ def main() -> None:
 
     Outputs (tables, figures, metadata) are described in docs/outputs.md.
     """
+    # SIGTERM (kill, a job scheduler) is cleaned up as Ctrl-C is: nothing half-written is left
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 _data_opt = click.option("--data", "data", default=None, metavar="NAME|DIR",
@@ -343,7 +351,8 @@ def sweep_cmd(sweep_file, data, closure, revenue, elasticities, solver, out, wor
               show_default=True, help="Stroud order-3 quadrature (2N points) or Monte Carlo")
 @click.option("--distribution", type=click.Choice(["uniform", "triangular", "normal"]),
               default="uniform", show_default=True, help="Monte Carlo distribution")
-@click.option("--draws", type=int, default=1000, show_default=True, help="Monte Carlo draws")
+@click.option("--draws", type=click.IntRange(min=2), default=1000, show_default=True,
+              help="Monte Carlo draws (at least 2)")
 @click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed")
 @click.option("--subtotals", is_flag=True, help="contributions of the scenario's shock groups")
 @click.option("--local", "local_", is_flag=True,

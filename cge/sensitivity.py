@@ -305,6 +305,15 @@ def _measures(economy, solution, shocked: list) -> dict[tuple[str, str, str], fl
     return out
 
 
+class IncompleteStudy(RuntimeError):
+    """A sensitivity study some of whose points did not solve (their indices in ``failed``):
+    moments from the others would be biased, so none is reported."""
+
+    def __init__(self, message: str, failed: list[int]):
+        super().__init__(message)
+        self.failed = failed
+
+
 def _varied(economy, current: dict, vary: dict[str, float], shock: float) -> list:
     """The parameters an SSA varies: (name, elasticity keys, relative half-width), one per
     elasticity kind and sector with a CES nest (common to all regions), and the shock size."""
@@ -334,6 +343,8 @@ def _design(method: str, n: int, distribution: str, draws: int, seed: int,
     triangular and normal use the same sd."""
     if method == "quadrature":
         return stroud3(n)
+    if draws < 2:
+        raise ValueError(f"draws must be at least 2 for Monte Carlo moments, not {draws}")
     rng = np.random.default_rng(seed)
     corr = None
     if correlation is not None:
@@ -417,15 +428,27 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
     rows, failed = [], []
     from .solver import SolveError
 
+    reasons = {}
     for j, row in enumerate(rel):
         try:
             rows.append(run_point(row))
-        except SolveError:
+        except SolveError as exc:  # each point already tried continuation from the benchmark
             failed.append(j)
+            reasons[j] = exc.headline
             rows.append(None)
     economy.reset_elasticities()
     set_instruments(1.0)
     economy.solve()
+    if failed:  # moments of the points that solved would be biased: no partial result
+        names = [name for name, _, _ in params]
+        shown = "; ".join(
+            f"point {j} ({', '.join(f'{n} {round(100 * v):+d}%' for n, v in zip(names, rel[j]))}): "
+            f"{reasons[j]}" for j in failed[:3])
+        raise IncompleteStudy(
+            f"{scenario.name}: {len(failed)} of {len(rel)} sensitivity points did not solve, so "
+            f"no moments are reported ({shown}{'; …' if len(failed) > 3 else ''}); narrow the "
+            "ranges (--vary KIND=WIDTH, --shock-width) or use a bounded distribution",
+            failed=failed)
     ok = [r for r in rows if r is not None]
     keys = list(point)
     Y = np.array([[r[k] for k in keys] for r in ok])

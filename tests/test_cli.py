@@ -242,3 +242,11 @@ def test_sensitivity_metadata_follows_the_run_metadata(here, monkeypatch):
     assert meta["command"][:3] == ["cge", "sensitivity", "s.toml"] and "sigma_m=0.3" in meta["command"]
     assert meta["ssa"]["vary"] == {"sigma_m": 0.3} and meta["ssa"]["method"] == "quadrature"
     assert sorted(meta["files"]) == _listing(here / "o")
+
+
+@pytest.mark.parametrize("draws", ["0", "1"])
+def test_sensitivity_refuses_fewer_than_two_draws_before_solving(here, draws):
+    out = CliRunner().invoke(main, ["sensitivity", "s.toml", "--data", str(TWOCGE), "--method",
+                                    "montecarlo", "--draws", draws])
+    assert out.exit_code == 2 and "Invalid value for '--draws'" in out.output
+    assert not (here / "brd").exists()

@@ -295,3 +295,43 @@ def test_describe_and_report_show_continuation_steps(res):
     line = next(s for s in cont.describe().splitlines() if s.startswith("solve"))
     assert "(continuation: 13 steps)" in line
     assert "(continuation: 13 steps)" in report.run._report_md(cont, [])
+
+
+def test_sigterm_while_writing_leaves_nothing(tmp_path):
+    """Issue 15: SIGTERM left the temporary folder that only SIGKILL should be able to leave. A
+    real `cge run` is sent SIGTERM as soon as its temporary output folder appears: it exits as
+    interrupted (130) and leaves neither the output nor the temporary folder."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "us_autos_232.toml"
+    proc = subprocess.Popen([sys.executable, "-m", "cge.cli", "run", str(scenario), "--out",
+                             str(tmp_path / "out")], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()):
+            proc.send_signal(signal.SIGTERM)
+            break
+        time.sleep(0.005)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err.decode()
+    assert b"interrupted; nothing written" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_force_replaces_the_earlier_output_in_one_atomic_step(tmp_path):
+    """--force: the new output replaces the earlier one by an atomic exchange of the two
+    folders (Linux), so a hard kill at any moment leaves one of them at the target."""
+    from cge.report import folders
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "new.txt").write_text("new")
+    (tmp_path / "b" / "old.txt").write_text("old")
+    if not folders.exchange(tmp_path / "a", tmp_path / "b"):
+        pytest.skip("no atomic exchange of folders on this system")
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["new.txt"]
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["old.txt"]

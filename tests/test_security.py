@@ -281,3 +281,39 @@ def test_unquoted_comma_in_a_name_is_refused_with_a_hint(in_tmp):
     with pytest.raises(DataError, match=rf"^sam\.csv: line {line}: 5 fields, but the header has 4 "
                        r"\(hint: a name holding a comma must be in double quotes"):
         cge.load_dataset(folder)
+
+
+def test_hostile_names_are_safe_in_every_output(tmp_path):
+    """Issue 15: a region named like a spreadsheet formula went unchanged into CSV cells, a bar
+    or a line break broke the Markdown tables, and invalid mathtext made the figures fail after
+    the solve. The name "=A|$x_$" (formula, bar, broken mathtext): the CSV cell starts with a
+    quote, the Markdown rows keep their column count, every figure is written."""
+    import csv
+    import shutil
+
+    from conftest import ONE_GOOD
+
+    name = "=A|$x_$"
+    folder = tmp_path / "data"
+    shutil.copytree(ONE_GOOD, folder)
+    for f in ("sam.csv", "trade.csv"):
+        rows = list(csv.reader((folder / f).open(encoding="utf-8")))
+        for row in rows[1:]:
+            for k in (0, 1, 2) if f == "sam.csv" else (0, 1):
+                if row[k] == "A":
+                    row[k] = name
+        with (folder / f).open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+    meta = (folder / "meta.toml").read_text(encoding="utf-8")
+    (folder / "meta.toml").write_text(meta.replace('regions = ["A", "B"]',
+                                                   'regions = ["=A|$x_$", "B"]'), encoding="utf-8")
+    sc = cge.parse_scenario(f'name = "t"\n[[shock]]\nimporter = "{name}"\nexporters = ["B"]\n'
+                            'sectors = ["GOOD"]\nadd_pct = 10\n')
+    res = cge.run(sc, data=folder)
+    out = res.write(tmp_path / "out")
+    cells = [c for row in csv.reader((out / "summary.csv").open(encoding="utf-8")) for c in row]
+    assert "'" + name in cells and name not in cells
+    md = (out / "tables" / "summary.md").read_text(encoding="utf-8").splitlines()
+    assert len({line.count("|") - line.count(r"\|") for line in md}) == 1  # same columns
+    assert {p.name for p in (out / "figures").iterdir()} >= {"ev_by_region.png",
+                                                             "trade_diversion.png"}

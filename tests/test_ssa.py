@@ -121,3 +121,38 @@ def test_ssa_of_a_scenario_with_instruments_and_a_revenue_rule_solves_it_as_cge_
     eco = st.economy
     assert eco.model.endow["USA", "CAP"].value == pytest.approx(1.02)
     assert eco.closure.revenue == "household" and eco.closure.swaps == sc.swaps
+
+
+def test_a_study_with_points_that_do_not_solve_reports_no_moments(monkeypatch):
+    """Issue 15: moments were computed from the points that solved, the failures dropped, so
+    the point estimate could fall outside its own interval. Now the study fails, naming the
+    points, and the economy is back at the scenario's solution."""
+    from cge.solver import SolveError, SolveInfo
+
+    eco = cge.Economy(TWOCGE, Closure(name="twocge", numeraire="LAB"))
+    sc = cge.parse_scenario(ABOLISH)
+    real, calls = cge.Economy.solve, []
+
+    def flaky(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) in (3, 5):  # two of the quadrature points
+            raise SolveError("the model did not solve", SolveInfo("newton", False, 50, 1.0), [])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(cge.Economy, "solve", flaky)
+    with pytest.raises(sensitivity.IncompleteStudy, match=r"2 of 4 sensitivity points did not "
+                       r"solve, so no moments are reported \(point 1 \(sigma_d\[BRD\] -41%, "
+                       r"sigma_d\[MLK\] \+0%\)"
+                       ) as exc:
+        sensitivity.ssa(eco, sc, {"sigma_d": 0.5})
+    assert exc.value.failed == [1, 3]
+    monkeypatch.undo()
+    assert eco.solution is not None and eco.solution.info.converged
+
+
+@pytest.mark.parametrize("draws", [0, 1])
+def test_monte_carlo_needs_two_draws(draws):
+    eco = cge.Economy(TWOCGE, Closure(name="twocge", numeraire="LAB"))
+    with pytest.raises(ValueError, match="draws must be at least 2"):
+        sensitivity.ssa(eco, cge.parse_scenario(ABOLISH), {"sigma_d": 0.5},
+                        method="montecarlo", draws=draws)

@@ -286,6 +286,10 @@ def test_renamed_duplicate_members_keep_their_elasticity_draws():
 
 BAD = [
     ("", "file is empty"),
+    *[(f'name = "x"\n[[axis]]\nname = "{label}"\nimporter = "USA"\nexporters = ["JPN"]\n'
+       'sectors = ["AUTO"]\nadd_pct = [0, 10]\n',
+       f"axis name '{label}' is reserved (a dimension, variable or coordinate")
+      for label in ("region", "sector", "ev", "status")],  # would overwrite labels in sweep.nc
     ('name = "x"\n[[axis]]\nimporter = "USA"\nexporters = "all"\nsectors = "all"\n',
      "give exactly one of add_pct, set_pct, floor_pct"),
     ('name = "x"\n[[axis]]\nimporter = "USA"\nexporters = "all"\nsectors = "all"\nadd_pct = 10\n',

@@ -10,11 +10,13 @@ folder, and a sweep's manifest, chunks and results.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import re
 import secrets
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -117,6 +119,24 @@ def _sibling(target: Path, kind: str) -> Path:
             continue
 
 
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    system cannot (then the caller falls back to two renames)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    return False  # e.g. a file system without RENAME_EXCHANGE (EINVAL)
+
+
 def _publish(tmp: Path, target: Path, overwrite: bool) -> None:
     """Rename ``tmp`` to ``target``; an existing earlier output is moved aside first."""
     if target.is_dir() and not any(target.iterdir()):
@@ -125,6 +145,9 @@ def _publish(tmp: Path, target: Path, overwrite: bool) -> None:
         os.rename(tmp, target)  # fails (rather than merge) if a non-empty target appeared
         return
     check_target(target, overwrite)  # raises unless replacing an earlier cge output is allowed
+    if exchange(tmp, target):  # one atomic step: a hard kill leaves the old or the new output
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the earlier output
+        return
     old = target.parent / f".{target.name}.old-{secrets.token_hex(4)}"
     os.rename(target, old)
     try:

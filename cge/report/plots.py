@@ -154,10 +154,13 @@ def figures(res: ResultsLike) -> dict[str, Figure]:
     change by sector, one bar per region), ``trade_diversion`` (each supplier's change in sales in the
     largest shocked markets; absent when no tariff changed).
     """
-    figs = {"ev_by_region": _fig_ev_by_region(res),
-            "trade_by_sector": _fig_trade_by_sector(res),
-            "output_by_sector": _fig_output_by_sector(res),
-            "trade_diversion": _fig_diversion(res)}
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):  # names are text, never mathtext
+        figs = {"ev_by_region": _fig_ev_by_region(res),
+                "trade_by_sector": _fig_trade_by_sector(res),
+                "output_by_sector": _fig_output_by_sector(res),
+                "trade_diversion": _fig_diversion(res)}
     return {k: f for k, f in figs.items() if f is not None}
 
 

@@ -57,6 +57,22 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
     return long.iloc[order].reset_index(drop=True)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(long: pd.DataFrame) -> pd.DataFrame:
+    """The tidy table with every *text* cell that a spreadsheet would read as a formula
+    (starting with ``= + - @``, a tab or a carriage return) prefixed with a single quote, so
+    that opening the CSV runs nothing; numbers are untouched (docs/outputs.md)."""
+    out = long.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str)
+                                    and v.startswith(FORMULA_START) else v)
+    return out
+
+
 def _decimals(values: np.ndarray, unit: str) -> int:
     """Decimals for one column (or row) of a publication table.
 
@@ -182,8 +198,12 @@ def to_latex(table: pd.DataFrame | PublicationTable, *, na_rep: str = "") -> str
 def to_markdown(table: pd.DataFrame | PublicationTable, *, na_rep: str = "") -> str:
     """A GitHub-flavoured Markdown table (pandas ``to_markdown``, through ``tabulate``)."""
     pub = table if isinstance(table, PublicationTable) else publication(table, na_rep=na_rep)
-    cells = pub.cells.copy()
-    cells.columns = [h.replace("|", r"\|") for h in pub.flat_header()]
+
+    def cell(text: str) -> str:  # a bar or a line break would end the cell or the row
+        return text.replace("|", r"\|").replace("\r", " ").replace("\n", " ")
+
+    cells = pub.cells.map(lambda v: cell(v) if isinstance(v, str) else v)
+    cells.columns = [cell(h) for h in pub.flat_header()]
     align = tuple("right" if n else "left" for n in pub.numeric)
     return cells.to_markdown(index=False, tablefmt="github", colalign=align, disable_numparse=True)
 
@@ -225,7 +245,7 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path, *, na_rep:
     parquet = has_parquet() if parquet is None else parquet
     paths = []
     for name, table in tables.items():
-        long = tidy(table)
+        long = spreadsheet_safe(tidy(table))
         paths.append(folder / f"{name}.csv")
         long.to_csv(paths[-1], index=False, encoding="utf-8")
         if parquet:

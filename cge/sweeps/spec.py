@@ -101,6 +101,17 @@ def _number(where: str, key: str, v: object) -> float:
     return float(v)
 
 
+def _reserved_names() -> set[str]:
+    """Names an axis may not take: the results' dimensions, variables and per-member records
+    (they would overwrite labels in sweep.nc)."""
+    from ..indicators import DIMS
+    from .extract import VARIABLES
+    from .worker import STATUS
+
+    dims = {d for names in DIMS.values() for d in names}
+    return {"scenario", "member", *dims, *VARIABLES, *STATUS}
+
+
 def _values(where: str, key: str, raw: object) -> tuple[float, ...]:
     """An axis's values: a list of numbers, or ``{start, stop, num}`` (evenly spaced, both ends)."""
     if isinstance(raw, dict):
@@ -193,10 +204,12 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
             raise SweepError(f"{where}: 'name' must be a plain identifier (letters, digits, _), "
                              f"not {quote(label)}", hint='e.g. name = "jpn_auto"; it names the '
                              "coordinate in the results")
-        if label in {ax.name for ax in axes} or label in ("scenario", "member"):
+        reserved = _reserved_names()
+        if label in {ax.name for ax in axes} or label in reserved:
             raise SweepError(f"{where}: axis name {label!r} is "
-                             + ("reserved" if label in ("scenario", "member") else "used twice"),
-                             hint="give each axis its own name")
+                             + ("reserved (a dimension, variable or coordinate of the results)"
+                                if label in reserved else "used twice"),
+                             hint="give each axis its own name, e.g. " + f'"{label}_axis"')
         axes.append(Axis(label, item["importer"],
                          parse_names(where, "exporters", item["exporters"], SweepError),
                          parse_names(where, "sectors", item["sectors"], SweepError), op,
