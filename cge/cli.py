@@ -315,10 +315,14 @@ def sweep_cmd(sweep_file, data, closure, revenue, elasticities, solver, out, wor
     n, failed = int(a["members"]), int(a["members_failed"])
     now, solve_s = int(a["solved_now"]), float(a["solve_seconds"])
     rate = f"{now / max(solve_s, 1e-9):.1f} members/s"
-    rule = f" (revenue {a['revenue']})" if a["revenue"] != "government" else ""
+    rule = f" (revenue {a['revenue']})" if a["revenue"] != "regional_household" else ""
     click.echo(f"sweep {a['title']}: {n} members on {a['data']} ({a['currency_unit']}); closure "
                f"{a['closure'].split(':')[0]}{rule}; elasticities {a['elasticities']}; solver "
                f"{a['solver']}")
+    if a.get("damaged_chunks"):
+        names = a["damaged_chunks"].split(" ")
+        click.echo(f"moved {len(names)} damaged chunk file(s) aside ({', '.join(names)}): their "
+                   "members were solved again", err=True)
     if now:
         click.echo(f"solved {now} now" + (f" ({a['solved_before']} saved before)"
                                            if a["solved_before"] else "")

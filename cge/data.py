@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError
-from .meta import BALANCE_TOL, META_KEYS, RESERVED, check_meta
+from .meta import BALANCE_TOL, META_KEYS, RESERVED, SIGMA_ONE_GAP, check_meta
 from .text import listing, quote, show, text_problem
 
 __all__ = ["Dataset", "DataError", "Tables", "FILES", "RESERVED", "BALANCE_TOL", "META_KEYS",
@@ -662,6 +662,12 @@ def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int],
                                 file="elasticities.csv",
                                 hint="use 1 for Cobb–Douglas; psi empty or inf for perfect "
                                 "transformation")
+            if c != "psi" and v != 1 and abs(v - 1) < SIGMA_ONE_GAP:
+                raise DataError(f"{at}: {c} = {v!r} for {show(row.sector)} is within "
+                                f"{SIGMA_ONE_GAP:g} of 1, where the CES form is singular",
+                                file="elasticities.csv",
+                                hint="use exactly 1 for Cobb–Douglas, or a value at least "
+                                f"{SIGMA_ONE_GAP:g} away from 1")
         key = (row.set, row.region, row.sector)
         if key in seen:
             raise DataError(f"{at}: ({show(row.region or '*')}, {show(row.sector)}) given "

@@ -15,6 +15,10 @@ RESERVED = ("IDT", "TRF", "HOH", "GOV", "INV")
 #: Default tolerance for account balance, relative to the account's size.
 BALANCE_TOL = 1e-9
 
+#: A CES elasticity (sigma_va, sigma_d, sigma_m) is exactly 1 (Cobb–Douglas) or at least this
+#: far from 1: the CES formula is singular at 1 and loses digits near it.
+SIGMA_ONE_GAP = 1e-4
+
 #: Keys ``meta.toml`` may hold.
 META_KEYS = ("name", "unit", "reference_region", "regions", "sectors", "factors", "services",
              "headline_flows", "description", "balance_tolerance", "elasticities")

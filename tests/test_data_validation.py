@@ -264,6 +264,10 @@ DATA_CASES = [
     Case("elas-negative", "elasticity < 0 (elasticities.csv)",
          edit("elasticities.csv", "BRD,1,2,2,2", "BRD,-1,2,2,2"),
          (r"^elasticities\.csv: line 2: sigma_va = -1\.0 for BRD must be > 0",)),
+    Case("elas-near-one", "a CES elasticity within 1e-4 of 1 (the API refuses it; the CES form is "
+         "singular at 1)", edit("elasticities.csv", "BRD,1,2,2,2", "BRD,1,1.00000001,2,2"),
+         (r"^elasticities\.csv: line 2: sigma_d = 1\.00000001 for BRD is within 0\.0001 of 1",
+          r"hint: use exactly 1 for Cobb–Douglas")),
     Case("elas-psi-minus-inf", "psi = -inf (elasticities.csv)",
          edit("elasticities.csv", "BRD,1,2,2,2", "BRD,1,2,2,-inf"),
          (r"^elasticities\.csv: line 2: psi = -inf for BRD must be > 0",)),

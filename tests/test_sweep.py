@@ -508,3 +508,26 @@ def test_cli_sweep_revenue_option_overrides_the_scenarios(tmp_path, monkeypatch)
     clash = CliRunner().invoke(main, args[:-2] + ["--revenue", "income_tax"])
     assert clash.exit_code == 2 and "closure: revenue household there, revenue income_tax now" \
         in clash.output
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbled", "empty"])
+def test_a_damaged_chunk_is_moved_aside_and_its_members_solved_again(grid, tmp_path,
+                                                                      monkeypatch, damage):
+    """Issue 15: one truncated, garbled or empty chunk file blocked every resume with a bare
+    BadZipFile traceback. Resume now moves it to chunks/damaged/, names it, solves its members
+    again, and gives the numbers of the undamaged run."""
+    monkeypatch.chdir(tmp_path)
+    args = ["sweep", str(grid), "--workers", "1", "--chunk-size", "6", "--no-progress"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    first = xr.open_dataset(tmp_path / "autos_grid" / "sweep.nc").load()
+    chunk = sorted((tmp_path / "autos_grid" / "chunks").glob("chunk-*.npz"))[0]
+    raw = chunk.read_bytes()
+    chunk.write_bytes({"truncated": raw[: len(raw) // 2], "garbled": b"x" * len(raw),
+                       "empty": b""}[damage])
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "moved 1 damaged chunk file(s) aside" in again.output and chunk.name in again.output
+    assert "solved 6 now (6 saved before)" in again.output
+    assert (tmp_path / "autos_grid" / "chunks" / "damaged" / chunk.name).is_file()
+    second = xr.open_dataset(tmp_path / "autos_grid" / "sweep.nc").load()
+    np.testing.assert_array_equal(first.ev.values, second.ev.values)

@@ -147,6 +147,8 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
                                  workers=workers, progress=progress, already=already,
                                  on_chunk=on_chunk)
     result = assemble(finished, plan.items, plan.ds, _attrs(plan))
+    if folder is not None and folder.damaged:
+        result.attrs["damaged_chunks"] = " ".join(str(p) for p in folder.damaged)
     result.attrs.update({"solved_now": remaining, "solved_before": already,
                          "solve_seconds": round(solve_seconds, 3), "engine": engine,
                          "wall_seconds": round(time.perf_counter() - t0, 3)})

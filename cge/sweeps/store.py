@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -71,18 +73,24 @@ class Folder:
                                                       encoding="utf-8"))
 
     def done(self, jobs: list[Job]) -> list[dict]:
-        """Saved chunks whose members match the current definitions."""
+        """Saved chunks whose members match the current definitions. A chunk file that cannot
+        be read (truncated, garbled, empty) is moved aside to ``chunks/damaged/`` and listed in
+        :attr:`damaged`: its members are solved again."""
         found = []
+        self.damaged: list[Path] = []
         for f in sorted(self.chunks.glob("chunk-*.npz")):
             try:
                 with np.load(f, allow_pickle=False) as z:
                     arrays = {k: z[k] for k in z.files}
-                idx = arrays["index"]
-                ok = all(0 <= i < len(jobs) and jobs[i].digest == d
-                         for i, d in zip(idx.tolist(), arrays["digest"].tolist()))
-            except (OSError, ValueError, KeyError):
-                ok = False
-            if ok:
+                idx, digests = arrays["index"], arrays["digest"]
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+                aside = self.chunks / "damaged"
+                aside.mkdir(exist_ok=True)
+                os.replace(f, aside / f.name)
+                self.damaged.append(aside / f.name)
+                continue
+            if all(0 <= i < len(jobs) and jobs[i].digest == d
+                   for i, d in zip(idx.tolist(), digests.tolist())):
                 found.append(arrays)
         return found
 
