@@ -156,7 +156,7 @@ class _Path:
     def __init__(self, core, x, p, dx, dp):
         self.x, self.p, self.dx, self.dp = x, p, dx, dp
         self.xi, self.pi = _positions(core)
-        self.core, self._q = core, None
+        self.core, self._q, self._dps = core, None, None
 
     def v(self, obj) -> float:
         k = self.xi.get(id(obj))
@@ -214,9 +214,12 @@ def _dlog_pi(m, b, r, s: _Path) -> float:
 
 
 def _dlog_ps(m, b, s: _Path) -> float:
-    """d ln Ps / dλ: the world price of saving, Π_r (PI_r / ε_r)^θ_r (reference currency)."""
-    return sum(w * (_dlog_pi(m, b, r, s) - s.d(m.eps[r]) / s.v(m.eps[r]))
-               for r, w in saving_weights(b).items())
+    """d ln Ps / dλ: the world price of saving, Π_r (PI_r / ε_r)^θ_r (reference currency);
+    computed once per point of the path (every region's terms use it)."""
+    if s._dps is None:
+        s._dps = sum(w * (_dlog_pi(m, b, r, s) - s.d(m.eps[r]) / s.v(m.eps[r]))
+                     for r, w in saving_weights(b).items())
+    return s._dps
 
 
 def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]:
