@@ -36,6 +36,16 @@ from calibration.elasticities import (
     _round,
 )
 from calibration.sam import AssembledData, assemble
+from calibration.targets import (
+    TARGET_SECTORS_FILE,
+    Achieved,
+    Target,
+    TargetUpdate,
+    achieved_table,
+    read_target_sectors,
+    read_targets,
+    update_world,
+)
 from calibration.wiod import RegionBlock, WorldTable, load_labour_shares
 from calibration.wiod_source import (
     RAW_DIR,
@@ -47,6 +57,7 @@ from calibration.wiod_source import (
     load_raw,
     raw_path,
     read_mapping,
+    split_raw,
 )
 
 #: The 27 EU members of the WIOD 2013 release (2011): trade among them is duty free.
@@ -71,6 +82,8 @@ class AggregationResult:
     adjustments: list[dict[str, object]] = field(default_factory=list)
     tariff_fallbacks: list[dict[str, object]] = field(default_factory=list)
     negative_trade: list[dict[str, object]] = field(default_factory=list)
+    update: TargetUpdate | None = None
+    collection: list[dict[str, object]] = field(default_factory=list)
 
 
 def _legacy_region(code: str) -> str:
@@ -80,28 +93,51 @@ def _legacy_region(code: str) -> str:
 def _legacy_sectors(
     inputs_dir: Path,
 ) -> tuple[dict[str, str], dict[str, tuple[str, ...]], list[dict[str, str]]]:
-    """WIOD industry -> 10-sector name, WIOD industry -> its GTAP sectors, GTAP rows."""
+    """WIOD industry -> 10-sector name, WIOD industry -> its GTAP sectors, GTAP rows; split
+    industries (``inputs/split_concordance.csv``) take their own GTAP sectors and their
+    source industry's 10-sector name."""
     a = load_assumptions(inputs_dir)
     sector_of = {r["gtap_sector"]: r["sector"] for r in a.gtap_rows}
     with (inputs_dir / "wiod_gtap_concordance.csv").open(newline="", encoding="utf-8") as fh:
         conc = {r["industry"]: tuple(r["gtap_sectors"].split()) for r in csv.DictReader(fh)}
-    return {k: sector_of[g[0]] for k, g in conc.items()}, conc, a.gtap_rows
+    legacy = {k: sector_of[g[0]] for k, g in conc.items()}
+    split_conc = inputs_dir / "split_concordance.csv"
+    if split_conc.is_file():
+        with split_conc.open(newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                conc[r["industry"]] = tuple(r["gtap_sectors"].split())
+                legacy[r["industry"]] = legacy[r["source_industry"]]
+    return legacy, conc, a.gtap_rows
 
 
 def _read_tariff_table(path: Path) -> dict[tuple[str, str, str], tuple[int, str, str]]:
-    """An optional tariff table: ``importer,exporter,sector,tariff_pct[,grade,source]``, importer
-    and exporter WIOD codes or model region names, sector a WIOD industry (c1..c35) or a model
-    sector; rates in percent with at most one decimal."""
+    """An optional tariff table, rates in hundredths of a percent keyed ``(importer, exporter,
+    sector)``. Two layouts: ``importer,exporter,sector,tariff_pct[,grade,source]`` or the
+    research layout of ``calibration/inputs/tariffs2024_by_pair.csv``
+    (``importer,exporter,wiod_industry,rate_pct,...,source,grade``). Importer and exporter are
+    WIOD codes, model region names or ``*`` (any); the sector is a WIOD industry (c1..c35), a
+    split industry or a model sector; rates in percent with at most two decimals."""
     out: dict[tuple[str, str, str], tuple[int, str, str]] = {}
     with path.open(newline="", encoding="utf-8") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            key = (row["importer"], row["exporter"], row["sector"])
+        reader = csv.DictReader(fh)
+        cols = reader.fieldnames or []
+        sector_col = "sector" if "sector" in cols else "wiod_industry"
+        rate_col = "tariff_pct" if "tariff_pct" in cols else "rate_pct"
+        for need in ("importer", "exporter", sector_col, rate_col):
+            if need not in cols:
+                raise MappingError(f"tariff table {path} line 1: no column {need!r} (got {cols})")
+        for line, row in enumerate(reader, start=2):
+            key = (row["importer"], row["exporter"], row[sector_col])
             if key in out:
                 raise MappingError(f"tariff table {path} line {line}: duplicate {key}")
-            value = Decimal(row["tariff_pct"]) * 10
-            if value != value.to_integral_value():
-                raise MappingError(f"tariff table {path} line {line}: {row['tariff_pct']} has more than "
-                                   "one decimal")
+            try:
+                value = Decimal(row[rate_col]) * 100
+            except ArithmeticError:
+                raise MappingError(f"tariff table {path} line {line}: rate {row[rate_col]!r} is not a "
+                                   "number") from None
+            if value != value.to_integral_value() or value < 0:
+                raise MappingError(f"tariff table {path} line {line}: {row[rate_col]} is negative or "
+                                   "has more than two decimals")
             out[key] = (int(value), row.get("grade", ""), row.get("source", ""))
     return out
 
@@ -118,7 +154,13 @@ def _tariffs(raw: RawTable, regions: Mapping, sectors: Mapping, legacy_sector: d
              legacy_rates: dict[tuple[str, str, str], int], table: dict | None,
              ) -> tuple[dict[tuple[str, str, str], int], list[dict[str, object]]]:
     """Model rates (tenths of a percent) keyed ``(importer, exporter, sector)``: the average of the
-    source rates weighted by the source flows (exact integer arithmetic, rounded half up)."""
+    source rates weighted by the source flows (exact integer arithmetic, rounded half up).
+
+    A source cell (importer country, exporter country, industry) takes the first rate of the
+    table found for, in this order of pairs, (importer, exporter) as WIOD codes, as model
+    regions, (importer, any), (model importer, any), (any, any), and within each pair the
+    industry, the industry it was split from, the model sector; without a table rate, the
+    10-sector rates of ``inputs/tariffs.csv`` (see docs/data.md)."""
     t = _source_trade(raw)
     num: dict[tuple[str, str, str], int] = {}
     den: dict[tuple[str, str, str], int] = {}
@@ -129,23 +171,24 @@ def _tariffs(raw: RawTable, regions: Mapping, sectors: Mapping, legacy_sector: d
             mr = regions.code_to_name[im]
             if er == mr:
                 continue
+            pairs = ((im, ex), (mr, er), (im, "*"), (mr, "*"), ("*", "*"))
             for k, ind in enumerate(raw.industries):
                 flow = max(0, int(round(t[e, k, m])))  # a negative flow (inventories) weighs 0
                 sec = sectors.code_to_name[ind]
+                names = (ind, raw.source_industry(ind), sec)
                 rate, rule = None, ""
                 if table is not None:
-                    for key in ((im, ex, ind), (im, ex, sec), (mr, er, ind), (mr, er, sec)):
-                        if key in table:
-                            rate = table[key][0]
-                            break
+                    rate = next((table[(a, b, c)][0] for a, b in pairs for c in names
+                                 if (a, b, c) in table), None)
                 if rate is None:
                     lm, le = _legacy_region(im), _legacy_region(ex)
+                    legacy = legacy_sector[ind]
                     if lm != le:
-                        rate = legacy_rates[(lm, le, legacy_sector[ind])]
+                        rate = 10 * legacy_rates[(lm, le, legacy)]
                     elif im in EU27 and ex in EU27:
                         rate = 0
                     else:
-                        rate = legacy_rates[("ROW", "USA", legacy_sector[ind])]
+                        rate = 10 * legacy_rates[("ROW", "USA", legacy)]
                         rule = "fallback"
                 key = (mr, er, sec)
                 num[key] = num.get(key, 0) + rate * flow
@@ -153,8 +196,8 @@ def _tariffs(raw: RawTable, regions: Mapping, sectors: Mapping, legacy_sector: d
                 if rule and flow:
                     fallback[key] = fallback.get(key, 0.0) + flow
     rates = {}
-    for key, d in den.items():
-        rates[key] = (2 * num[key] + d) // (2 * d) if d > 0 else 0
+    for key, d in den.items():  # hundredths x flow -> tenths, rounded half up
+        rates[key] = (2 * num[key] + 10 * d) // (20 * d) if d > 0 else 0
     notes = [{"importer": k[0], "exporter": k[1], "sector": k[2], "fallback_flow": v,
               "flow": den[k], "rate_pct": rates[k] / 10} for k, v in sorted(fallback.items())]
     return rates, notes
@@ -277,6 +320,83 @@ def _floor_value_added(world: WorldTable, rates: dict[tuple[str, str, str], int]
     return WorldTable(blocks, world.trade, world.regions, world.sectors), moves
 
 
+def _revenue(rates: dict[tuple[str, str, str], int], world: WorldTable, importer: str,
+             pairs: set[str] | None = None) -> float:
+    """Base tariff revenue of ``importer`` (USD million), from exporters in ``pairs`` (all if None)."""
+    m = world.regions.index(importer)
+    return sum(rates.get((importer, ex, sec), 0) / 1000.0 * float(world.trade[e, m, j])
+               for e, ex in enumerate(world.regions) if e != m and (pairs is None or ex in pairs)
+               for j, sec in enumerate(world.sectors))
+
+
+def _collection(rates: dict[tuple[str, str, str], int], world: WorldTable, path: Path,
+                targets_path: Path | None, regions: tuple[str, ...],
+                ) -> tuple[dict[tuple[str, str, str], int], list[dict[str, object]]]:
+    """Scale applied rates to collected rates by ``tariff_collection.csv``: a row
+    ``importer,exporter,factor`` multiplies that pair's rates by the factor; a row
+    ``importer,*,revenue`` scales the importer's other rates by the one factor that makes its
+    base revenue equal its ``tariff_revenue`` target (calendar year if there is one). Rates are
+    then rounded to tenths of a percent (half up). Returns the rates and one record per row."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    revenue_target: dict[str, float] = {}
+    if targets_path is not None:
+        for t in sorted(read_targets(targets_path, regions), key=lambda t: t.kind != "tariff_revenue"):
+            if t.kind.startswith("tariff_revenue"):
+                revenue_target.setdefault(t.region, t.value)
+    factor: dict[tuple[str, str], float] = {}
+    records: list[dict[str, object]] = []
+    for line, row in enumerate(rows, start=2):
+        im, ex = row["importer"], row["exporter"]
+        if im not in regions or (ex != "*" and ex not in regions):
+            raise MappingError(f"{path} line {line}: {im}/{ex} is not a pair of model regions")
+        if row["factor"] == "revenue":
+            if ex != "*" or im not in revenue_target:
+                raise MappingError(f"{path} line {line}: 'revenue' needs exporter '*' and a "
+                                   f"tariff_revenue target for {im}")
+            fixed = {e for (i, e) in factor if i == im}
+            others = {r for r in regions if r != im} - fixed
+            before = _revenue(rates, world, im)
+            rest = revenue_target[im] - sum(_revenue(rates, world, im, {e}) * factor[(im, e)] for e in fixed)
+            f = rest / _revenue(rates, world, im, others)
+            for e in others:
+                factor[(im, e)] = f
+            records.append({"importer": im, "exporter": "others", "factor": f, "applied_revenue": before,
+                            "target": revenue_target[im], "grade": row["grade"]})
+        else:
+            try:
+                f = float(row["factor"])
+            except ValueError:
+                raise MappingError(f"{path} line {line}: factor {row['factor']!r} is not a number or "
+                                   "'revenue'") from None
+            if not 0 < f <= 1:
+                raise MappingError(f"{path} line {line}: factor {f} must be in (0, 1]")
+            for e in ([r for r in regions if r != im] if ex == "*" else [ex]):
+                factor[(im, e)] = f
+            records.append({"importer": im, "exporter": ex, "factor": f,
+                            "applied_revenue": _revenue(rates, world, im, {ex} if ex != "*" else None),
+                            "target": None, "grade": row["grade"]})
+    out = {}
+    for (im, ex, sec), r in rates.items():
+        f = factor.get((im, ex), 1.0)
+        out[(im, ex, sec)] = r if f == 1.0 else int(Decimal(r * f).quantize(Decimal(1), "ROUND_HALF_UP"))
+    for rec in records:
+        if rec["target"] is not None:
+            rec["collected_revenue"] = _revenue(out, world, str(rec["importer"]))
+    return out, records
+
+
+def _revenue_checks(data: AssembledData, targets_path: Path, regions: tuple[str, ...]) -> list[Achieved]:
+    """Each region's base tariff revenue (rate x c.i.f. imports, USD million) against the
+    ``tariff_revenue`` rows of the target table (checks: the rates are the tariff table's)."""
+    out = []
+    for t in read_targets(targets_path, regions):
+        if t.kind.startswith("tariff_revenue") and t.region in regions:
+            revenue = sum(v * data.tariff_tenths[k] for k, v in data.trade.items() if k[1] == t.region)
+            out.append(Achieved(Target(**{**t.__dict__, "role": "check"}), revenue / 1e9))
+    return out
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -284,9 +404,22 @@ def _sha(path: Path) -> str:
 def build(regions_path: Path | str, sectors_path: Path | str, year: int = 2011, *, name: str | None = None,
           tariffs_path: Path | str | None = None, raw_dir: Path = RAW_DIR,
           inputs_dir: Path = INPUTS_DIR, source_dir: Path = SOURCE_DIR,
-          va_floor: float = VA_FLOOR) -> AggregationResult:
-    """Build a data set's files in memory (nothing is written; see :func:`write`)."""
+          va_floor: float = VA_FLOOR, splits: list[Path | str] | tuple[Path | str, ...] = (),
+          targets_path: Path | str | None = None,
+          target_sectors_path: Path | str | None = None,
+          collection_path: Path | str | None = None) -> AggregationResult:
+    """Build a data set's files in memory (nothing is written; see :func:`write`).
+
+    ``splits`` are share files (``inputs/splits/*.csv``) applied to the WIOD table before it is
+    aggregated (the sector mapping then names the new industries); ``targets_path`` (with
+    ``target_sectors_path``, the target sectors -> model sectors) moves the aggregated world to
+    the 2024 targets (:mod:`calibration.targets`) before tariffs and the SAMs are assembled;
+    ``collection_path`` (``inputs/tariff_collection.csv``) scales applied rates to the rates
+    collected (:func:`_collection`).
+    """
     raw = load_raw(year, raw_dir)
+    if splits:
+        raw = split_raw(raw, [Path(x) for x in splits])
     regions = read_mapping(regions_path, raw.countries, "region")
     sectors = read_mapping(sectors_path, raw.industries, "sector")
     clash = set(regions.names) & set(sectors.names)
@@ -302,6 +435,17 @@ def build(regions_path: Path | str, sectors_path: Path | str, year: int = 2011, 
     table = _read_tariff_table(Path(tariffs_path)) if tariffs_path else None
     rates, fallbacks = _tariffs(raw, regions, sectors, legacy_sector, a.tariff_tenths, table)
     world, negative = _clear_negative_trade(agg.world)
+    update = None
+    if targets_path is not None:
+        goods = tuple(s for s in sectors.names if not all(
+            legacy_sector[i] == "SERV" for i in raw.industries if sectors.code_to_name[i] == s))
+        smap = read_target_sectors(Path(target_sectors_path or TARGET_SECTORS_FILE), sectors.names)
+        update = update_world(world, read_targets(Path(targets_path), regions.names, smap), goods, smap)
+        world = update.world
+    collection: list[dict[str, object]] = []
+    if collection_path is not None:
+        rates, collection = _collection(rates, world, Path(collection_path),
+                                        Path(targets_path) if targets_path else None, regions.names)
     world, moves = _floor_value_added(world, rates, va_floor)
     shares = _labour_shares(agg, raw, regions, sectors, legacy_sector, a.labour_share_min,
                             a.labour_share_max, source_dir)
@@ -321,6 +465,22 @@ def build(regions_path: Path | str, sectors_path: Path | str, year: int = 2011, 
         "USD million, basic prices. Rules in docs/data.md, 'Building a data set from WIOD'; every "
         "adjustment in build_report.md; inputs and checksums in provenance.md."
     )
+    if update is not None:
+        description = (
+            f"{len(regions.names)} regions x {len(sectors.names)} sectors, base year 2024: the WIOD 2013 "
+            f"release's table {year} (Timmer, Dietzenbacher, Los, Stehrer & de Vries 2015, Review of "
+            "International Economics 23: 575-605) aggregated by the aggregation tool (`cge data build`) "
+            f"with the mapping files {regions.path.name} and {sectors.path.name}"
+            + (f", sectors split by {', '.join(Path(x).name for x in splits)}" if splits else "")
+            + ", and moved to documented 2024 targets (GDP by region; goods exports and imports by "
+            "region; US and Japanese bilateral goods trade with every partner; US-Japan trade by "
+            "sector; the US energy balance: calibration/inputs/targets2024.csv) by cross-entropy with "
+            "errors on goods trade and GRAS on each region's domestic block. Base tariffs 2024 by "
+            f"importer x exporter x sector ({Path(str(tariffs_path or 'tariffs.csv')).name}). "
+            "Current USD million, basic prices. Targets against achieved values and every adjustment "
+            "in build_report.md; inputs and checksums in provenance.md; rules in docs/data.md."
+        )
+        update.achieved += _revenue_checks(data, Path(targets_path), regions.names)  # type: ignore[arg-type]
     ref = usa
     texts = {
         "meta.toml": render_meta(name, description, regions=regions.names, sectors=sectors.names,
@@ -330,13 +490,19 @@ def build(regions_path: Path | str, sectors_path: Path | str, year: int = 2011, 
         "trade.csv": render_trade(data.trade, data.tariff_tenths, regions.names, sectors.names),
         "elasticities.csv": render_elasticities(elast),
     }
-    result = AggregationResult(texts, data, agg, moves, fallbacks, negative)
+    result = AggregationResult(texts, data, agg, moves, fallbacks, negative, update, collection)
     texts["build_report.md"] = _report(result, raw, regions, sectors, world)
     inputs = [source, regions.path, sectors.path, inputs_dir / "tariffs.csv",
               inputs_dir / "gtap_elasticities.csv", inputs_dir / "wiod_gtap_concordance.csv",
               inputs_dir / "assumptions.toml", source_dir / "wiod2014_labour_cost_ratio_10s.csv"]
     if tariffs_path:
         inputs.append(Path(tariffs_path))
+    if splits:
+        inputs += [Path(x) for x in splits] + [inputs_dir / "split_concordance.csv"]
+    if targets_path:
+        inputs += [Path(targets_path), Path(target_sectors_path or TARGET_SECTORS_FILE)]
+    if collection_path:
+        inputs.append(Path(collection_path))
     texts["provenance.md"] = _provenance(name, year, inputs, tariffs_path)
     texts["regions_map.csv"] = regions.path.read_text(encoding="utf-8-sig")
     texts["sectors_map.csv"] = sectors.path.read_text(encoding="utf-8-sig")
@@ -444,6 +610,36 @@ def _report(res: AggregationResult, raw: RawTable, regions: Mapping, sectors: Ma
     else:
         out.append("- none")
     out.append("")
+    if res.collection:
+        out += ["## 7. Applied rates scaled to collected rates", "",
+                "The tariff table gives applied (statutory or preferential) rates; collected duties are "
+                "lower (preferences claimed, exclusions, duty drawback, foreign-trade zones). Rows of "
+                "`tariff_collection.csv` multiply a pair's rates by a factor; `revenue` rows scale an "
+                "importer's other rates so that base revenue equals its customs duties (the "
+                "`tariff_revenue` targets). Rates are then rounded to tenths of a percent.", "",
+                "| importer | exporters | factor | revenue at applied rates | target "
+                "| revenue in the data set |",
+                "|---|---|---:|---:|---:|---:|"]
+        for c in res.collection:
+            target = f"{c['target']:,.0f}" if c["target"] is not None else ""
+            got = f"{c['collected_revenue']:,.0f}" if "collected_revenue" in c else ""
+            out.append(f"| {c['importer']} | {c['exporter']} | {c['factor']:.4f} | "
+                       f"{c['applied_revenue']:,.0f} | {target} | {got} |")
+        out.append("")
+    if res.update is not None:
+        u = res.update
+        met = [a for a in u.achieved if a.target.role == "target"]
+        out += ["## 8. The 2024 update", "",
+                "Goods trade moved from the 2011 prior (every flow scaled by the geometric mean of its two "
+                "regions' GDP growth) to the targets by cross-entropy with errors "
+                f"({u.newton_iterations} Newton steps on the dual); each region's domestic block "
+                "rebalanced by GRAS (sweeps: "
+                + ", ".join(f"{r} {k}" for r, k in u.gras_iterations.items()) + "). World goods trade: "
+                f"prior {u.prior_goods_trade:,.0f}, fitted {u.fitted_goods_trade:,.0f}. Targets met within "
+                f"their tolerance: {sum(a.met for a in met)} of {len(met)}. Roles: `target` fitted; `gdp` "
+                "met by construction; `mirror` the partner's report of a flow whose US report is the "
+                "target (c.i.f./f.o.b. and timing differ); `check` reported only.", "",
+                achieved_table(u), ""]
     return "\n".join(out)
 
 

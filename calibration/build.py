@@ -8,7 +8,10 @@ format (docs/input_format.md), values in USD million:
 
 * ``data/wiod2011``: the WIOD 2011 structure as it is, with base tariffs;
 * ``data/usjpn2024``: the same structure updated to 2024 GDP and US-Japan goods trade (the
-  default data set).
+  three-region teaching set);
+* ``data/world2024``: 11 regions x 18 sectors, built by the aggregation tool with sector splits,
+  the 2024 targets, the 2024 tariffs by pair and their collection factors (:data:`WORLD2024`;
+  the default data set). Needs the optional package ``rdata`` (``cge[data]``).
 
 ``--check`` rebuilds into a temporary folder and compares byte for byte with the committed
 files; it exits with status 1 and names the first differing file and row otherwise.
@@ -38,7 +41,20 @@ from calibration.sam import AssembledData, assemble, labour_shares
 from calibration.update2024 import UpdateReport, update_to_2024
 from calibration.wiod import SourceDataError, WorldTable, load_labour_shares, load_world
 
-DATASETS: tuple[str, ...] = ("wiod2011", "usjpn2024")
+DATASETS: tuple[str, ...] = ("wiod2011", "usjpn2024", "world2024")
+
+#: The aggregation tool's inputs for ``world2024`` (paths relative to ``calibration/inputs``):
+#: the same as ``cge data build --regions ... --sectors ... --split ... --tariffs ... --targets
+#: ... --collection ... --name world2024``.
+WORLD2024: dict[str, object] = {
+    "regions": "maps/regions_11.csv",
+    "sectors": "maps/sectors_18.csv",
+    "splits": ("splits/c12_metals.csv", "splits/c15_transport.csv"),
+    "tariffs": "tariffs2024_by_pair.csv",
+    "targets": "targets2024.csv",
+    "target_sectors": "maps/target_sectors_18.csv",
+    "collection": "tariff_collection.csv",
+}
 
 DESCRIPTION_COMMON = """\
 Source: WIOD 2013 release, world input-output table 2011 (Timmer, Dietzenbacher, Los, Stehrer & \
@@ -162,11 +178,33 @@ def build_texts(source_dir: Path = SOURCE_DIR, inputs_dir: Path = INPUTS_DIR) ->
     base = assemble(world, a.tariff_tenths, shares, a.gov_saving_share)
     world24, report = update_to_2024(world, a.targets)
     upd = assemble(world24, a.tariff_tenths, shares, a.gov_saving_share)
+    world = build_world2024(inputs_dir, source_dir)
     texts = {
         "wiod2011": _texts("wiod2011", _description_2011(), base, elast),
         "usjpn2024": _texts("usjpn2024", _description_2024(a, report), upd, elast),
+        "world2024": world.texts,
     }
-    return BuildResult(texts, {"wiod2011": base, "usjpn2024": upd}, report)
+    return BuildResult(texts, {"wiod2011": base, "usjpn2024": upd, "world2024": world.assembled}, report)
+
+
+def build_world2024(inputs_dir: Path = INPUTS_DIR, source_dir: Path = SOURCE_DIR):  # noqa: ANN201
+    """The ``world2024`` data set's files, by the aggregation tool with :data:`WORLD2024`
+    (returns :class:`calibration.aggregate.AggregationResult`)."""
+    try:
+        import rdata  # noqa: F401
+    except ImportError:
+        raise SourceDataError("building world2024 reads the raw WIOD table and needs the package "
+                              "rdata: pip install 'cge[data]'") from None
+    from calibration.aggregate import build
+
+    w = WORLD2024
+    return build(inputs_dir / str(w["regions"]), inputs_dir / str(w["sectors"]), 2011, name="world2024",
+                 tariffs_path=inputs_dir / str(w["tariffs"]),
+                 splits=[inputs_dir / str(x) for x in w["splits"]],  # type: ignore[attr-defined]
+                 targets_path=inputs_dir / str(w["targets"]),
+                 target_sectors_path=inputs_dir / str(w["target_sectors"]),
+                 collection_path=inputs_dir / str(w["collection"]),
+                 inputs_dir=inputs_dir, source_dir=source_dir)
 
 
 def write_all(out_dir: Path, result: BuildResult) -> None:
@@ -185,7 +223,8 @@ def compare_dirs(built: Path, committed: Path) -> list[str]:
     """
     problems: list[str] = []
     for name in DATASETS:
-        for fname in FILES:
+        names = sorted(p.name for p in (built / name).iterdir()) if (built / name).is_dir() else FILES
+        for fname in names:
             want, got = committed / name / fname, built / name / fname
             rel = f"{name}/{fname}"
             if not want.is_file():

@@ -371,6 +371,36 @@ def check_targets_2024(
     return out
 
 
+def check_targets_world(ds: Dataset) -> list[CheckResult]:
+    """Every 2024 target of ``calibration/inputs/targets2024.csv`` that the update fits (role
+    ``target``), measured on the data set's own files (trade.csv values; GDP from the SAM
+    income side), within the target's stated tolerance. One result per target."""
+    from calibration.targets import read_target_sectors, read_targets
+
+    smap = read_target_sectors(model_sectors=tuple(ds.sectors))
+    out = []
+    goods = tuple(ds.goods)
+    for t in read_targets(regions=tuple(ds.regions), sector_map=smap):
+        if t.role not in ("target", "gdp"):
+            continue
+        if t.kind == "gdp":
+            value = gdp(ds, t.region)
+        else:
+            secs = smap.resolve(t.sector, t.label) if t.kind.startswith(("sector_", "energy_")) else goods
+            exports = t.kind.endswith("exports")
+            if t.kind.startswith("bilateral_") or t.kind.startswith("sector_"):
+                pairs = [(t.region, t.partner)] if exports else [(t.partner, t.region)]
+            else:
+                others = [r for r in ds.regions if r != t.region]
+                pairs = [(t.region, r) for r in others] if exports else [(r, t.region) for r in others]
+            value = sum(ds.trade.get((e, m, s), (0.0, 0.0))[0] for e, m in pairs for s in secs)
+        gap = value / t.value - 1.0
+        out.append(CheckResult(f"2024 target {t.label}", abs(gap) <= t.tolerance,
+                               f"{value:,.0f} against {t.value:,.0f} ({gap:+.2%}; tolerance "
+                               f"{t.tolerance:.1%}, {t.grade})"))
+    return out
+
+
 def check_rebuild(data_dir: Path = DATA_DIR) -> list[CheckResult]:
     """Rebuilding from calibration/ reproduces the committed files byte for byte."""
     from calibration.build import check as rebuild_and_compare
@@ -388,18 +418,21 @@ def check_rebuild(data_dir: Path = DATA_DIR) -> list[CheckResult]:
 def check_pipeline(data_dir: Path = DATA_DIR) -> list[CheckResult]:
     """What ``cge check`` adds in a repository checkout: the 2024 targets on
     ``data_dir/usjpn2024`` and the byte-for-byte rebuild of ``data_dir``."""
-    return check_targets_2024(read_dataset(data_dir / "usjpn2024")) + check_rebuild(data_dir)
+    return (check_targets_2024(read_dataset(data_dir / "usjpn2024"))
+            + check_targets_world(read_dataset(data_dir / "world2024")) + check_rebuild(data_dir))
 
 
 def run_all(data_dir: Path = DATA_DIR) -> list[CheckResult]:
-    """Every check on ``data_dir/wiod2011`` and ``data_dir/usjpn2024``, the 2024 targets and
-    the rebuild. Result names are prefixed with the data set's name."""
+    """Every check on ``data_dir/wiod2011``, ``data_dir/usjpn2024`` and ``data_dir/world2024``,
+    the 2024 targets and the rebuild. Result names are prefixed with the data set's name."""
     results: list[CheckResult] = []
-    for name in ("wiod2011", "usjpn2024"):
+    for name in ("wiod2011", "usjpn2024", "world2024"):
         ds = read_dataset(data_dir / name)
         checks = check_dataset(ds)
         if name == "usjpn2024":
             checks += check_targets_2024(ds)
+        if name == "world2024":
+            checks += check_targets_world(ds)
         results += [CheckResult(f"{name}: {r.name}", r.passed, r.detail) for r in checks]
     return results + check_rebuild(data_dir)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,7 +52,8 @@ class RawTable:
     Attributes:
         year: the table's year.
         countries: the 41 region codes in table order (``RoW`` last).
-        industries: ``c1`` ... ``c35``.
+        industries: ``c1`` ... ``c35`` (after :func:`split_raw`, with split industries in
+            the place of their source industry).
         inter: ``(1435, 1435)`` intermediate use.
         final: ``(1435, 41, 5)`` final use by destination region and category.
         output: ``(1435,)`` published gross output.
@@ -64,6 +65,12 @@ class RawTable:
     inter: FloatArray
     final: FloatArray
     output: FloatArray
+    #: A split industry -> the WIOD industry it was split from (empty for the release as it is).
+    parent: dict[str, str] = field(default_factory=dict)
+
+    def source_industry(self, industry: str) -> str:
+        """The WIOD 2013 industry (``c1`` ... ``c35``) that ``industry`` is, or was split from."""
+        return self.parent.get(industry, industry)
 
     @property
     def row_total(self) -> FloatArray:
@@ -74,7 +81,7 @@ class RawTable:
         """World imports (cross-border intermediate + final deliveries) and world value added
         (published output less intermediates, summed over the 41 regions, as in
         ``source/wiod2011_world_trade_35.csv``) by industry (USD million)."""
-        n, k = N_REGIONS, N_INDUSTRIES
+        n, k = len(self.countries), len(self.industries)
         inter = self.inter.reshape(n, k, n, k).sum(axis=3)  # (origin, industry, user region)
         final = self.final.reshape(n, k, n, N_FINAL).sum(axis=3)
         own = np.arange(n)
@@ -211,8 +218,8 @@ def aggregate(raw: RawTable, regions: Mapping, sectors: Mapping) -> Aggregated:
     nr, ns = len(regions.names), len(sectors.names)
     reg_of = np.array([regions.names.index(regions.code_to_name[c]) for c in raw.countries])
     sec_of = np.array([sectors.names.index(sectors.code_to_name[c]) for c in raw.industries])
-    cell_r = np.repeat(reg_of, N_INDUSTRIES)
-    cell_s = np.tile(sec_of, N_REGIONS)
+    cell_r = np.repeat(reg_of, len(raw.industries))
+    cell_s = np.tile(sec_of, len(raw.countries))
     cell = _indicator(cell_r * ns + cell_s, nr * ns)  # (1435, nr*ns)
     a = (cell.T @ raw.inter @ cell).reshape(nr, ns, nr, ns)  # origin r,i -> user m,j
     fd = np.einsum("kdc,dm,ce->kme", raw.final, _indicator(reg_of, nr), _indicator(np.array(FINAL_TO_SAM), 3))
@@ -240,5 +247,33 @@ def aggregate(raw: RawTable, regions: Mapping, sectors: Mapping) -> Aggregated:
     world = WorldTable(blocks, trade, tuple(regions.names), tuple(sectors.names))
     imports, va = raw.industry_world_totals()
     weights = {c: (float(imports[k]), float(va[k])) for k, c in enumerate(raw.industries)}
-    block_va = (raw.row_total - raw.inter.sum(axis=0)).reshape(N_REGIONS, N_INDUSTRIES)
+    block_va = (raw.row_total - raw.inter.sum(axis=0)).reshape(len(raw.countries), len(raw.industries))
     return Aggregated(world, out_gap, inventory, weights, block_va)
+
+
+def split_raw(raw: RawTable, spec_paths: list[Path]) -> RawTable:
+    """Split industries of ``raw`` by share files (``calibration/inputs/splits/*.csv``), at the
+    full detail of the release (docs/data.md, "Splitting a sector"), before any aggregation.
+
+    The table is split as a balanced MRIO whose value added is the row total less intermediate
+    costs (the rule :func:`aggregate` applies); published output is split by the output shares.
+    Each spec's region keys are WIOD codes (``USA``, ``JPN``, ``*``). The new industries take
+    the place of their source industry; :attr:`RawTable.parent` records where each came from.
+    """
+    from calibration.split import MRIO, read_split_spec
+
+    n, k = len(raw.countries), len(raw.industries)
+    table = MRIO(raw.countries, raw.industries, FINAL_CATEGORIES, ("VA",), raw.inter,
+                 raw.final.reshape(n * k, n * N_FINAL),
+                 (raw.row_total - raw.inter.sum(axis=0))[None, :], raw.output)
+    parent = dict(raw.parent)
+    for path in spec_paths:
+        spec = read_split_spec(path, regions=raw.countries)
+        source = spec.sector
+        table = spec.apply(table).table
+        for new in spec.new_sectors:
+            parent[new] = parent.get(source, source)
+    m = len(table.sectors)
+    assert table.x is not None
+    return RawTable(raw.year, raw.countries, table.sectors, table.z,
+                    table.f.reshape(n * m, n, N_FINAL), table.x, parent)

@@ -446,14 +446,34 @@ def check_cmd(datas, debug) -> None:
               help="with `build`: folder to write the data set to")
 @click.option("--tariffs", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="with `build`: optional tariff table overriding calibration/inputs/tariffs.csv")
+@click.option("--split", "splits", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="with `build`: a sector-split share file (repeatable; calibration/inputs/splits/)")
+@click.option("--targets", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="with `build`: move the world to these targets (calibration/inputs/targets2024.csv)")
+@click.option("--target-sectors", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="with `build --targets`: target sector -> model sectors (default: "
+              "calibration/inputs/maps/target_sectors_18.csv)")
+@click.option("--collection", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="with `build`: scale applied tariffs to collected ones "
+              "(calibration/inputs/tariff_collection.csv)")
 @click.option("--name", "ds_name", default=None, help="with `build`: the data set's name")
 @_debug_opt
-def data_cmd(name, regions, sectors, year, out, tariffs, ds_name, debug) -> None:
+def data_cmd(name, regions, sectors, year, out, tariffs, splits, targets, target_sectors, collection,
+             ds_name, debug) -> None:
     """Describe data set NAME (a shipped name or a folder), or build one from WIOD:
 
       cge data build --regions R.csv --sectors S.csv --year 2011 --out DIR
 
     (the aggregation tool, calibration/aggregate.py; docs/data.md, "Building a data set from WIOD").
+    The shipped world2024 is
+
+      cge data build --regions calibration/inputs/maps/regions_11.csv
+        --sectors calibration/inputs/maps/sectors_18.csv
+        --split calibration/inputs/splits/c12_metals.csv
+        --split calibration/inputs/splits/c15_transport.csv
+        --tariffs calibration/inputs/tariffs2024_by_pair.csv
+        --targets calibration/inputs/targets2024.csv
+        --collection calibration/inputs/tariff_collection.csv --name world2024 --out DIR
     """
     if name == "build":
         with _Guard(debug):
@@ -461,7 +481,9 @@ def data_cmd(name, regions, sectors, year, out, tariffs, ds_name, debug) -> None
                 raise click.UsageError("cge data build needs --regions, --sectors and --out")
             from calibration.aggregate import build, write
 
-            res = build(regions, sectors, year, name=ds_name, tariffs_path=tariffs)
+            res = build(regions, sectors, year, name=ds_name, tariffs_path=tariffs, splits=list(splits),
+                        targets_path=targets, target_sectors_path=target_sectors,
+                        collection_path=collection)
             write(res, out)
         click.echo(f"wrote {_show(out)}/ ({len(res.adjustments)} value-added adjustments, "
                    f"{len(res.negative_trade)} negative flows cleared, {len(res.tariff_fallbacks)} "

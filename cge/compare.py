@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import report
 from .data import Dataset
-from .economy import Economy, resolve_data, run, scenario_closure
+from .economy import Economy, resolve_data, run, scenario_closure, scenario_data
 from .scenario import Scenario, base_rates, unique_names
 from .solver import SolveError
 from .text import first_lines
@@ -117,7 +117,7 @@ def compare_scenarios(scenarios: Sequence[Scenario], *, data: str | Path | Datas
         DataError, ScenarioError: bad data or a scenario that does not fit them.
         FlowError: a flow that is not two different regions of the data set.
     """
-    ds = resolve_data(data)
+    ds = resolve_data(scenario_data(data, scenarios))
     pairs = parse_flows(flows, ds)
     economies: dict[tuple[str, str | None], Economy] = {}
     plan = []

@@ -21,7 +21,7 @@ from .core import CompiledModel, compile_model
 from .data import Dataset, load_dataset
 from .meta import SIGMA_ONE_GAP  # re-exported: the CES singularity gap
 from .model import build_model
-from .scenario import QUOTA_RENTS, Scenario, base_rates, load_scenario
+from .scenario import QUOTA_RENTS, Scenario, ScenarioError, base_rates, load_scenario
 from .solution import Solution
 from .solver import SolveError, SolveInfo, masks, solve
 
@@ -387,6 +387,22 @@ def scenario_closure(closure: str | Closure | None, scenario: Scenario | None,
     return base
 
 
+def scenario_data(data: str | Path | Dataset | None, scenarios) -> str | Path | Dataset | None:
+    """The data set to use with ``scenarios``: ``data`` if given, else the one the scenarios
+    name (``data = ...`` in their files; they must agree), else None (the default data set).
+
+    Raises:
+        ScenarioError: the scenarios name different data sets.
+    """
+    if data is not None:
+        return data
+    named = sorted({sc.data for sc in scenarios if sc is not None and sc.data})
+    if len(named) > 1:
+        raise ScenarioError(f"the scenarios name different data sets ({', '.join(named)})",
+                            hint="run them separately, or give one with --data")
+    return named[0] if named else None
+
+
 def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dataset | None = None,
         closure: str | Closure | None = None, solver: str = "newton", economy: Economy | None = None,
         revenue: str | None = None, elasticities: str | None = None):
@@ -394,7 +410,8 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
 
     Args:
         scenario: a Scenario, a path to a scenario TOML file, or None (the benchmark).
-        data: a shipped data set name, a folder, or a Dataset (default: ``usjpn2024``).
+        data: a shipped data set name, a folder, or a Dataset; default: the scenario's
+            (``data = ...`` in its file), else :data:`DEFAULT_DATA`.
         closure: a closure name or object; default: the scenario's, else ``"default"``.
         solver: ``"newton"`` or ``"ipopt"``.
         economy: reuse an already built :class:`Economy` (same data and closure).
@@ -415,6 +432,7 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
           else load_scenario(scenario))
     if economy is None:
         closure = scenario_closure(closure, sc, revenue)
+        data = scenario_data(data, [sc])
     if elasticities is None and sc is not None:
         elasticities = sc.elasticities
     if economy is not None and elasticities is not None \

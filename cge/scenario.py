@@ -192,6 +192,9 @@ class Scenario:
     elasticities: str | None = None
     #: Quantitative restrictions (``[[quota]]`` tables): import quotas and VERs by cell.
     quotas: tuple[Quota, ...] = ()
+    #: The data set the scenario is written for (a shipped name, or a folder relative to the
+    #: scenario file), used when none is given (``--data``); None: the default data set.
+    data: str | None = None
     digest: str = ""
     path: str = field(default="", compare=False)
 
@@ -457,15 +460,17 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
     ``digest``: the SHA-256 of the file the text was read from (as :func:`load_scenario`
     passes it); by default the SHA-256 of the UTF-8 encoded text.
     """
-    raw = parse_toml_table(text, path, ("name", "description", "source", "closure", "revenue",
+    raw = parse_toml_table(text, path, ("name", "description", "source", "data", "closure", "revenue",
                                         "swap", "elasticities", "shock", "instrument", "quota"),
                            kind="shock", example="scenarios/us_autos_232.toml")
     name = raw["name"]
     examples = {"closure": 'e.g. closure = "default"',
+                "data": 'e.g. data = "world2024": a shipped data set, or a folder such as "./mydata"',
                 "elasticities": 'e.g. elasticities = "short_run": a set of the data\'s '
                                 'elasticities.csv'}
-    for key in ("description", "source", "closure", "elasticities"):
-        if key in raw and not (isinstance(raw[key], str) and (raw[key] or key != "elasticities")):
+    for key in ("description", "source", "closure", "elasticities", "data"):
+        nonempty = key in ("elasticities", "data")
+        if key in raw and not (isinstance(raw[key], str) and (raw[key] or not nonempty)):
             raise ScenarioError(f"{path}: '{key}' must be a string, not {quote(raw[key])}",
                                 hint=examples.get(key, f'e.g. {key} = "text"'))
     if "closure" in raw and raw["closure"] not in CLOSURES:
@@ -510,9 +515,20 @@ def parse_scenario(text: str, *, path: str = "<scenario>", digest: str | None = 
                     description=raw.get("description", ""),
                     source=raw.get("source", ""), closure=raw.get("closure"),
                     swaps=tuple((a, b) for a, b in swaps), revenue=raw.get("revenue"),
-                    elasticities=raw.get("elasticities"),
+                    elasticities=raw.get("elasticities"), data=_data_ref(raw.get("data"), path),
                     digest=digest if digest is not None else hashlib.sha256(text.encode()).hexdigest(),
                     path=path)
+
+
+def _data_ref(data: str | None, path: str) -> str | None:
+    """A scenario's ``data``: a shipped name as it is; a folder (a text with ``/`` or starting
+    with ``.``) relative to the scenario file's folder."""
+    if data is None or not ("/" in data or data.startswith(".")):
+        return data
+    from pathlib import Path
+
+    ref = Path(data)
+    return str(ref if ref.is_absolute() or not path or path.startswith("<") else Path(path).parent / ref)
 
 
 def _tables(path: str, items, kind: str, allowed: Sequence[str]):

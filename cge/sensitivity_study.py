@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import report
 from .data import Dataset
-from .economy import Economy, scenario_closure
+from .economy import Economy, scenario_closure, scenario_data
 from .scenario import Scenario
 from .sensitivity import local_sensitivities, scenario_groups, ssa
 from .sensitivity import subtotals as shock_subtotals
@@ -120,7 +120,7 @@ def study(scenario: Scenario, *, widths: dict[str, float] | None = None, shock_w
     widths = dict(widths or {})
     if not (widths or shock_width or subtotals or local):
         widths = dict(DEFAULT_WIDTHS)
-    eco = Economy(data, scenario_closure(closure, scenario, revenue),
+    eco = Economy(scenario_data(data, [scenario]), scenario_closure(closure, scenario, revenue),
                   elasticities or scenario.elasticities)
     eco.apply(scenario)
     info = eco.solve()  # the scenario's solution: the point of subtotals and local results

@@ -191,7 +191,7 @@ def test_rebuild_reproduces_committed_files():
 
 
 def test_check_flag_names_the_differing_file_and_row(tmp_path, capsys):
-    for name in DATASETS:
+    for name in build.DATASETS:
         shutil.copytree(DATA / name, tmp_path / name)
     assert build.main(["--check", "--out", str(tmp_path)]) == 0
     path = tmp_path / "wiod2011" / "trade.csv"

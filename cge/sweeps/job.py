@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..closure import REVENUE, Closure
 from ..data import Dataset
-from ..economy import resolve_data
+from ..economy import resolve_data, scenario_data
 from ..report.provenance import now, version
 from ..scenario import Scenario
 from ..text import quote
@@ -190,7 +190,7 @@ def _plan(members, data, closure, solver: str, chunk_size: int | None, formats: 
         raise SweepError(f"unknown revenue rule {quote(revenue)}",
                          hint=f"rules are {', '.join(REVENUE)}")
     clo = agreed_closure(sources, override, revenue)
-    ds = resolve_data(data, elasticities or agreed_elasticities(scenarios))
+    ds = resolve_data(scenario_data(data, scenarios), elasticities or agreed_elasticities(scenarios))
     if solver not in ("newton", "ipopt"):
         raise SweepError(f"unknown solver {solver!r}", hint="choose newton or ipopt")
     bad = [f for f in formats if f not in ("netcdf", "parquet")]
