@@ -28,7 +28,7 @@ from .solver import SolveError, SolveInfo, masks, solve
 #: Folder of the shipped data sets (the repository's data/), overridable with CGE_DATA_DIR.
 DATA_DIR = Path(os.environ.get("CGE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 #: The default data set: USA, Japan and the rest of the world, 2024.
-DEFAULT_DATA = "usjpn2024"
+DEFAULT_DATA = "world2024"
 
 
 def resolve_data(data: str | Path | Dataset | None, elasticities: str | None = None) -> Dataset:

@@ -175,7 +175,7 @@ def test_compare_input_errors_exit_2_before_solving(here):
 
 @pytest.mark.skipif(DEFAULT is None, reason="default data set not present")
 def test_compare_two_scenarios_side_by_side(here):
-    a, b = SCENARIOS / "us_autos_232.toml", here / "all10.toml"
+    a, b = SCENARIOS / "bilateral" / "us_autos_232.toml", here / "all10.toml"
     b.write_text('name = "us_all_10"\n[[shock]]\nimporter = "USA"\nexporters = "all"\n'
                  'sectors = "all"\nadd_pct = 10\n')
     out = CliRunner().invoke(main, ["compare", str(a), str(b), "--out", "cmp"])

@@ -8,7 +8,7 @@ import pytest
 import cge
 from cge.closure import CLOSURES, ClosureError, get_closure
 
-BASELINE = "scenarios/us_baseline_10.toml"
+BASELINE = "scenarios/bilateral/us_baseline_10.toml"
 
 
 def _ev(closure):
@@ -49,7 +49,7 @@ def test_fixed_trade_balance_does_not_depend_on_the_reference_currency():
 def test_a_swap_of_the_numeraire_gives_the_closure_with_that_numeraire():
     """Swapping each region's CPI for its wage is the closure whose numeraire is the wage:
     the same square system, so the same solution."""
-    sc = cge.load_scenario("scenarios/us_autos_232.toml")
+    sc = cge.load_scenario("scenarios/bilateral/us_autos_232.toml")
     swap = get_closure("default").with_(swaps=(("cpi[*]", "pf[*,LAB]"),))
     a = cge.run(sc, closure=swap)
     b = cge.run(sc, closure=get_closure("default").with_(numeraire="LAB"))
@@ -58,7 +58,7 @@ def test_a_swap_of_the_numeraire_gives_the_closure_with_that_numeraire():
 
 
 def test_swaps_from_a_scenario_file(tmp_path):
-    text = open("scenarios/us_autos_232.toml", encoding="utf-8").read()
+    text = open("scenarios/bilateral/us_autos_232.toml", encoding="utf-8").read()
     (tmp_path / "s.toml").write_text('swap = [["cpi[*]", "pf[*,LAB]"]]\n' + text, encoding="utf-8")
     sc = cge.load_scenario(tmp_path / "s.toml")
     assert sc.swaps == (("cpi[*]", "pf[*,LAB]"),)
@@ -118,7 +118,7 @@ def test_short_run_employment_adjusts_and_is_the_endowment_term():
     the base wage bill times the change in the employment index, FF·(emp − 1); the EV
     decomposition's employment term for LAB must be that (up to κ, the base-money conversion,
     ≈ 1 here), and full employment must hold in the long run."""
-    sc = "scenarios/us_autos_232.toml"
+    sc = "scenarios/bilateral/us_autos_232.toml"
     short, long = cge.run(sc, closure="short_run"), cge.run(sc, closure="long_run")
     b = short.economy.benchmark
     lab = b.factors.index("LAB")

@@ -84,7 +84,7 @@ def test_compare_revenue_option_equals_running_each_scenario_with_that_rule(tmp_
     from cge.cli import main
 
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "a.toml").write_text(SCENARIOS.joinpath("us_baseline_10.toml").read_text())
+    (tmp_path / "a.toml").write_text(SCENARIOS.joinpath("bilateral", "us_baseline_10.toml").read_text())
     (tmp_path / "b.toml").write_text('revenue = "government"\n' + BRD.replace('"BRD"', '"AUTO"')
                                      .replace('"brd"', '"autos"'))
     out = CliRunner().invoke(main, ["compare", "a.toml", "b.toml", "--revenue", "household",

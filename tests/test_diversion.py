@@ -52,7 +52,7 @@ def test_one_good_diversion_is_the_closed_form():
 def test_japanese_cars_are_replaced_by_other_suppliers():
     """The US tariff on Japanese autos: Japan's sales fall, every other supplier's rise (they
     are substitutes in the Armington nests), and the figure is written."""
-    res = cge.run("scenarios/us_autos_232.toml")
+    res = cge.run("scenarios/bilateral/us_autos_232.toml")
     div = res.diversion.loc[("USA", "AUTO")].droplevel("shocked")
     change = div["change (USD million)"]
     assert change["JPN"] < 0

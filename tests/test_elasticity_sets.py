@@ -26,7 +26,7 @@ from cge.data import DataError, load_dataset
 ROOT = Path(__file__).parent.parent
 WORLD = ROOT / "calibration" / "source" / "wiod2011_world_trade_35.csv"
 GTAP = ROOT / "calibration" / "inputs" / "gtap_elasticities.csv"
-AUTOS = ROOT / "scenarios" / "us_autos_232.toml"
+AUTOS = ROOT / "scenarios" / "bilateral" / "us_autos_232.toml"
 DEFAULT = ROOT / "data" / "usjpn2024"
 GOODS = ("AGR", "ENR", "FOOD", "CHEM", "METL", "MACH", "ELEC", "AUTO", "OMFG")
 

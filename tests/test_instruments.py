@@ -98,7 +98,7 @@ def test_import_quota_at_the_tariff_volume_gives_back_the_tariff(default_eco):
     equation only through tm + tmq (the import price pms and the tariff revenue), so an import
     quota at ms* solves the same system with tmq = 0.25: the tariff equivalent is the tariff,
     the whole equilibrium (US government revenue included) is the tariff equilibrium."""
-    tariff = cge.run(cge.load_scenario(SCENARIOS / "us_autos_232.toml"), economy=default_eco)
+    tariff = cge.run(cge.load_scenario(SCENARIOS / "bilateral" / "us_autos_232.toml"), economy=default_eco)
     at_tariff = _values(default_eco)
     volume = at_tariff[f"ms[{','.join(CELL)}]"]
     assert volume < 0.5  # the tariff cuts the flow a lot (AUTO's sigma_m is 7.1)
@@ -193,7 +193,7 @@ def test_a_quota_economy_can_be_reused(default_eco):
     again = cge.run(_quota(0.85, "exporter"), economy=eco)
     _same(_values(fresh.economy), _values(again.economy))
     with pytest.raises(ValueError, match="not those this economy was built with") as err:
-        cge.run(cge.load_scenario(SCENARIOS / "us_autos_232.toml"), economy=eco)
+        cge.run(cge.load_scenario(SCENARIOS / "bilateral" / "us_autos_232.toml"), economy=eco)
     assert "\n" not in str(err.value)
     assert eco.model.ms[CELL].value == 0.85  # the refused scenario changed nothing
     with pytest.raises(ValueError, match=r"its quotas \(JPN/USA/AUTO \(exporter\)\)"):
@@ -439,9 +439,9 @@ def test_sweeps_and_ssa_refuse_quota_scenarios(default_eco):
 
 
 def test_cli_runs_the_shipped_ver():
-    """`cge run scenarios/jpn_auto_ver.toml --no-write` prints the quota's equivalent and
+    """`cge run scenarios/bilateral/jpn_auto_ver.toml --no-write` prints the quota's equivalent and
     says what the run assumes."""
-    out = CliRunner().invoke(main, ["run", str(SCENARIOS / "jpn_auto_ver.toml"), "--no-write"])
+    out = CliRunner().invoke(main, ["run", str(SCENARIOS / "bilateral" / "jpn_auto_ver.toml"), "--no-write"])
     assert out.exit_code == 0, out.output
     assert "quotas (volume fixed" in out.output and "export-tax equivalent (%)" in out.output
     assert "quota: USA imports of AUTO from JPN held at 85% of base volume" in out.output

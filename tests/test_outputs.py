@@ -15,7 +15,7 @@ import cge
 from cge import report
 from cge.solver import SolveInfo
 
-SCENARIO = Path(__file__).parent.parent / "scenarios" / "us_autos_232.toml"
+SCENARIO = Path(__file__).parent.parent / "scenarios" / "bilateral" / "us_autos_232.toml"
 DEFAULT = next((p for p in SHIPPED if p.name == "usjpn2024"), TWOCGE)
 HAS_PARQUET = report.has_parquet()
 
@@ -306,7 +306,7 @@ def test_sigterm_while_writing_leaves_nothing(tmp_path):
     import sys
     import time
 
-    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "us_autos_232.toml"
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "bilateral" / "us_autos_232.toml"
     proc = subprocess.Popen([sys.executable, "-m", "cge.cli", "run", str(scenario), "--out",
                              str(tmp_path / "out")], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)

@@ -118,7 +118,7 @@ def _real(eco, sol):
 
 @pytest.fixture(scope="module")
 def baseline():
-    return cge.load_scenario("scenarios/us_baseline_10.toml")
+    return cge.load_scenario("scenarios/bilateral/us_baseline_10.toml")
 
 
 @pytest.mark.parametrize("closure", ["long_run", "short_run"])

@@ -122,7 +122,7 @@ def test_tariffs_on_shocked_cells_are_the_hand_computed_values(path, eco, base):
 
 
 def test_deal_floor_and_no_stacking_in_reciprocal(eco, base):
-    deal = cge.load_scenario(SCENARIOS / "us_japan_deal_2025.toml").tariffs(eco.dataset, base)
+    deal = cge.load_scenario(SCENARIOS / "bilateral" / "us_japan_deal_2025.toml").tariffs(eco.dataset, base)
     for i in GOODS:
         if i not in ("AUTO", "METL"):
             assert deal["JPN", "USA", i] == pytest.approx(max(base["JPN", "USA", i], 0.15))
@@ -130,7 +130,7 @@ def test_deal_floor_and_no_stacking_in_reciprocal(eco, base):
     assert deal["JPN", "USA", "METL"] == pytest.approx(0.50)
     assert deal["JPN", "USA", "SERV"] == 0.0
     assert deal["ROW", "USA", "CHEM"] == base["ROW", "USA", "CHEM"]
-    rec = cge.load_scenario(SCENARIOS / "us_reciprocal_24.toml").tariffs(eco.dataset, base)
+    rec = cge.load_scenario(SCENARIOS / "bilateral" / "us_reciprocal_24.toml").tariffs(eco.dataset, base)
     for i in ("AUTO", "METL"):
         assert rec["JPN", "USA", i] == pytest.approx(base["JPN", "USA", i] + 0.25)
     assert rec["JPN", "USA", "CHEM"] == pytest.approx(base["JPN", "USA", "CHEM"] + 0.24)
@@ -211,7 +211,7 @@ def test_unknown_sector_is_one_clear_scenario_error(tmp_path, eco, base):
     with pytest.raises(cge.ScenarioError, match="unknown sector 'STEEL'"):
         cge.run(bad, economy=eco)
     # the economy is still usable after the error
-    res = cge.run(SCENARIOS / "us_autos_232.toml", economy=eco)
+    res = cge.run(SCENARIOS / "bilateral" / "us_autos_232.toml", economy=eco)
     assert res.info.converged
 
 

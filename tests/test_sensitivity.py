@@ -14,7 +14,7 @@ def eco():
 
 
 def test_subtotals_add_up_exactly(eco):
-    sc = cge.load_scenario("scenarios/jpn_retaliation_farm.toml")
+    sc = cge.load_scenario("scenarios/bilateral/jpn_retaliation_farm.toml")
     cge.run(sc, economy=eco)
     groups = sensitivity.scenario_groups(sc, eco)
     # the file labels its shocks: the US measure, and Japan's answer (two shocks)
@@ -53,7 +53,7 @@ def test_small_shocks_contribute_their_solo_effects(eco):
 
 
 def test_local_sensitivities_match_finite_differences(eco):
-    cge.run("scenarios/us_autos_232.toml", economy=eco)
+    cge.run("scenarios/bilateral/us_autos_232.toml", economy=eco)
     x1 = eco.core.x_from_model()
     cells = [("JPN", "USA", "AUTO"), ("USA", "JPN", "FOOD")]
     sens = sensitivity.local_sensitivities(eco, cells)
@@ -79,7 +79,7 @@ def test_local_sensitivities_match_finite_differences(eco):
 
 
 def test_bad_groups_are_refused(eco):
-    cge.run("scenarios/jpn_retaliation_farm.toml", economy=eco)
+    cge.run("scenarios/bilateral/jpn_retaliation_farm.toml", economy=eco)
     with pytest.raises(ValueError, match="in no group, or counted twice"):
         sensitivity.subtotals(eco, {"autos": [("JPN", "USA", "AUTO")]})
     with pytest.raises(ValueError, match="no traded flow"):
@@ -90,7 +90,7 @@ def test_unlabelled_shocks_are_groups_credited_with_the_change_they_make(eco):
     """The 2025 deal: a 15% floor on all goods, then AUTO at 15% and METL at 50%. The floor
     makes AUTO's whole change (2.3 -> 15), so "AUTO at 15%" adds nothing; METL's change is
     shared: the floor 2.1 -> 15, then 15 -> 50."""
-    sc = cge.load_scenario("scenarios/us_japan_deal_2025.toml")
+    sc = cge.load_scenario("scenarios/bilateral/us_japan_deal_2025.toml")
     groups = sensitivity.scenario_groups(sc, eco)
     assert list(groups) == ["shock 1: USA from JPN, all goods", "shock 3: USA from JPN, METL"]
     floor, metl = groups.values()

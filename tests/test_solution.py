@@ -10,7 +10,7 @@ import pytest
 
 import cge
 
-A, B = "scenarios/us_autos_232.toml", "scenarios/us_steel_232_25.toml"
+A, B = "scenarios/bilateral/us_autos_232.toml", "scenarios/bilateral/us_steel_232_25.toml"
 
 
 def test_results_are_values_not_views_of_the_model():
@@ -79,7 +79,7 @@ def test_goods_imports_of_a_pair_add_up_the_trade_table():
 
 
 def test_world_totals_add_up_the_regions_and_the_assumptions_are_stated():
-    res = cge.run("scenarios/jpn_retaliation_farm.toml")
+    res = cge.run("scenarios/bilateral/jpn_retaliation_farm.toml")
     w, s, tr = res.world.iloc[0], res.summary, res.trade
     assert w["EV, world (USD million)"] == pytest.approx(s["EV (USD million)"].sum(), rel=1e-12)
     vol = tr["volume at base prices (USD million)"].sum() / tr["base value (USD million)"].sum()

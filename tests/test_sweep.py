@@ -24,7 +24,7 @@ from cge.scenario import Scenario, Shock
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 GRID = f"""name = "autos_grid"
 description = "Section 232 on Japanese autos, then more on the autos and on all US imports"
-base = "{(SCENARIOS / 'us_autos_232.toml').as_posix()}"
+base = "{(SCENARIOS / 'bilateral' / 'us_autos_232.toml').as_posix()}"
 
 [[axis]]
 name = "jpn_auto"
@@ -225,7 +225,7 @@ def test_parameter_overrides_are_members_too():
 def test_elasticity_draws_are_members_and_match_solo_solves():
     """Members may draw elasticities (with or without a tariff shock); each equals a solo solve
     with Economy.set_elasticities, and the next member is back at the data's values."""
-    sc = cge.load_scenario(SCENARIOS / "us_autos_232.toml")
+    sc = cge.load_scenario(SCENARIOS / "bilateral" / "us_autos_232.toml")
     draw = {("sigma_m", "USA", "AUTO"): 4.0, ("sigma_d", "USA", "AUTO"): 1.5}
     members = [sw.Member("low", scenario=sc, elasticities=draw), sw.Member("data", scenario=sc),
                sw.Member("bench", elasticities=draw)]
@@ -268,7 +268,7 @@ def test_an_elasticity_draw_on_a_cobb_douglas_nest_is_refused_before_solving(two
 
 def test_renamed_duplicate_members_keep_their_elasticity_draws():
     """Two members with the same name are told apart as a, a#2; both keep their draws."""
-    sc = cge.load_scenario(SCENARIOS / "us_autos_232.toml")
+    sc = cge.load_scenario(SCENARIOS / "bilateral" / "us_autos_232.toml")
     draw = {("sigma_m", "USA", "AUTO"): 4.0}
     members = [sw.Member("a", scenario=sc, elasticities=draw),
                sw.Member("a", scenario=sc, elasticities=draw), sw.Member("data", scenario=sc),
@@ -494,14 +494,14 @@ def test_cli_sweep_revenue_option_overrides_the_scenarios(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     args = ["sweep", "g.toml", "--workers", "1", "--no-progress", "--revenue", "household"]
     (tmp_path / "g.toml").write_text(
-        f'name = "g"\nbase = "{(SCENARIOS / "us_autos_232.toml").as_posix()}"\n')
+        f'name = "g"\nbase = "{(SCENARIOS / "bilateral" / "us_autos_232.toml").as_posix()}"\n')
     out = CliRunner().invoke(main, args)
     assert out.exit_code == 0, out.output
     assert "closure default (revenue household)" in out.output
     res = xr.open_dataset(tmp_path / "g" / "sweep.nc", engine="scipy").load()
-    solo = cge.run(SCENARIOS / "us_autos_232.toml", revenue="household")
+    solo = cge.run(SCENARIOS / "bilateral" / "us_autos_232.toml", revenue="household")
     _as_run(res.isel(member=0), solo, 1e-10)
-    gov = cge.run(SCENARIOS / "us_autos_232.toml").summary["EV (USD million)"].to_numpy()
+    gov = cge.run(SCENARIOS / "bilateral" / "us_autos_232.toml").summary["EV (USD million)"].to_numpy()
     assert np.max(np.abs(res.ev.values[0] - gov)) > 10
     manifest = json.loads((tmp_path / "g" / "manifest.json").read_text())
     assert manifest["closure"]["revenue"] == "household"

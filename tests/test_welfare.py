@@ -12,7 +12,7 @@ from cge.model import scale
 @pytest.fixture(scope="module")
 def autos():
     eco = cge.Economy()
-    res = cge.run("scenarios/us_autos_232.toml", economy=eco)
+    res = cge.run("scenarios/bilateral/us_autos_232.toml", economy=eco)
     return eco, res, welfare.decompose(eco)
 
 
@@ -97,7 +97,7 @@ def test_endowment_growth_is_the_endowment_term():
 @pytest.mark.parametrize("closure", ["fixed_exchange_rate", "sector_specific_capital"])
 def test_other_closures_add_up(closure):
     eco = cge.Economy(None, closure)
-    cge.run("scenarios/us_autos_232.toml", economy=eco)
+    cge.run("scenarios/bilateral/us_autos_232.toml", economy=eco)
     dec = welfare.decompose(eco)
     for r in eco.dataset.regions:
         ev = dec.summary.loc[r, "EV, regional"]
@@ -152,7 +152,7 @@ def test_a_ver_gives_its_rent_to_the_exporter():
     """The shipped VER (Japanese cars to the US at 85% of base volume): the decomposition adds
     up; the restraint's quantity effect is a loss for Japan (less trade through its wedge), the
     rent shows as Japan's terms-of-trade gain on the cell, which the US loses."""
-    res = cge.run("scenarios/jpn_auto_ver.toml")
+    res = cge.run("scenarios/bilateral/jpn_auto_ver.toml")
     dec = welfare.decompose(res.economy, res.solution)
     d = dec.detail.set_index(["region", "component", "sector", "partner"])["value"]
     assert d["JPN", "export restraints", "AUTO", "USA"] < 0

@@ -99,7 +99,8 @@ def sweep(members: str | Path | SweepSpec | Sequence[Scenario | Mapping | Member
         members: a sweep file (path), a parsed :class:`SweepSpec`, or a list whose items are
             :class:`~cge.scenario.Scenario` objects, dicts of tariff rates (fractions by
             (exporter, importer, sector), on top of the base rates) or :class:`Member` objects.
-        data: a shipped data set name, a folder or a Dataset (default ``usjpn2024``).
+        data: a shipped data set name, a folder or a Dataset (default: the scenarios' ``data``, else
+            ``world2024``).
         closure: closure name or object; default: the sweep file's, else the scenarios'. Each
             member runs under the closure ``cge run`` gives its scenario (with this ``closure``
             and ``revenue``): the closure, revenue rule and swaps; they must all be the same

@@ -33,7 +33,7 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+SCENARIOS = sorted((ROOT / "scenarios" / "bilateral").glob("*.toml"))
 CLOSURE_CASES = [("us_autos_232", "fixed_exchange_rate"), ("us_autos_232", "sector_specific_capital"),
                  ("us_baseline_10", "fixed_exchange_rate"), ("us_baseline_10", "sector_specific_capital")]
 TABLES = ("summary", "welfare", "trade", "sectors", "welfare_detail")
@@ -58,7 +58,7 @@ def cases():
     for path in SCENARIOS:
         out.append((f"run_{path.stem}__default", path, None))
     for stem, closure in CLOSURE_CASES:
-        out.append((f"run_{stem}__{closure}", ROOT / "scenarios" / f"{stem}.toml", closure))
+        out.append((f"run_{stem}__{closure}", ROOT / "scenarios" / "bilateral" / f"{stem}.toml", closure))
 
     def run_case(path, closure):
         def go():
@@ -74,7 +74,7 @@ def cases():
     jobs = [(name, run_case(p, c)) for name, p, c in out]
 
     def sweep_case():
-        ds = cge.sweep(ROOT / "scenarios" / "sweeps" / "autos_retaliation_grid.toml", workers=1,
+        ds = cge.sweep(ROOT / "scenarios" / "sweeps" / "autos_retaliation_grid.toml", workers=1, data="usjpn2024",
                        progress=False)
         tidy = cge.sweeps.to_tidy(ds)
         keys = [c for c in tidy.columns if c != "value"]
@@ -82,22 +82,22 @@ def cases():
         return tidy[["key", "value"]].assign(column="value")[["key", "column", "value"]]
 
     def ssa_case():
-        eco = cge.Economy()
-        sc = cge.load_scenario(ROOT / "scenarios" / "us_autos_232.toml")
+        eco = cge.Economy("usjpn2024")
+        sc = cge.load_scenario(ROOT / "scenarios" / "bilateral" / "us_autos_232.toml")
         res = sens.ssa(eco, sc, {"sigma_m": 0.5}, shock=0.2)
         return _flat(res.summary)
 
     def subtotal_case():
-        eco = cge.Economy()
-        sc = cge.load_scenario(ROOT / "scenarios" / "jpn_retaliation_farm.toml")
+        eco = cge.Economy("usjpn2024")
+        sc = cge.load_scenario(ROOT / "scenarios" / "bilateral" / "jpn_retaliation_farm.toml")
         eco.apply(sc)
         eco.solve()
         st = sens.subtotals(eco, sens.scenario_groups(sc, eco))
         return _flat(st.ev)
 
     def local_case():
-        eco = cge.Economy()
-        eco.apply(cge.load_scenario(ROOT / "scenarios" / "us_autos_232.toml"))
+        eco = cge.Economy("usjpn2024")
+        eco.apply(cge.load_scenario(ROOT / "scenarios" / "bilateral" / "us_autos_232.toml"))
         eco.solve()
         # polish to round-off: an EV sensitivity adds terms ~1e4 times larger than itself, so
         # a solution known to the solve's 1e-9 gives it to ~1e-6 only
