@@ -335,8 +335,9 @@ def _collection(rates: dict[tuple[str, str, str], int], world: WorldTable, path:
     """Scale applied rates to collected rates by ``tariff_collection.csv``: a row
     ``importer,exporter,factor`` multiplies that pair's rates by the factor; a row
     ``importer,*,revenue`` scales the importer's other rates by the one factor that makes its
-    base revenue equal its ``tariff_revenue`` target (calendar year if there is one). Rates are
-    then rounded to tenths of a percent (half up). Returns the rates and one record per row."""
+    base revenue equal its ``tariff_revenue`` target (calendar year if there is one); a row
+    ``importer,*,mean`` applies the mean of those calibrated factors (rounded to 0.001) to an
+    importer without a revenue figure. Rates are then rounded to tenths of a percent (half up). Returns the rates and one record per row."""
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     revenue_target: dict[str, float] = {}
@@ -346,10 +347,17 @@ def _collection(rates: dict[tuple[str, str, str], int], world: WorldTable, path:
                 revenue_target.setdefault(t.region, t.value)
     factor: dict[tuple[str, str], float] = {}
     records: list[dict[str, object]] = []
-    for line, row in enumerate(rows, start=2):
+    calibrated: list[float] = []
+    order = sorted(enumerate(rows, start=2), key=lambda lr: lr[1]["factor"] == "mean")
+    for line, row in order:
         im, ex = row["importer"], row["exporter"]
         if im not in regions or (ex != "*" and ex not in regions):
             raise MappingError(f"{path} line {line}: {im}/{ex} is not a pair of model regions")
+        if row["factor"] == "mean":
+            if ex != "*" or not calibrated or any(i == im for i, _ in factor):
+                raise MappingError(f"{path} line {line}: 'mean' needs exporter '*', at least one "
+                                   f"'revenue' row and no other row for {im}")
+            row = {**row, "factor": repr(round(sum(calibrated) / len(calibrated), 3))}
         if row["factor"] == "revenue":
             if ex != "*" or im not in revenue_target:
                 raise MappingError(f"{path} line {line}: 'revenue' needs exporter '*' and a "
@@ -361,6 +369,7 @@ def _collection(rates: dict[tuple[str, str, str], int], world: WorldTable, path:
             f = rest / _revenue(rates, world, im, others)
             for e in others:
                 factor[(im, e)] = f
+            calibrated.append(f)
             records.append({"importer": im, "exporter": "others", "factor": f, "applied_revenue": before,
                             "target": revenue_target[im], "grade": row["grade"]})
         else:

@@ -189,8 +189,55 @@ def elasticity_weights_table() -> str:
                   rows)
 
 
+def world_region_table(ds: Dataset) -> str:
+    """world2024 by region: GDP, goods exports and imports, base tariff revenue and its average
+    rate on goods imports (USD million, %)."""
+    from calibration.checks import gdp
+
+    goods = set(ds.goods)
+    rows = []
+    for r in ds.regions:
+        x = sum(v for (e, m, s), (v, _) in ds.trade.items() if e == r and s in goods)
+        im = sum(v for (e, m, s), (v, _) in ds.trade.items() if m == r and s in goods)
+        rev = sum(v * t / 100 for (e, m, s), (v, t) in ds.trade.items() if m == r)
+        rows.append([r, f"{gdp(ds, r):,.0f}", f"{x:,.0f}", f"{im:,.0f}", f"{x - im:+,.0f}",
+                     f"{rev:,.0f}", f"{100 * rev / im:.2f}"])
+    return _table(["region", "GDP", "goods exports", "goods imports", "goods balance",
+                   "tariff revenue", "average tariff on goods imports %"], rows)
+
+
+def world_targets_table(ds: Dataset) -> str:
+    """Every 2024 target of the fit against the value measured on the data set's files."""
+    from calibration.checks import check_targets_world
+
+    rows = []
+    for r in check_targets_world(ds):
+        value, rest = r.detail.split(" against ")
+        target, gap = rest.split(" (", 1)
+        rows.append([r.name.removeprefix("2024 target "), target, value, "(" + gap,
+                     "yes" if r.passed else "**no**"])
+    return _table(["target", "value", "achieved", "gap (tolerance, grade)", "met"], rows)
+
+
+def world_us_japan_table(ds: Dataset) -> str:
+    """world2024: US-Japan flows by sector, both directions (USD million) and base rates (%)."""
+    rows = []
+    for s in ds.sectors:
+        a = ds.trade.get(("JPN", "USA", s), (0.0, 0.0))
+        b = ds.trade.get(("USA", "JPN", s), (0.0, 0.0))
+        rows.append([s, f"{a[0]:,.0f}", f"{a[1]:.1f}", f"{b[0]:,.0f}", f"{b[1]:.1f}"])
+    return _table(["sector", "US imports from JPN", "US tariff %", "US exports to JPN", "JPN tariff %"], rows)
+
+
 def main(data_dir: Path = DATA_DIR) -> None:
     """Print every table."""
+    world = read_dataset(data_dir / "world2024")
+    print("## world2024 by region\n")
+    print(world_region_table(world))
+    print("\n## world2024: 2024 targets against achieved\n")
+    print(world_targets_table(world))
+    print("\n## world2024: US-Japan flows by sector\n")
+    print(world_us_japan_table(world))
     new, old = read_dataset(data_dir / "usjpn2024"), read_dataset(data_dir / "wiod2011")
     print("## US-Japan bilateral flows\n")
     print(bilateral_table(new, old))
