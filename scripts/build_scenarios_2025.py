@@ -729,6 +729,9 @@ def jpn_farm(w: World, rows: list[Row]) -> str:
         "The two levels are statutory rates, set on the cell's collected base (world2024 FOOD 7.3,",
         "AGR 1.2 from statutory 12 and 2): a retaliatory rate is taken as collected in full.",
         "Other partners' rates on US goods are unchanged.",
+        "Not represented: the other 2025 US measures on Japan (only the autos measure answered);",
+        "Japan's state-trading mark-ups on rice, wheat and barley (outside the data's tariff-only",
+        "convention); any sizing of the response to WTO rebalancing rules (the levels are chosen).",
     ]
     cells, groups = run_cells(w, [("US Section 232 autos", pick(rows, {"s232_autos"}))])
     body, _ = shocks_text(w, cells, groups)
