@@ -445,6 +445,21 @@ def build_all(w: World) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------
+#: The research rows (one per measure id) of the file being written, for its header.
+USED: dict[str, Row] = {}
+
+
+def used_block() -> list[str]:
+    """Header lines: the research rows the file uses, with instrument, Federal Register, dates
+    and grades (legal text; coverage), in the order first used."""
+    out = ["Research rows used (measure_id: instrument; Federal Register; in force; grade of the",
+           "rate / of the coverage shares):"]
+    for mid, r in USED.items():
+        to = f" to {r.effective_to}" if r.effective_to else ""
+        out.append(f"- {mid}: {r.instrument}; {r.fr}; from {r.effective_from}{to}; {r.grade} / {r.cov_grade}")
+    return out
+
+
 def in_force(rows: list[Row], date: str) -> list[Row]:
     return [r for r in rows if r.effective_from <= date and (not r.effective_to or r.effective_to >= date)]
 
@@ -453,8 +468,11 @@ def run_cells(w: World, parts: list[tuple[str, list[Row]]], aircraft_zero: froze
               ) -> tuple[dict, list[str]]:
     cells: dict = {}
     groups: list[str] = []
+    USED.clear()
     for group, rows in parts:
         contribute(w, cells, rows, group=group, aircraft_zero=aircraft_zero)
+        for r in rows:
+            USED.setdefault(r.measure_id, r)
         if group not in groups:
             groups.append(group)
     return cells, groups
@@ -487,7 +505,7 @@ AUTOS_HEAD = [
 def autos_232(w: World, rows: list[Row]) -> str:
     cells, groups = run_cells(w, [("US Section 232 autos", pick(rows, {"s232_autos"}))])
     body, _ = shocks_text(w, cells, groups)
-    return (header(AUTOS_HEAD + [""] + SPLIT_NOTE + [""] + COMMON)
+    return (header(AUTOS_HEAD + [""] + used_block() + [""] + SPLIT_NOTE + [""] + COMMON)
             + top("us_autos_232", "Section 232 autos and parts, all origins, as first enacted: USA <- all partners, AUTO +25 x covered share (USMCA content rule approximated for CAN/MEX); no deals",
                   AUTOS_SOURCE) + body)
 
@@ -523,7 +541,7 @@ def steel(w: World, rows: list[Row], rate: int) -> str:
     ]
     cells, groups = run_cells(w, [("US Section 232 steel and aluminium", pick(rows, ids))])
     body, _ = shocks_text(w, cells, groups)
-    return header(head + [""] + COMMON) + top(f"us_steel_232_{rate}", desc, src) + body
+    return header(head + [""] + used_block() + [""] + COMMON) + top(f"us_steel_232_{rate}", desc, src) + body
 
 
 RECIP_COV = [
@@ -555,7 +573,7 @@ def baseline(w: World, rows: list[Row]) -> str:
     ]
     cells, groups = run_cells(w, [("IEEPA reciprocal baseline 10%", pick(rows, {"recip_baseline_10"}))])
     body, _ = shocks_text(w, cells, groups)
-    return (header(head + [""] + SPLIT_NOTE + [""] + COMMON)
+    return (header(head + [""] + used_block() + [""] + SPLIT_NOTE + [""] + COMMON)
             + top("us_baseline_10", "IEEPA 10% baseline (EO 14257, 5 April 2025) on all partners but Canada and Mexico, Annex II exemptions and Section 232 goods approximated by coverage shares", src) + body)
 
 
@@ -578,7 +596,7 @@ def reciprocal(w: World, rows: list[Row]) -> str:
     ids = {"recip_apr9", "recip_chn_34"}
     cells, groups = run_cells(w, [("IEEPA reciprocal, Annex I rates", pick(rows, ids))])
     body, _ = shocks_text(w, cells, groups)
-    return (header(head + [""] + SPLIT_NOTE + [""] + COMMON)
+    return (header(head + [""] + used_block() + [""] + SPLIT_NOTE + [""] + COMMON)
             + top("us_reciprocal_apr2", "IEEPA reciprocal rates of 2 April 2025 by partner (EO 14257 Annex I, 9 April 2025): JPN 24, KOR 25, TWN 32, EU 20, GBR 10, IND 26, CHN 34, ROW 25, on the covered shares", src) + body)
 
 
@@ -644,7 +662,7 @@ def after_deals(w: World, rows: list[Row]) -> str:
                               aircraft_zero=frozenset({"JPN", "EU", "KOR", "GBR"}))
     set_auto = {(x, "AUTO"): 15.0 for x in ("JPN", "EU", "KOR")}
     body, _ = shocks_text(w, cells, groups, set_auto=set_auto)
-    return (header(head + [""] + SPLIT_NOTE + [""] + COMMON)
+    return (header(head + [""] + used_block() + [""] + SPLIT_NOTE + [""] + COMMON)
             + top("us_after_deals_2025", f"US tariffs in force after the 2025 agreements ({DEALS_DATE}): JPN/EU/KOR 15% all-in floors and autos 15%, UK 10%, EO 14326 rates, China's IEEPA stack on Section 301, CAN/MEX IEEPA on non-USMCA goods, Section 232 metals 50% and autos 25% where not reduced", src) + body)
 
 
@@ -682,7 +700,7 @@ def chn_retaliation(w: World, rows: list[Row]) -> str:
     cn = [r for r in live if r.importer == "CHN"]
     cells, groups = run_cells(w, [("US measures on China", us), ("China's retaliation", cn)])
     body, _ = shocks_text(w, cells, groups)
-    return (header(head + [""] + SPLIT_NOTE + [""] + COMMON)
+    return (header(head + [""] + used_block() + [""] + SPLIT_NOTE + [""] + COMMON)
             + top("chn_retaliation_2025", f"China's 2025 retaliation as enacted (energy, farm machinery, cars; farm list; 10% on all US goods) with the US measures on China it answers, in force on {CHN_DATE}", src) + body)
 
 
@@ -710,7 +728,7 @@ def can_retaliation(w: World, rows: list[Row]) -> str:
     ca = [r for r in live if r.importer == "CAN"]
     cells, groups = run_cells(w, [("US measures on Canada", us), ("Canada's retaliation", ca)])
     body, _ = shocks_text(w, cells, groups)
-    return (header(head + [""] + SPLIT_NOTE + [""] + COMMON)
+    return (header(head + [""] + used_block() + [""] + SPLIT_NOTE + [""] + COMMON)
             + top("can_retaliation_2025", f"Canada's 2025 counter-tariffs as enacted (25% surtaxes on US goods, steel and aluminium, autos) with the US measures on Canada they answer, in force on {CAN_DATE}", src) + body)
 
 
@@ -740,7 +758,7 @@ def jpn_farm(w: World, rows: list[Row]) -> str:
         extra += [f"# JPN<-USA {sec} (base {w.base[('JPN', 'USA', sec)]:g}): set to {lvl:g}", "[[shock]]",
                   'importer = "JPN"', 'exporters = ["USA"]', f'sectors = ["{sec}"]', f"set_pct = {lvl:g}",
                   'group = "Japan\'s farm retaliation (what-if)"', ""]
-    return (header(head + [""] + SPLIT_NOTE + [""] + COMMON)
+    return (header(head + [""] + used_block() + [""] + SPLIT_NOTE + [""] + COMMON)
             + top("jpn_retaliation_farm_whatif", "What-if on world2024: Section 232 autos on all origins; Japan retaliates on US farm goods: FOOD to 38.5% (beef snapback level), AGR to 50%", src)
             + body + "\n".join(extra).rstrip("\n") + "\n")
 
