@@ -337,7 +337,8 @@ def _collection(rates: dict[tuple[str, str, str], int], world: WorldTable, path:
     ``importer,*,revenue`` scales the importer's other rates by the one factor that makes its
     base revenue equal its ``tariff_revenue`` target (calendar year if there is one); a row
     ``importer,*,mean`` applies the mean of those calibrated factors (rounded to 0.001) to an
-    importer without a revenue figure. Rates are then rounded to tenths of a percent (half up). Returns the rates and one record per row."""
+    importer without a revenue figure. Rates are then rounded to tenths of a percent (half up).
+    Returns the rates and one record per row."""
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     revenue_target: dict[str, float] = {}

@@ -133,8 +133,9 @@ class PipelineCheck:
     def lines(self) -> list[str]:
         """What ``cge check`` prints: a count, then each failure."""
         n = len(self.results)
-        return ([f"calibration pipeline: {n - self.failures}/{n} checks passed (2024 targets "
-                 "within 0.1%, rebuild reproduces the committed files)"]
+        return ([f"calibration pipeline: {n - self.failures}/{n} checks passed (2024 targets: "
+                 "usjpn2024's within 0.1%, world2024's within their stated tolerances; the rebuild "
+                 "reproduces the committed files)"]
                 + [f"  FAIL {r.name}: {r.detail}" for r in self.results if not r.passed])
 
 

@@ -10,6 +10,27 @@ ONE_GOOD = HERE / "data" / "one_good"
 SHIPPED = sorted(p for p in (HERE.parent / "data").glob("*") if (p / "meta.toml").is_file())
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "three_region: the module's tests are written for the three-region teaching set "
+        "usjpn2024 (its numbers and its speed); it is their default data set")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _three_region_default(request):
+    """Modules marked ``three_region`` (``pytestmark = pytest.mark.three_region``) run with
+    usjpn2024 as the default data set instead of world2024. The default set's own tests are
+    tests/test_world2024.py and tests/test_scenarios_2025.py."""
+    if request.node.get_closest_marker("three_region") is None:
+        yield
+        return
+    import cge.economy
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cge.economy, "DEFAULT_DATA", "usjpn2024")
+        yield
+
+
 @pytest.fixture(scope="session")
 def twocge():
     import cge

@@ -208,7 +208,11 @@ def test_check_on_shipped_data_includes_pipeline():
     assert out.exit_code == 0, out.output
     assert sys.path == path  # calibration is imported as a package, no sys.path edit
     assert "usjpn2024: data valid" in out.output
-    assert "calibration pipeline: 8/8 checks passed" in out.output
+    # usjpn2024: 7 targets + the rebuild; world2024 (calibration/inputs/targets2024.csv): 11 GDPs,
+    # 22 goods totals, 20 US and 18 Japanese bilateral flows (Japan's two reports of its US
+    # trade are mirrors, not targets), 24 US-Japan sector rows with ELEC and OMFG merged in each
+    # direction (22), 8 US energy rows as ENRP and crude+gas+coal in each direction (4): 97
+    assert "calibration pipeline: 105/105 checks passed" in out.output
 
 
 def test_help_texts_have_examples():

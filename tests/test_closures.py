@@ -76,7 +76,7 @@ def test_swaps_from_a_scenario_file(tmp_path):
 ])
 def test_bad_swaps_are_refused_naming_the_variable(swaps, message):
     with pytest.raises(ClosureError, match=message):
-        cge.Economy(None, get_closure("nominal_foreign_saving").with_(swaps=swaps))
+        cge.Economy("usjpn2024", get_closure("nominal_foreign_saving").with_(swaps=swaps))
 
 
 def test_the_model_declares_kinds_and_tags():

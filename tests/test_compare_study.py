@@ -94,7 +94,7 @@ def test_compare_revenue_option_equals_running_each_scenario_with_that_rule(tmp_
     for name, path in (("us_baseline_10", "a.toml"), ("autos", "b.toml")):
         rows = table[table.scenario == name].set_index(["region", "variable", "unit"])["value"]
         for rule in ("household", None):
-            summ = cge.run(path, revenue=rule).summary
+            summ = cge.run(path, revenue=rule, data="usjpn2024").summary  # a.toml names usjpn2024
             ev = rows.xs(("EV", "USD million"), level=("variable", "unit")).loc[summ.index]
             gdp = rows.xs(("real GDP", "% change"), level=("variable", "unit")).loc[summ.index]
             if rule == "household":

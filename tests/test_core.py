@@ -181,7 +181,8 @@ def test_300pct_tariff_on_a_sector_solves(solver, sector):
 def test_us_autos_232_on_default_data():
     """+25 points on US imports of Japanese AUTO: those imports fall, the US price of imported
     autos rises by less than the tariff, US tariff revenue rises, Walras holds."""
-    res = cge.run(Path(__file__).parent.parent / "scenarios" / "bilateral" / "us_autos_232.toml", data=DEFAULT)
+    res = cge.run(Path(__file__).parent.parent / "scenarios" / "bilateral" / "us_autos_232.toml",
+                  data=DEFAULT)
     m, b = res.economy.model, res.economy.benchmark
     key = ("JPN", "USA", "AUTO")
     t0 = b.tm[key]

@@ -580,7 +580,7 @@ SCENARIO_CASES = [
     ScenarioCase("sc-unknown-field", "misspelt top-level field (shocks)",
                  'name = "x"\n[[shocks]]\n' + OK_SHOCK + "add_pct = 5\n",
                  (r"s\.toml: unknown field\(s\) 'shocks'",
-                  r"hint: allowed: name, description, source, closure, revenue, swap, elasticities, "
+                  r"hint: allowed: name, description, source, data, closure, revenue, swap, elasticities, "
                   r"shock, instrument")),
     ScenarioCase("sc-unknown-shock-field", "misspelt shock field (add)", shock(OK_SHOCK + "add = 5\n"),
                  (r"s\.toml: shock 1: unknown field\(s\) 'add'", r"hint: allowed: importer, exporters")),

@@ -7,6 +7,8 @@ import cge
 from cge import solver as solver_mod
 from cge.solver import SolveError
 
+pytestmark = pytest.mark.three_region  # written for usjpn2024's numbers (conftest.py)
+
 
 @pytest.fixture(scope="module")
 def eco():

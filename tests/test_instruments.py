@@ -33,6 +33,8 @@ from cge.cli import main
 from cge.economy import scenario_closure
 from cge.scenario import ScenarioError, parse_scenario
 
+pytestmark = pytest.mark.three_region  # written for usjpn2024's numbers (conftest.py)
+
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 CELL = ("JPN", "USA", "AUTO")
 QUANTITIES = ("z", "f", "d", "e", "ms", "m", "q", "c", "g", "inv")

@@ -7,6 +7,8 @@ import cge
 from cge import sensitivity
 from cge.welfare import regional_ev
 
+pytestmark = pytest.mark.three_region  # written for usjpn2024's numbers (conftest.py)
+
 
 @pytest.fixture(scope="module")
 def eco():

@@ -10,6 +10,8 @@ import pytest
 
 import cge
 
+pytestmark = pytest.mark.three_region  # written for usjpn2024's numbers (conftest.py)
+
 A, B = "scenarios/bilateral/us_autos_232.toml", "scenarios/bilateral/us_steel_232_25.toml"
 
 

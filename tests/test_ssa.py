@@ -11,6 +11,8 @@ import cge
 from cge import sensitivity
 from cge.closure import Closure
 
+pytestmark = pytest.mark.three_region  # written for usjpn2024's numbers (conftest.py)
+
 ABOLISH = """
 name = "abolish"
 [[shock]]

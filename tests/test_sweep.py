@@ -21,6 +21,8 @@ from cge import welfare
 from cge.cli import main
 from cge.scenario import Scenario, Shock
 
+pytestmark = pytest.mark.three_region  # written for usjpn2024's numbers (conftest.py)
+
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
 GRID = f"""name = "autos_grid"
 description = "Section 232 on Japanese autos, then more on the autos and on all US imports"

@@ -74,7 +74,8 @@ def cases():
     jobs = [(name, run_case(p, c)) for name, p, c in out]
 
     def sweep_case():
-        ds = cge.sweep(ROOT / "scenarios" / "sweeps" / "autos_retaliation_grid.toml", workers=1, data="usjpn2024",
+        ds = cge.sweep(ROOT / "scenarios" / "sweeps" / "autos_retaliation_grid.toml", workers=1,
+                       data="usjpn2024",
                        progress=False)
         tidy = cge.sweeps.to_tidy(ds)
         keys = [c for c in tidy.columns if c != "value"]
