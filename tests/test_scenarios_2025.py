@@ -198,3 +198,16 @@ def test_japan_farm_whatifs(ds, base):
     # CPTPP end state FOOD 4.0 (statutory 12 in 2024), scaled to world2024's collected 7.3.
     assert tpp["JPN", "USA", "FOOD"] == pytest.approx(4.0 * 7.3 / 12, abs=TOL)
     assert tpp["JPN", "USA", "AGR"] == pytest.approx(0.5 * 1.2 / 2, abs=TOL)
+
+
+def test_the_japan_only_what_if_moves_one_cell_and_converges(eco):
+    """us_autos_232_jpn_only_whatif: the Japan cell of us_autos_232 (+23.7 points: 25% x the
+    0.949 share of Japan's AUTO sales to the US under the proclamation) and nothing else."""
+    sc = cge.load_scenario(FILES["us_autos_232_jpn_only_whatif"])
+    base = eco.base_tariffs()
+    new = sc.tariffs(eco.dataset, base)
+    changed = {k for k in new if abs(new[k] - base[k]) > 1e-12}
+    assert changed == {("JPN", "USA", "AUTO")}
+    assert new[("JPN", "USA", "AUTO")] == pytest.approx(base[("JPN", "USA", "AUTO")] + 0.237, abs=1e-12)
+    res = cge.run(sc, economy=eco)
+    assert res.solution.info.max_residual <= 1e-9
