@@ -83,6 +83,10 @@ def test_headline_flows_are_read_as_pairs(tmp_path, twocge):
 def test_shipped_data_declare_their_services_and_headline_flow(folder):
     raw = tomllib.loads((folder / "meta.toml").read_text(encoding="utf-8"))
     ds = cge.load_dataset(folder)
-    assert raw["services"] == ["SERV"] and ds.services == ("SERV",)
-    assert ds.goods == tuple(s for s in raw["sectors"] if s != "SERV") and len(ds.goods) == 9
+    # the three-region sets: one service sector SERV (WIOD c17-c35); world2024: utilities and
+    # construction (c17-c18), trade and transport (c19-c26), other services (c27-c35)
+    services = ["UTIL", "TRD", "OSRV"] if folder.name == "world2024" else ["SERV"]
+    assert raw["services"] == services and ds.services == tuple(services)
+    assert ds.goods == tuple(s for s in raw["sectors"] if s not in services)
+    assert len(ds.goods) == (15 if folder.name == "world2024" else 9)
     assert ds.headline_flows == (("JPN", "USA"),)
