@@ -19,15 +19,19 @@ from pathlib import Path
 
 import click
 
-from . import report
-from .check import GateError, run_gate
 from .closure import CLOSURES, REVENUE
-from .compare import FlowError, compare_scenarios
-from .data import DataError
-from .economy import DEFAULT_DATA, resolve_data, run
-from .scenario import ScenarioError, load_scenario
-from .sensitivity import IncompleteStudy
-from .solver import SolveError
+from .meta import DEFAULT_DATA
+
+# Building the parser (and --help) imports only click and the two modules above: each command
+# imports the modules it uses when it runs (Pyomo, pandas, scipy, matplotlib, xarray, dask are
+# never loaded for --help; tests/test_startup.py checks it).
+
+
+def _is(exc: BaseException, module: str, name: str) -> bool:
+    """Whether ``exc`` is a ``cge.<module>.<name>``: never, if that module was not imported
+    (then nothing raised it), so checking does not import it."""
+    mod = sys.modules.get(f"{__package__}.{module}")
+    return mod is not None and isinstance(exc, getattr(mod, name))
 
 
 def _fail(exc: Exception, debug: bool, code: int) -> None:
@@ -49,9 +53,11 @@ class _Guard:
     def __exit__(self, typ, exc, tb):
         if exc is None:
             return False
-        if isinstance(exc, DataError | ScenarioError | ValueError | KeyError | OSError | GateError):
-            _fail(exc, self.debug, 2)  # OSError: an output folder that cannot be written
-        if isinstance(exc, SolveError | IncompleteStudy):
+        # ValueError covers DataError, ScenarioError, ClosureError; OSError an output folder
+        # that cannot be written
+        if isinstance(exc, ValueError | KeyError | OSError) or _is(exc, "check", "GateError"):
+            _fail(exc, self.debug, 2)
+        if _is(exc, "solver", "SolveError") or _is(exc, "sensitivity", "IncompleteStudy"):
             _fail(exc, self.debug, 1)
         if isinstance(exc, KeyboardInterrupt):
             click.echo("interrupted; nothing written", err=True)
@@ -142,9 +148,14 @@ def run_cmd(scenario, data, closure, revenue, elasticities, solver, out, force, 
     if no_write and (out is not None or force):
         raise click.UsageError("--no-write cannot be combined with --out or --force")
     with _Guard(debug):
+        from .economy import run
+        from .scenario import load_scenario
+
         sc = load_scenario(scenario)
         target = None
         if not no_write:  # refuse an unusable folder before solving, not after
+            from . import report
+
             target = report.check_target(out if out is not None else report.default_dir(sc.name),
                                          force)
         res = run(sc, data=data, closure=closure, solver=solver, revenue=revenue,
@@ -214,6 +225,10 @@ def compare_cmd(scenarios, data, closure, revenue, elasticities, solver, flows, 
     """
     t0 = time.perf_counter()
     with _Guard(debug):
+        from . import report
+        from .compare import FlowError, compare_scenarios
+        from .scenario import load_scenario
+
         scs = [load_scenario(p) for p in scenarios]
         target = report.check_target(out, force) if out is not None else None
         try:
@@ -290,6 +305,7 @@ def sweep_cmd(sweep_file, data, closure, revenue, elasticities, solver, out, wor
       cge sweep grid.toml --closure fixed_exchange_rate --data wiod2011 --restart
       cge sweep grid.toml --revenue household     # tariff revenue rebated to households
     """
+    from . import report
     from .sweeps import load_sweep, sweep
 
     if scheduler is not None and workers is not None:
@@ -395,6 +411,9 @@ def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, se
         raise click.BadParameter(str(exc), param_hint="--vary") from None
     t0 = time.perf_counter()
     with _Guard(debug):
+        from . import report
+        from .scenario import load_scenario
+
         sc = load_scenario(scenario)
         target = report.check_target(out, force) if out is not None else None
         res = study(sc, widths=widths, shock_width=shock_width, method=method,
@@ -426,6 +445,8 @@ def check_cmd(datas, debug) -> None:
     """
     failed = 0
     with _Guard(debug):
+        from .check import run_gate
+
         for result in run_gate(datas):
             click.echo("\n".join(result.lines()))
             failed += result.failures
@@ -468,6 +489,8 @@ def data_cmd(name, regions, sectors, year, out, tariffs, ds_name, debug) -> None
                    "tariff rates by fallback; see build_report.md)")
         return
     with _Guard(debug):
+        from .economy import resolve_data
+
         ds = resolve_data(name)
     click.echo(ds.describe())
 

@@ -51,9 +51,8 @@ from pyomo.common.numeric_types import native_numeric_types
 from pyomo.core.expr import numeric_expr as ne
 from pyomo.core.expr.calculus.derivatives import Modes, differentiate
 from pyomo.core.expr.visitor import identify_variables
-from scipy.sparse import csc_matrix
-from scipy.sparse.csgraph import maximum_bipartite_matching
-from scipy.sparse.linalg import splu
+
+from ._scipy import csc_matrix, maximum_bipartite_matching, splu
 
 #: The compiler backends of :func:`compile_model`.
 BACKENDS = ("auto", "vector", "python")

@@ -19,7 +19,7 @@ from .calibrate import Benchmark, calibrate
 from .closure import Closure, check_determinate, get_closure
 from .core import CompiledModel, compile_model
 from .data import Dataset, load_dataset
-from .meta import SIGMA_ONE_GAP  # re-exported: the CES singularity gap
+from .meta import DEFAULT_DATA, SIGMA_ONE_GAP  # re-exported: the default data, the CES gap
 from .model import build_model
 from .scenario import QUOTA_RENTS, Scenario, base_rates, load_scenario
 from .solution import Solution
@@ -27,8 +27,6 @@ from .solver import SolveError, SolveInfo, masks, solve
 
 #: Folder of the shipped data sets (the repository's data/), overridable with CGE_DATA_DIR.
 DATA_DIR = Path(os.environ.get("CGE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
-#: The default data set: USA, Japan and the rest of the world, 2024.
-DEFAULT_DATA = "usjpn2024"
 
 
 def resolve_data(data: str | Path | Dataset | None, elasticities: str | None = None) -> Dataset:

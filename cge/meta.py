@@ -9,6 +9,10 @@ import math
 from .errors import DataError
 from .text import listing, quote, show
 
+#: The default data set: USA, Japan and the rest of the world, 2024 (``cge.economy`` re-exports
+#: it; here so that the command line can name it without importing the model).
+DEFAULT_DATA = "usjpn2024"
+
 #: Accounts every regional SAM may hold besides sectors, factors and partner regions.
 RESERVED = ("IDT", "TRF", "HOH", "GOV", "INV")
 
