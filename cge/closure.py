@@ -137,7 +137,7 @@ def select(m, pattern: str, ctype, where: str) -> list:
     Raises:
         ClosureError: an unknown name or index, naming ``where`` (closure or scenario).
     """
-    import pyomo.environ as pyo  # here, not at the top: the CLI reads CLOSURES without Pyomo
+    import pyomo.core as pyo  # here, not at the top: the CLI reads CLOSURES without Pyomo
 
     what = "variable" if ctype is pyo.Var else "equation"
     hit = _NAME.match(pattern) if isinstance(pattern, str) else None
@@ -204,7 +204,7 @@ def apply(m, closure: Closure, reference_region: str) -> None:
         ClosureError: unknown names, a numeraire that is not a mobile factor, a swap of a
             variable that is not exogenous (or not endogenous).
     """
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
 
     b = m.benchmark
     where = f"closure {closure.name}"
@@ -251,7 +251,7 @@ def apply(m, closure: Closure, reference_region: str) -> None:
 def swap(m, exogenous: str, endogenous: str, *, where: str = "swap") -> None:
     """GEMPACK's swap: ``exogenous`` becomes endogenous, ``endogenous`` exogenous (held at its
     current value). Both are patterns naming the same number of variables, paired in order."""
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
 
     out = select(m, exogenous, pyo.Var, where)
     into = select(m, endogenous, pyo.Var, where)

@@ -46,7 +46,7 @@ from functools import partial
 from operator import itemgetter
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.numeric_types import native_numeric_types
 from pyomo.core.expr import numeric_expr as ne
 from pyomo.core.expr.calculus.derivatives import Modes, differentiate

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from .calibrate import Benchmark, calibrate
 from .closure import Closure, check_determinate, get_closure
