@@ -274,7 +274,9 @@ class SSA:
 
         A :class:`matplotlib.figure.Figure` on its own Agg canvas (no pyplot: the process's
         backend, e.g. a notebook's, is left alone); written to ``path`` if given."""
-        import matplotlib
+        from . import _deps
+
+        matplotlib = _deps.load("matplotlib")  # past Pyomo's hook (pyplot): see cge._deps
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 

@@ -20,13 +20,14 @@ HEAVY = ("pyomo", "pandas", "scipy", "matplotlib", "xarray", "dask", "cyipopt")
 PROBE = """
 import json, sys
 {code}
-mods = sorted({{m.split(".")[0] for m in sys.modules}} | {{m for m in sys.modules if m.startswith("scipy.")}})
+mods = sorted({{m.split(".")[0] for m in sys.modules}}
+            | {{m for m in sys.modules if m.startswith(("scipy.", "matplotlib."))}})
 print("MODULES=" + json.dumps(mods))
 """
 
 
 def imported(code: str, tmp_path: Path) -> set[str]:
-    """Top-level packages (and scipy submodules) in ``sys.modules`` after running ``code`` in a
+    """Top-level packages (and scipy, matplotlib submodules) in ``sys.modules`` after running ``code`` in a
     fresh interpreter whose current folder is ``tmp_path``."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("MPLBACKEND", None)
@@ -86,3 +87,15 @@ def test_pyomo_still_gets_scipy_when_it_asks(tmp_path):
             "assert bool(scipy_available)\nimport sys\nassert 'scipy.stats' in sys.modules\n"
             "assert scipy.sparse.csc_matrix is cge.core.csc_matrix\n")
     imported(code, tmp_path)
+
+
+def test_writing_figures_does_not_import_pyplot(tmp_path):
+    """Figures are drawn on their own Agg canvas: neither cge nor Pyomo's matplotlib hook
+    imports pyplot (which would also pick the process's backend)."""
+    scenario = ROOT / "scenarios" / "us_autos_232.toml"
+    code = ("import cge, cge.report\n"
+            f"res = cge.run({str(scenario)!r})\n"
+            "out = cge.report.write_outputs(res, 'out')\n"
+            "assert (out / 'figures' / 'ev_by_region.svg').is_file()\n")
+    mods = imported(code, tmp_path)
+    assert "matplotlib" in mods and "matplotlib.pyplot" not in mods
