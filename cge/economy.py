@@ -67,6 +67,8 @@ class Economy:
         t0 = time.perf_counter()
         self.model: pyo.ConcreteModel = build_model(self.benchmark, self.closure)
         self.core: CompiledModel = compile_model(self.model)
+        # keys of the on-disk cache (the LU ordering, cge.cache): what the core was built from
+        self.core.cache_context = f"data {self.dataset.digest}; closure {self.closure!r}"
         check_determinate(self.core)
         self.setup_seconds = time.perf_counter() - t0
         params = [(c.local_name, p) for c in self.model.component_objects(pyo.Param)

@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -8,6 +9,18 @@ sys.path.insert(0, str(HERE))
 TWOCGE = HERE / "data" / "twocge"
 ONE_GOOD = HERE / "data" / "one_good"
 SHIPPED = sorted(p for p in (HERE.parent / "data").glob("*") if (p / "meta.toml").is_file())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory):
+    """The on-disk cache (cge/cache.py) of the test session: a fresh folder, not the user's."""
+    old = os.environ.get("CGE_CACHE_DIR")
+    os.environ["CGE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cge-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CGE_CACHE_DIR", None)
+    else:
+        os.environ["CGE_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="session")
