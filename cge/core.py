@@ -595,6 +595,7 @@ class _Analyser:
         self.pindex: dict[int, int] = {}
         self.params: list = []
         self.new_variables = True
+        self.named: dict[int, tuple[int, object]] = {}  # id of a named expression -> its walk
 
     def _sig(self, key: tuple) -> int:
         k = self.ids.get(key)
@@ -635,8 +636,11 @@ class _Analyser:
             return _LEAF, float(pyo.value(e))
         if kind == "const":
             return _LEAF, float(pyo.value(e))
-        if kind == "named":
-            return self.walk(e.expr)
+        if kind == "named":  # walked once: referenced by many equations (a price index, ...)
+            r = self.named.get(id(e))
+            if r is None:
+                r = self.named[id(e)] = self.walk(e.expr)
+            return r
         kids = [self.walk(a) for a in e.args]
         if kind == "sum":
             sigs = sorted({s for s, _ in kids})
