@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from . import _deps
+from ._deps import load
 
-_deps.load("scipy")
+load("scipy")
 
 from scipy.sparse import csc_matrix, csr_matrix  # noqa: E402
 from scipy.sparse.csgraph import maximum_bipartite_matching  # noqa: E402

@@ -294,18 +294,19 @@ def _lu_order(core: CompiledModel, vals: np.ndarray):
         return False
     digest = perm = None
     if n >= LU_CACHE_MIN_UNKNOWNS:
-        from . import cache
+        from .cache import key, load
 
-        digest = cache.key("lu", core.cache_context, f"MMD_AT_PLUS_A {LU_PIVOT_THRESHOLD}",
-                           core.rows, core.cols)
-        perm = _valid_perm(cache.load("lu", digest), n)
+        digest = key("lu", core.cache_context, f"MMD_AT_PLUS_A {LU_PIVOT_THRESHOLD}",
+                     core.rows, core.cols)
+        perm = _valid_perm(load("lu", digest), n)
     if perm is None:
         perm = _lu_perm(core, vals)
         if perm is False:
             return False
         if digest is not None:
-            cache.store("lu", digest, {"rows": perm[0].astype(np.int32),
-                                       "q": perm[1].astype(np.int32)})
+            from .cache import store
+
+            store("lu", digest, {"rows": perm[0].astype(np.int32), "q": perm[1].astype(np.int32)})
     return _lu_plan(core, *perm)
 
 

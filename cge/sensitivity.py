@@ -274,9 +274,9 @@ class SSA:
 
         A :class:`matplotlib.figure.Figure` on its own Agg canvas (no pyplot: the process's
         backend, e.g. a notebook's, is left alone); written to ``path`` if given."""
-        from . import _deps
+        from ._deps import load
 
-        matplotlib = _deps.load("matplotlib")  # past Pyomo's hook (pyplot): see cge._deps
+        matplotlib = load("matplotlib")  # past Pyomo's hook (pyplot): see cge._deps
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .. import _deps
+from .._deps import load as _load_package
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def new_figure(width: float = 7.0, height: float = 4.0) -> Figure:
     """A matplotlib Figure (constrained layout) on its own Agg canvas, ``width`` × ``height`` in."""
-    _deps.load("matplotlib")  # past Pyomo's hook, which would import pyplot (cge._deps)
+    _load_package("matplotlib")  # past Pyomo's hook, which would import pyplot (cge._deps)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -157,7 +157,7 @@ def figures(res: ResultsLike) -> dict[str, Figure]:
     change by sector, one bar per region), ``trade_diversion`` (each supplier's change in sales in the
     largest shocked markets; absent when no tariff changed).
     """
-    matplotlib = _deps.load("matplotlib")
+    matplotlib = _load_package("matplotlib")
     with matplotlib.rc_context({"text.parse_math": False}):  # names are text, never mathtext
         figs = {"ev_by_region": _fig_ev_by_region(res),
                 "trade_by_sector": _fig_trade_by_sector(res),
