@@ -32,8 +32,9 @@ import time
 from pathlib import Path
 
 SCENARIO = "scenarios/us_autos_232.toml"
-#: the console script's body (pyproject.toml: cge = "cge.cli:main")
-CLI = "import sys; from cge.cli import main; sys.argv[0] = 'cge'; sys.exit(main())"
+#: the console script's body (pyproject.toml: cge = "cge.cli:console"; main before it existed)
+CLI = ("import sys; import cge.cli as c; sys.argv[0] = 'cge'; "
+       "sys.exit(getattr(c, 'console', c.main)())")
 
 
 def commands(out: Path) -> list[tuple[str, list[str]]]:

@@ -99,3 +99,24 @@ def test_writing_figures_does_not_import_pyplot(tmp_path):
             "assert (out / 'figures' / 'ev_by_region.svg').is_file()\n")
     mods = imported(code, tmp_path)
     assert "matplotlib" in mods and "matplotlib.pyplot" not in mods
+
+
+def test_only_a_process_of_its_own_freezes_the_garbage_collector(tmp_path):
+    """``cge`` (the console script) keeps long-lived objects out of the collector's passes;
+    the same command called in a longer-lived process (here, the test's) does not."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from cge.cli import main
+
+    scenario = ROOT / "scenarios" / "us_autos_232.toml"
+    before = gc.get_freeze_count()
+    out = CliRunner().invoke(main, ["run", str(scenario), "--no-write"])
+    assert out.exit_code == 0, out.output
+    assert gc.get_freeze_count() == before
+    code = ("import gc\nfrom cge.cli import console\nimport sys\n"
+            f"sys.argv = ['cge', 'run', {str(scenario)!r}, '--no-write']\n"
+            "try:\n    console()\nexcept SystemExit as e:\n    assert e.code in (0, None)\n"
+            "assert gc.get_freeze_count() > 0\n")
+    imported(code, tmp_path)

@@ -23,9 +23,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from .protocol import ResultsLike
 
 
+def load_matplotlib() -> None:
+    """Import what drawing a figure uses: matplotlib (past Pyomo's hook, which would import
+    pyplot: cge._deps), its Figure, the Agg canvas and the tick formatters. Drawing does it
+    itself; the command line calls it early to settle the imports with the rest."""
+    _load_package("matplotlib")
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+
+
 def new_figure(width: float = 7.0, height: float = 4.0) -> Figure:
     """A matplotlib Figure (constrained layout) on its own Agg canvas, ``width`` × ``height`` in."""
-    _load_package("matplotlib")  # past Pyomo's hook, which would import pyplot (cge._deps)
+    load_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
