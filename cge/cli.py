@@ -251,6 +251,7 @@ def compare_cmd(scenarios, data, closure, revenue, elasticities, solver, flows, 
         from .compare import FlowError, compare_scenarios
         from .scenario import load_scenario
 
+        _settle()
         scs = [load_scenario(p) for p in scenarios]
         target = report.check_target(out, force) if out is not None else None
         try:
@@ -436,6 +437,7 @@ def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, se
         from . import report
         from .scenario import load_scenario
 
+        _settle()
         sc = load_scenario(scenario)
         target = report.check_target(out, force) if out is not None else None
         res = study(sc, widths=widths, shock_width=shock_width, method=method,
