@@ -14,7 +14,9 @@ default 5). To compare checkouts side by side in one run (ratios between timings
 run), name each: ``--checkout before=/path/to/main --checkout after=.``; the commands are
 interleaved across checkouts so that a change in the machine's load hits both. CPU time is
 user + system time of the child (``os.wait4``), the figure to read on a shared machine.
-``--lu 10x65`` also times the first LU factorisation of a generated model in a fresh process
+``--stages`` also times the stages of a run with all outputs inside one process (imports,
+``Economy()``, the solve, ``describe``, tables, matplotlib's import, figures). ``--lu 10x65``
+also times the first LU factorisation of a generated model in a fresh process
 with an empty and with a filled on-disk cache (the ordering, cge/cache.py). ``--importtime``
 also prints what ``import cge``, ``cge --help`` and ``cge run --no-write`` import of the heavy
 packages and what each costs (``python -X importtime``, cumulative).
@@ -61,9 +63,10 @@ def run_once(root: Path, args: list[str]) -> tuple[float, float]:
 
 
 #: modules whose import cost is worth naming (cumulative time, where first imported)
-WATCH = ("numpy", "click", "pyomo.environ", "pandas", "scipy.sparse", "scipy.sparse.linalg",
+WATCH = ("numpy", "click", "pyomo.environ", "pyomo.core", "pandas", "scipy.sparse", "scipy.sparse.linalg",
          "scipy.sparse.csgraph", "scipy.stats", "scipy.integrate", "scipy.spatial",
-         "matplotlib", "matplotlib.pyplot", "xarray", "dask", "cyipopt", "cge.core", "cge.cli",
+         "matplotlib", "matplotlib.pyplot", "xarray", "dask", "cyipopt", "cge.core", "cge.economy",
+         "cge.cli",
          "cge")
 
 
@@ -109,6 +112,51 @@ def lu_cache(root: Path, regions: int, sectors: int) -> list[tuple[str, int, flo
     return out
 
 
+STAGES_PROBE = """
+import time
+T = time.process_time
+t = [T()]
+import cge.economy, cge.scenario, cge.report
+from cge.report.plots import figures, save_figure
+from cge.report.tables import write_tables
+from pathlib import Path
+t.append(T())
+sc = cge.scenario.load_scenario("scenarios/us_autos_232.toml")
+eco = cge.economy.Economy()
+t.append(T())
+res = cge.economy.run(sc, economy=eco)
+t.append(T())
+res.describe()
+t.append(T())
+out = Path({out!r})
+write_tables(res.tables(), out)
+t.append(T())
+import matplotlib.figure, matplotlib.backends.backend_agg
+t.append(T())
+figs = figures(res)
+for stem, fig in figs.items():
+    save_figure(fig, out / stem)
+t.append(T())
+print(" ".join(f"{{b - a:.4f}}" for a, b in zip(t, t[1:])))
+"""
+STAGES = ("imports (numpy, Pyomo, scipy.sparse, pandas, cge)", "Economy() on the default data",
+          "run (the shock's solve)", "describe (summary, welfare decomposition, text)",
+          "tables (CSV, LaTeX, Markdown)", "matplotlib import", "figures (draw, PNG + SVG)")
+
+
+def stages(root: Path, repeats: int) -> list[list[float]]:
+    """CPU seconds of each stage of a run with all outputs, in one fresh process per repeat
+    (the garbage collector as in a library call: not frozen)."""
+    rows = []
+    with tempfile.TemporaryDirectory() as out:
+        env = dict(os.environ, PYTHONPATH=str(root))
+        for _ in range(repeats):
+            res = subprocess.run([sys.executable, "-c", STAGES_PROBE.format(out=out)], cwd=root,
+                                 env=env, capture_output=True, text=True, check=True)
+            rows.append([float(v) for v in res.stdout.split()])
+    return rows
+
+
 def fmt(xs: list[float]) -> str:
     return f"{min(xs):.2f} / {statistics.median(xs):.2f} / {max(xs):.2f}"
 
@@ -119,6 +167,9 @@ def main(argv: list[str] | None = None) -> None:
                     help="a checkout to measure (repeatable; default: the current folder)")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--importtime", action="store_true")
+    ap.add_argument("--stages", action="store_true",
+                    help="also time the stages of a run with all outputs in one process (CPU "
+                         "seconds; the last checkout only)")
     ap.add_argument("--lu", metavar="RxS", default=None,
                     help="also time the first LU factorisation of a generated R x S model in a "
                          "fresh process, cold and warm on-disk cache (the last checkout only)")
@@ -151,6 +202,13 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {label}: " + ", ".join(
                 f"{n} {statistics.median(c for _, c in times[n, label]) / base:.2f}x"
                 for n in rest))
+    if a.stages:
+        root = list(roots.values())[-1]
+        rows = stages(root, a.repeats)
+        print(f"\nstages of a run with all outputs, in one process ({root.name}), CPU s:\n")
+        print("| stage | CPU s (min / median / max) |\n|---|---|")
+        for k, name in enumerate(STAGES):
+            print(f"| {name} | {fmt([r[k] for r in rows])} |")
     if a.lu:
         r, s_ = (int(v) for v in a.lu.lower().split("x"))
         root = list(roots.values())[-1]
