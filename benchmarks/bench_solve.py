@@ -7,7 +7,8 @@ asserted (tests/test_core_backends.py only checks that ``main(quick=True)`` runs
 
 Sections (Markdown tables):
 
-1. The three-region teaching set (``cge.Economy("usjpn2024")``; the default data set before world2024) and TWOCGE (Hosoe et al.'s two-country model, wage
+1. The three-region teaching set (``cge.Economy("usjpn2024")``; the default data set before
+   world2024) and TWOCGE (Hosoe et al.'s two-country model, wage
    numeraire, its tariff-abolition scenario): model build, compile, a solve from a perturbed
    start, a warm tariff shock (from the benchmark solution, the compiled core reused), per
    backend (``vector``, ``python``) and solver (``newton``, ``ipopt``), and the naive route:

@@ -12,6 +12,7 @@ Ctrl-C exits with 130 and leaves nothing behind; ``--debug`` shows the traceback
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import time
@@ -19,15 +20,35 @@ from pathlib import Path
 
 import click
 
-from . import report
-from .check import GateError, run_gate
 from .closure import CLOSURES, REVENUE
-from .compare import FlowError, compare_scenarios
-from .data import DataError
-from .economy import DEFAULT_DATA, resolve_data, run
-from .scenario import ScenarioError, load_scenario
-from .sensitivity import IncompleteStudy
-from .solver import SolveError
+from .meta import DEFAULT_DATA
+
+# Building the parser (and --help) imports only click and the two modules above: each command
+# imports the modules it uses when it runs (Pyomo, pandas, scipy, matplotlib, xarray, dask are
+# never loaded for --help; tests/test_startup.py checks it).
+
+
+def _is(exc: BaseException, module: str, name: str) -> bool:
+    """Whether ``exc`` is a ``cge.<module>.<name>``: never, if that module was not imported
+    (then nothing raised it), so checking does not import it."""
+    mod = sys.modules.get(f"{__package__}.{module}")
+    return mod is not None and isinstance(exc, getattr(mod, name))
+
+
+#: True in a process started for one command (the ``cge`` console script, ``python -m cge``):
+#: see :func:`_settle`.
+_ONE_SHOT = False
+
+
+def _settle() -> None:
+    """In a process of its own, keep the objects alive now (imported libraries, a built model)
+    out of the garbage collector's passes (``gc.freeze``): the process does one task and these
+    objects live until it ends, yet every full collection, the last one at exit included,
+    would walk them again (about 0.2 s of a ``cge run`` on the default data). Never when the
+    commands are called in a longer-lived process (a test runner, a notebook): frozen
+    objects are never freed."""
+    if _ONE_SHOT:
+        gc.freeze()
 
 
 def _fail(exc: Exception, debug: bool, code: int) -> None:
@@ -49,9 +70,11 @@ class _Guard:
     def __exit__(self, typ, exc, tb):
         if exc is None:
             return False
-        if isinstance(exc, DataError | ScenarioError | ValueError | KeyError | OSError | GateError):
-            _fail(exc, self.debug, 2)  # OSError: an output folder that cannot be written
-        if isinstance(exc, SolveError | IncompleteStudy):
+        # ValueError covers DataError, ScenarioError, ClosureError; OSError an output folder
+        # that cannot be written
+        if isinstance(exc, ValueError | KeyError | OSError) or _is(exc, "check", "GateError"):
+            _fail(exc, self.debug, 2)
+        if _is(exc, "solver", "SolveError") or _is(exc, "sensitivity", "IncompleteStudy"):
             _fail(exc, self.debug, 1)
         if isinstance(exc, KeyboardInterrupt):
             click.echo("interrupted; nothing written", err=True)
@@ -142,6 +165,11 @@ def run_cmd(scenario, data, closure, revenue, elasticities, solver, out, force, 
     if no_write and (out is not None or force):
         raise click.UsageError("--no-write cannot be combined with --out or --force")
     with _Guard(debug):
+        from . import report
+        from .economy import run
+        from .scenario import load_scenario
+
+        _settle()
         sc = load_scenario(scenario)
         target = None
         if not no_write:  # refuse an unusable folder before solving, not after
@@ -149,8 +177,13 @@ def run_cmd(scenario, data, closure, revenue, elasticities, solver, out, force, 
                                          force)
         res = run(sc, data=data, closure=closure, solver=solver, revenue=revenue,
                   elasticities=elasticities)
+        _settle()
         click.echo(res.describe())
         if target is not None:
+            from .report.plots import load_matplotlib
+
+            load_matplotlib()
+            _settle()
             path = report.write_outputs(res, target, overwrite=force,
                                         wall_seconds=time.perf_counter() - t0,
                                         command=_command("run", [scenario], data=data,
@@ -214,6 +247,11 @@ def compare_cmd(scenarios, data, closure, revenue, elasticities, solver, flows, 
     """
     t0 = time.perf_counter()
     with _Guard(debug):
+        from . import report
+        from .compare import FlowError, compare_scenarios
+        from .scenario import load_scenario
+
+        _settle()
         scs = [load_scenario(p) for p in scenarios]
         target = report.check_target(out, force) if out is not None else None
         try:
@@ -290,6 +328,7 @@ def sweep_cmd(sweep_file, data, closure, revenue, elasticities, solver, out, wor
       cge sweep grid.toml --closure fixed_exchange_rate --data wiod2011 --restart
       cge sweep grid.toml --revenue household     # tariff revenue rebated to households
     """
+    from . import report
     from .sweeps import load_sweep, sweep
 
     if scheduler is not None and workers is not None:
@@ -395,6 +434,10 @@ def sensitivity_cmd(scenario, vary, shock_width, method, distribution, draws, se
         raise click.BadParameter(str(exc), param_hint="--vary") from None
     t0 = time.perf_counter()
     with _Guard(debug):
+        from . import report
+        from .scenario import load_scenario
+
+        _settle()
         sc = load_scenario(scenario)
         target = report.check_target(out, force) if out is not None else None
         res = study(sc, widths=widths, shock_width=shock_width, method=method,
@@ -426,6 +469,8 @@ def check_cmd(datas, debug) -> None:
     """
     failed = 0
     with _Guard(debug):
+        from .check import run_gate
+
         for result in run_gate(datas):
             click.echo("\n".join(result.lines()))
             failed += result.failures
@@ -490,10 +535,20 @@ def data_cmd(name, regions, sectors, year, out, tariffs, splits, targets, target
                    "tariff rates by fallback; see build_report.md)")
         return
     with _Guard(debug):
+        from .economy import resolve_data
+
         ds = resolve_data(name)
     click.echo(ds.describe())
 
 
-if __name__ == "__main__":  # pragma: no cover
+def console() -> None:
+    """The ``cge`` console script (pyproject.toml) and ``python -m cge``: :func:`main` in a
+    process of its own."""
+    global _ONE_SHOT
+    _ONE_SHOT = True
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    console()
 

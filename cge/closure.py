@@ -18,9 +18,6 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
-import numpy as np
-import pyomo.environ as pyo
-
 
 class ClosureError(ValueError):
     """A closure or swap that cannot be applied (unknown name, not exogenous, indeterminate)."""
@@ -140,6 +137,8 @@ def select(m, pattern: str, ctype, where: str) -> list:
     Raises:
         ClosureError: an unknown name or index, naming ``where`` (closure or scenario).
     """
+    import pyomo.core as pyo  # here, not at the top: the CLI reads CLOSURES without Pyomo
+
     what = "variable" if ctype is pyo.Var else "equation"
     hit = _NAME.match(pattern) if isinstance(pattern, str) else None
     comp = getattr(m, hit.group(1), None) if hit else None
@@ -205,6 +204,8 @@ def apply(m, closure: Closure, reference_region: str) -> None:
         ClosureError: unknown names, a numeraire that is not a mobile factor, a swap of a
             variable that is not exogenous (or not endogenous).
     """
+    import pyomo.core as pyo
+
     b = m.benchmark
     where = f"closure {closure.name}"
     if reference_region not in b.regions:
@@ -250,6 +251,8 @@ def apply(m, closure: Closure, reference_region: str) -> None:
 def swap(m, exogenous: str, endogenous: str, *, where: str = "swap") -> None:
     """GEMPACK's swap: ``exogenous`` becomes endogenous, ``endogenous`` exogenous (held at its
     current value). Both are patterns naming the same number of variables, paired in order."""
+    import pyomo.core as pyo
+
     out = select(m, exogenous, pyo.Var, where)
     into = select(m, endogenous, pyo.Var, where)
     if len(out) != len(into):
@@ -273,8 +276,9 @@ def check_determinate(core) -> None:
     equation pins down (or pins one variable twice). The Jacobian's sparsity pattern has no
     perfect matching then; the unmatched equations and variables are named with their blocks.
     """
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import maximum_bipartite_matching
+    import numpy as np
+
+    from ._scipy import csr_matrix, maximum_bipartite_matching
 
     n = core.n
     if n == 0:

@@ -46,14 +46,13 @@ from functools import partial
 from operator import itemgetter
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.numeric_types import native_numeric_types
 from pyomo.core.expr import numeric_expr as ne
 from pyomo.core.expr.calculus.derivatives import Modes, differentiate
 from pyomo.core.expr.visitor import identify_variables
-from scipy.sparse import csc_matrix
-from scipy.sparse.csgraph import maximum_bipartite_matching
-from scipy.sparse.linalg import splu
+
+from ._scipy import csc_matrix, maximum_bipartite_matching, splu
 
 #: The compiler backends of :func:`compile_model`.
 BACKENDS = ("auto", "vector", "python")
@@ -156,6 +155,9 @@ class CompiledModel:
     backend: str = "python"
     outputs: list = field(default_factory=list)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
+    #: what the model was built from, for the keys of the on-disk cache (:mod:`cge.cache`):
+    #: :class:`~cge.economy.Economy` sets the data digest and the closure
+    cache_context: str = ""
 
     @property
     def n(self) -> int:
@@ -272,15 +274,63 @@ class LU:
         return out
 
 
+#: :meth:`CompiledModel.lu` keeps its ordering in the on-disk cache (:mod:`cge.cache`) from
+#: this many unknowns up; below, computing it costs about what reading a file does (the
+#: default data: 565 unknowns, ~1 ms; 30 regions x 65 sectors: ~60 s).
+LU_CACHE_MIN_UNKNOWNS = 2000
+
+
 def _lu_order(core: CompiledModel, vals: np.ndarray):
     """Ordering for :meth:`CompiledModel.lu`: ``(data, indices, indptr, rows, q)`` such that
     ``csc_matrix((vals[data], indices, indptr))`` is ``J[rows][:, q]``; False if the
-    Jacobian has no structurally non-zero diagonal under any row permutation."""
+    Jacobian has no structurally non-zero diagonal under any row permutation.
+
+    The permutations depend on the Jacobian's structure only (a maximum matching, then a
+    minimum-degree ordering of the pattern), so from :data:`LU_CACHE_MIN_UNKNOWNS` unknowns up
+    they are kept on disk (:mod:`cge.cache`), keyed by the structure, the core's
+    :attr:`~CompiledModel.cache_context` (data digest and closure) and the code version."""
+    n = core.n
+    if n == 0:
+        return False
+    digest = perm = None
+    if n >= LU_CACHE_MIN_UNKNOWNS:
+        from .cache import key, load
+
+        digest = key("lu", core.cache_context, f"MMD_AT_PLUS_A {LU_PIVOT_THRESHOLD}",
+                     core.rows, core.cols)
+        perm = _valid_perm(load("lu", digest), n)
+    if perm is None:
+        perm = _lu_perm(core, vals)
+        if perm is False:
+            return False
+        if digest is not None:
+            from .cache import store
+
+            store("lu", digest, {"rows": perm[0].astype(np.int32), "q": perm[1].astype(np.int32)})
+    return _lu_plan(core, *perm)
+
+
+def _valid_perm(hit: dict | None, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(rows, q)`` of a cache entry if both are permutations of ``range(n)``, else None."""
+    if hit is None or set(hit) != {"rows", "q"}:
+        return None
+    rows, q = hit["rows"].astype(np.int64), hit["q"].astype(np.int64)
+    ident = np.arange(n)
+    if rows.shape != (n,) or q.shape != (n,) or not (np.array_equal(np.sort(rows), ident)
+                                                      and np.array_equal(np.sort(q), ident)):
+        return None
+    return rows, q
+
+
+def _lu_perm(core: CompiledModel, vals: np.ndarray):
+    """``(rows, q)``: a maximum matching of rows to columns (a structurally non-zero
+    diagonal), then SuperLU's minimum-degree order on ``A + A^T``; False if there is no
+    perfect matching, or SuperLU finds the matrix singular at ``vals``."""
     n = core.n
     order, indices, indptr = core.csc_structure()
     J = csc_matrix((vals[order], indices, indptr), shape=(n, n))
     match = maximum_bipartite_matching(J, perm_type="row")  # match[j]: row matched to column j
-    if n == 0 or np.any(match < 0):
+    if np.any(match < 0):
         return False
     A = J[match, :]
     try:
@@ -289,12 +339,19 @@ def _lu_order(core: CompiledModel, vals: np.ndarray):
     except RuntimeError:  # singular here: order without values next time
         return False
     q = np.argsort(first.perm_c)
-    rows = match[q]
+    return match[q], q
+
+
+def _lu_plan(core: CompiledModel, rows: np.ndarray, q: np.ndarray):
+    """:func:`_lu_order`'s result for the permutations ``rows``, ``q``."""
+    n = core.n
+    order, indices, indptr = core.csc_structure()
+    nnz = len(core.rows)
     # where each entry of J[rows][:, q] comes from: permute positions as values
-    pos = csc_matrix((np.arange(1, len(vals) + 1, dtype=float), indices, indptr), shape=(n, n))
+    pos = csc_matrix((np.arange(1, nnz + 1, dtype=float), indices, indptr), shape=(n, n))
     B = pos[rows][:, q].tocsc()
     B.sort_indices()
-    data = np.arange(len(vals))[order][B.data.astype(np.int64) - 1]
+    data = np.arange(nnz)[order][B.data.astype(np.int64) - 1]
     return data, B.indices.astype(np.int32), B.indptr.astype(np.int32), rows, q
 
 
@@ -539,6 +596,7 @@ class _Analyser:
         self.pindex: dict[int, int] = {}
         self.params: list = []
         self.new_variables = True
+        self.named: dict[int, tuple[int, object]] = {}  # id of a named expression -> its walk
 
     def _sig(self, key: tuple) -> int:
         k = self.ids.get(key)
@@ -579,8 +637,11 @@ class _Analyser:
             return _LEAF, float(pyo.value(e))
         if kind == "const":
             return _LEAF, float(pyo.value(e))
-        if kind == "named":
-            return self.walk(e.expr)
+        if kind == "named":  # walked once: referenced by many equations (a price index, ...)
+            r = self.named.get(id(e))
+            if r is None:
+                r = self.named[id(e)] = self.walk(e.expr)
+            return r
         kids = [self.walk(a) for a in e.args]
         if kind == "sum":
             sigs = sorted({s for s, _ in kids})

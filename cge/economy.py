@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from .calibrate import Benchmark, calibrate
 from .closure import Closure, check_determinate, get_closure
 from .core import CompiledModel, compile_model
 from .data import Dataset, load_dataset
-from .meta import SIGMA_ONE_GAP  # re-exported: the CES singularity gap
+from .meta import DEFAULT_DATA, SIGMA_ONE_GAP  # re-exported: the default data, the CES gap
 from .model import build_model
 from .scenario import QUOTA_RENTS, Scenario, ScenarioError, base_rates, load_scenario
 from .solution import Solution
@@ -27,8 +27,6 @@ from .solver import SolveError, SolveInfo, masks, solve
 
 #: Folder of the shipped data sets (the repository's data/), overridable with CGE_DATA_DIR.
 DATA_DIR = Path(os.environ.get("CGE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
-#: The default data set: USA, Japan and the rest of the world, 2024.
-DEFAULT_DATA = "world2024"
 
 
 def resolve_data(data: str | Path | Dataset | None, elasticities: str | None = None) -> Dataset:
@@ -69,6 +67,8 @@ class Economy:
         t0 = time.perf_counter()
         self.model: pyo.ConcreteModel = build_model(self.benchmark, self.closure)
         self.core: CompiledModel = compile_model(self.model)
+        # keys of the on-disk cache (the LU ordering, cge.cache): what the core was built from
+        self.core.cache_context = f"data {self.dataset.digest}; closure {self.closure!r}"
         check_determinate(self.core)
         self.setup_seconds = time.perf_counter() - t0
         params = [(c.local_name, p) for c in self.model.component_objects(pyo.Param)

@@ -47,7 +47,7 @@ class Layout:
         self._comp: dict[str, tuple] = {}
         self.income = np.array([base_income(b, r) for r in self.R])
         self.cons0 = np.array([b.total(b.C, r) for r in self.R])
-        import pyomo.environ as pyo
+        import pyomo.core as pyo
 
         self.gdp0 = np.array([pyo.value(m.real_gdp_base[r]) for r in self.R])
         self.MS = self.dense_data(b.MS, 3)

@@ -9,6 +9,10 @@ import math
 from .errors import DataError
 from .text import listing, quote, show
 
+#: The default data set: 11 regions x 18 sectors, 2024 (docs/data.md §12; ``cge.economy``
+#: re-exports it; here so that the command line can name it without importing the model).
+DEFAULT_DATA = "world2024"
+
 #: Accounts every regional SAM may hold besides sectors, factors and partner regions.
 RESERVED = ("IDT", "TRF", "HOH", "GOV", "INV")
 

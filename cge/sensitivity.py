@@ -270,23 +270,29 @@ class SSA:
         return t[["mean", "sd", "lower", "upper", "point"]]
 
     def figure(self, path=None):
-        """EV by region: mean with ±2 sd (or the Monte Carlo interval) as error bars."""
-        import matplotlib
+        """EV by region: mean with ±2 sd (or the Monte Carlo interval) as error bars.
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        A :class:`matplotlib.figure.Figure` on its own Agg canvas (no pyplot: the process's
+        backend, e.g. a notebook's, is left alone); written to ``path`` if given."""
+        from ._deps import load
+
+        matplotlib = load("matplotlib")  # past Pyomo's hook (pyplot): see cge._deps
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
 
         t = self.ev()
-        fig, ax = plt.subplots(figsize=(5, 3.2))
-        err = np.vstack([t["mean"] - t["lower"], t["upper"] - t["mean"]])
-        ax.bar(t.index, t["mean"], yerr=err, capsize=4, color="#4c72b0")
-        ax.axhline(0, color="black", lw=0.8)
-        ax.set_ylabel("EV")
-        ax.set_title(f"EV by region ({self.method}, {len(self.parameters)} parameters)")
-        fig.tight_layout()
-        if path is not None:
-            fig.savefig(path)
-            plt.close(fig)
+        with matplotlib.rc_context({"text.parse_math": False}):  # names are text, never mathtext
+            fig = Figure(figsize=(5, 3.2))
+            FigureCanvasAgg(fig)
+            ax = fig.add_subplot()
+            err = np.vstack([t["mean"] - t["lower"], t["upper"] - t["mean"]])
+            ax.bar(t.index, t["mean"], yerr=err, capsize=4, color="#4c72b0")
+            ax.axhline(0, color="black", lw=0.8)
+            ax.set_ylabel("EV")
+            ax.set_title(f"EV by region ({self.method}, {len(self.parameters)} parameters)")
+            fig.tight_layout()
+            if path is not None:
+                fig.savefig(path)
         return fig
 
 

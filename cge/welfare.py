@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from .model import scale
 from .model.quantities import finals, income0, saving_weights, welfare_weights

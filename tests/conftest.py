@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +30,18 @@ def _three_region_default(request):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(cge.economy, "DEFAULT_DATA", "usjpn2024")
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory):
+    """The on-disk cache (cge/cache.py) of the test session: a fresh folder, not the user's."""
+    old = os.environ.get("CGE_CACHE_DIR")
+    os.environ["CGE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cge-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CGE_CACHE_DIR", None)
+    else:
+        os.environ["CGE_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="session")

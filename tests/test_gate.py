@@ -85,7 +85,7 @@ def test_cli_check_turns_a_gate_error_into_one_line_exit_2(monkeypatch):
         raise check.GateError("cannot import the calibration package (hint: pip install -e .)")
         yield
 
-    monkeypatch.setattr("cge.cli.run_gate", broken)
+    monkeypatch.setattr("cge.check.run_gate", broken)  # the CLI imports it when it runs
     out = CliRunner().invoke(main, ["check"])
     assert out.exit_code == 2
     assert out.output == "error: cannot import the calibration package (hint: pip install -e .)\n"

@@ -18,7 +18,7 @@ its section in docs/model.md (docs/architecture.md shows the steps).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from ..calibrate import Benchmark
 from ..closure import Closure, ClosureError, get_closure

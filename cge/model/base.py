@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 #: Lower bound for every price and quantity index (keeps CES powers defined).
 FLOOR = 1e-8

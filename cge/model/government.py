@@ -9,7 +9,7 @@ real government consumption at its base level (C5).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from .base import equation, scale, variable
 

@@ -5,7 +5,7 @@ leaves it endogenous and holds real investment instead (C8), so that saving adju
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from .base import equation, scale, variable
 

@@ -10,7 +10,7 @@ for world prices.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from .base import scale
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from ..calibrate import Benchmark
 

@@ -15,14 +15,27 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._deps import load as _load_package
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from .protocol import ResultsLike
 
 
+def load_matplotlib() -> None:
+    """Import what drawing a figure uses: matplotlib (past Pyomo's hook, which would import
+    pyplot: cge._deps), its Figure, the Agg canvas and the tick formatters. Drawing does it
+    itself; the command line calls it early to settle the imports with the rest."""
+    _load_package("matplotlib")
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+
+
 def new_figure(width: float = 7.0, height: float = 4.0) -> Figure:
     """A matplotlib Figure (constrained layout) on its own Agg canvas, ``width`` × ``height`` in."""
+    load_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -154,8 +167,7 @@ def figures(res: ResultsLike) -> dict[str, Figure]:
     change by sector, one bar per region), ``trade_diversion`` (each supplier's change in sales in the
     largest shocked markets; absent when no tariff changed).
     """
-    import matplotlib
-
+    matplotlib = _load_package("matplotlib")
     with matplotlib.rc_context({"text.parse_math": False}):  # names are text, never mathtext
         figs = {"ev_by_region": _fig_ev_by_region(res),
                 "trade_by_sector": _fig_trade_by_sector(res),
@@ -171,5 +183,12 @@ def save_figure(fig: Figure, stem: Path) -> list[Path]:
         warnings.filterwarnings("ignore", r"Glyph .* missing from font", UserWarning)
         warnings.filterwarnings("ignore", r"constrained_layout not applied", UserWarning)
         fig.savefig(png, dpi=150, metadata={"Software": "cge"})
-        fig.savefig(svg, metadata={"Date": None, "Creator": "cge"})
+        # the layout found for the PNG is kept for the SVG (positions are fractions of the
+        # figure, sizes in points: the same at any dpi), which saves solving it again
+        engine = fig.get_layout_engine()
+        fig.set_layout_engine("none")
+        try:
+            fig.savefig(svg, metadata={"Date": None, "Creator": "cge"})
+        finally:
+            fig.set_layout_engine(engine)
     return [png, svg]

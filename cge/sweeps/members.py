@@ -238,7 +238,7 @@ def agreed_elasticities(scenarios: Iterable[Scenario]) -> str | None:
 
 def mutable_params(eco: Economy) -> dict:
     """Mutable Params of the model and their indices (to validate overrides)."""
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
 
     skip = {"tm", *eco.ELASTICITIES}
     return {c.local_name: set(c.keys()) for c in eco.model.component_objects(pyo.Param)
