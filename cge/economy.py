@@ -433,6 +433,12 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
     if economy is None:
         closure = scenario_closure(closure, sc, revenue)
         data = scenario_data(data, [sc])
+    elif sc is not None and sc.data and data is None and "/" not in sc.data \
+            and not sc.data.startswith(".") and economy.dataset.name != sc.data:
+        raise ScenarioError(f"{sc.path or sc.name}: the scenario is written for data set "
+                            f"{sc.data!r}, but the economy was built on {economy.dataset.name!r}",
+                            hint=f"build the economy on it (cge.Economy({sc.data!r})), or drop "
+                            "economy= to let cge.run use the scenario's data")
     if elasticities is None and sc is not None:
         elasticities = sc.elasticities
     if economy is not None and elasticities is not None \

@@ -8,6 +8,8 @@ import cge
 from cge import welfare
 from cge.model import scale
 
+pytestmark = pytest.mark.three_region  # written for usjpn2024's numbers (conftest.py)
+
 
 @pytest.fixture(scope="module")
 def autos():

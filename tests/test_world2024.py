@@ -158,3 +158,21 @@ def test_split_sectors_add_up_to_their_source_industry():
             out_f = sum(fine.blocks[r].z[:, j].sum() + fine.blocks[r].v[j] for j in jf)
             out_c = coarse.blocks[r].z[:, jc].sum() + coarse.blocks[r].v[jc]
             assert out_f == pytest.approx(out_c, rel=1e-9)
+
+
+def test_a_scenario_names_its_data_set_and_a_mismatched_economy_is_refused(tmp_path):
+    """scenarios/bilateral/ files say data = "usjpn2024": cge.run(path) uses it (three regions),
+    and running one on an economy of another data set is one clear error."""
+    import cge
+    from cge.scenario import ScenarioError
+
+    path = ROOT / "scenarios" / "bilateral" / "us_steel_232_25.toml"
+    res = cge.run(path)
+    assert res.economy.dataset.name == "usjpn2024" and len(res.summary) == 3
+    with pytest.raises(ScenarioError, match="written for data set 'usjpn2024', but the economy "
+                                            "was built on 'world2024'"):
+        cge.run(path, economy=cge.Economy("world2024"))
+    local = tmp_path / "s.toml"
+    local.write_text(path.read_text(encoding="utf-8").replace('data = "usjpn2024"', 'data = "./nosuch"'),
+                     encoding="utf-8")
+    assert cge.load_scenario(local).data == str(tmp_path / "nosuch")  # relative to the file
