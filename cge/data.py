@@ -413,6 +413,7 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
         services=tuple(meta.get("services", ())),
         headline_flows=tuple((e, i) for e, i in meta.get("headline_flows", ())),
     )
+    _validate_subsidies(ds, cells)
     _validate_balance(ds)
     trade = _validate_trade(ds, trade, trade_lines, cells)
     sets, default = _validate_elasticities(ds, elas, elas_lines, meta.get("elasticities"))
@@ -422,6 +423,7 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
     object.__setattr__(ds, "elasticity_set", default)
     object.__setattr__(ds, "default_elasticity_set", default)
     _validate_foreign_saving(ds)
+    _validate_structure(ds)
     return ds
 
 
@@ -513,6 +515,25 @@ def _validate_sam(sam: pd.DataFrame, regions, sectors, factors, lines: list[int]
 def _gap_ok(a: float, b: float, tol: float) -> bool:
     """``a`` and ``b`` agree within the relative tolerance ``tol``, at any scale of the data."""
     return abs(a - b) <= tol * max(abs(a), abs(b))
+
+
+def _validate_subsidies(ds: Dataset, cells: dict) -> None:
+    """A production tax (IDT, sector) at or below -100% of the sector's cost (intermediates and
+    factors) would make its output worth nothing or less: the model's prices divide by
+    ``1 + tz``. Checked cell by cell, before the balance checks, so the cell is named."""
+    for r in ds.regions:
+        m = ds.matrix(r)
+        for j in ds.sectors:
+            tax = m.loc["IDT", j]
+            cost = m.loc[[*ds.sectors, *ds.factors], j].sum()
+            if tax < 0 and cost > 0 and tax <= -cost * (1 - ds.balance_tol):
+                line = cells.get((r, "IDT", j))
+                at = f"line {line}: " if line else ""
+                raise DataError(f"{at}region {show(r)}: production tax (IDT, {show(j)}) = {tax:.10g} "
+                                f"is a subsidy of {-100 * tax / cost:.4g}% of the sector's cost "
+                                f"(intermediates and factors, {cost:.10g}), 100% or more",
+                                file="sam.csv", hint="a production subsidy must be smaller than "
+                                "the sector's cost of intermediates and factors (a rate above -100%)")
 
 
 def _validate_balance(ds: Dataset) -> None:
@@ -706,6 +727,49 @@ def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int],
         raise DataError(f"'elasticities' = {quote(default)} is not a set of elasticities.csv",
                         file="meta.toml", hint=f"the sets are {listing(sets)}")
     return sets, default
+
+
+def _validate_structure(ds: Dataset) -> None:
+    """Structural defects of a balanced, consistent data set that leave the model without a
+    solution or with an undetermined one (docs/reliability.md): no trade at all, a region that
+    neither exports nor imports, no household consumption, no value added, no saving."""
+    if not any(ds.matrix(r).loc[list(ds.sectors), [p for p in ds.regions if p != r]].to_numpy().any()
+               for r in ds.regions):
+        raise DataError("no region exports anything: every trade flow is zero", file="trade.csv",
+                        hint="the model links its regions by trade: give the flows in trade.csv "
+                        "and the SAMs' export (sector, partner) and import (partner, sector) cells")
+    for r in ds.regions:
+        m = ds.matrix(r)
+        S, partners = list(ds.sectors), [p for p in ds.regions if p != r]
+        where = f"region {show(r)}: "
+        if not (m.loc[S, partners].to_numpy().any() or m.loc[partners, S].to_numpy().any()):
+            raise DataError(f"{where}the region neither exports nor imports anything, so its "
+                            "exchange rate and prices relative to the world are undetermined",
+                            file="sam.csv", hint="give it at least one export (sector, partner) or "
+                            "import (partner, sector) cell and the flow in trade.csv, or leave the "
+                            "region out of meta.toml (regions)")
+        if not (m.loc[S, "HOH"] > 0).any():
+            raise DataError(f"{where}the household consumes nothing: no (sector, HOH) cell is "
+                            "positive", file="sam.csv", hint="the consumer price index and the "
+                            "welfare measures weigh household consumption: give the region its "
+                            "household consumption, (sector, HOH) cells")
+        if not (m.loc[list(ds.factors), S] > 0).to_numpy().any():
+            raise DataError(f"{where}value added is zero: no sector pays a factor "
+                            f"({listing(ds.factors)}), so the household has no income and GDP is "
+                            "zero", file="sam.csv", hint="give the region factor payments, "
+                            "(factor, sector) cells, paid to the household as (HOH, factor)")
+        parts = m.loc["INV"]
+        saving, scale = parts.sum(), parts.abs().sum() + m.loc[:, "INV"].abs().sum()
+        if abs(saving) <= ds.balance_tol * scale and scale > 0:
+            # no saving at all (every INV cell zero, trade balanced) is supported: saving stays
+            # zero; saving parts that cancel out would not after a shock, with no investment
+            raise DataError(f"{where}total saving (the INV row) is {saving:.6g}, so the region "
+                            f"invests nothing, but its parts are not zero (household "
+                            f"{parts['HOH']:.6g}, government {parts['GOV']:.6g}, foreign "
+                            f"{parts[partners].sum():.6g}): the saving a shock brings could not "
+                            "be spent", file="sam.csv", hint="give the region investment demand, "
+                            "(sector, INV) cells, financed by that saving; or no saving at all "
+                            "(every INV cell zero, trade balanced with each partner)")
 
 
 def _validate_foreign_saving(ds: Dataset) -> None:

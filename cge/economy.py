@@ -16,7 +16,7 @@ import numpy as np
 import pyomo.core as pyo
 
 from .calibrate import Benchmark, calibrate
-from .closure import Closure, check_determinate, get_closure
+from .closure import Closure, ClosureError, check_determinate, get_closure
 from .core import CompiledModel, compile_model
 from .data import Dataset, load_dataset
 from .meta import DEFAULT_DATA, SIGMA_ONE_GAP  # re-exported: the default data, the CES gap
@@ -24,6 +24,7 @@ from .model import build_model
 from .scenario import QUOTA_RENTS, Scenario, ScenarioError, base_rates, load_scenario
 from .solution import Solution
 from .solver import SolveError, SolveInfo, masks, solve
+from .text import show
 
 #: Folder of the shipped data sets (the repository's data/), overridable with CGE_DATA_DIR.
 DATA_DIR = Path(os.environ.get("CGE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
@@ -64,6 +65,7 @@ class Economy:
         self.dataset: Dataset = resolve_data(data, elasticities)
         self.benchmark: Benchmark = calibrate(self.dataset)
         self.closure: Closure = get_closure(closure)
+        _check_saving(self.benchmark, self.closure)
         t0 = time.perf_counter()
         self.model: pyo.ConcreteModel = build_model(self.benchmark, self.closure)
         self.core: CompiledModel = compile_model(self.model)
@@ -458,3 +460,25 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
             eco.reset()
         solution = eco.solve(solver)
     return Results(eco, sc, solution)
+
+
+def _check_saving(b: Benchmark, clo: Closure) -> None:
+    """A region that invests nothing in the base year (no saving at all: data validation
+    refuses saving parts that only cancel out) works only under a closure that keeps its
+    saving at zero: one that holds real investment fixed has nothing to hold, one that lets
+    foreign saving adjust would leave the saving it brings unspent. Refused here, naming the
+    region, instead of a generic structure error or an indeterminate system."""
+    idle = [r for r in b.regions if not any(k[0] == r for k in b.I)]
+    if not idle:
+        return
+    if any(e.startswith("eq_investment_fixed") for e in clo.equations):
+        what = "holds each region's real investment fixed"
+    elif "fsv[*]" not in clo.exogenous and "eq_trade_balance[*]" not in clo.equations:
+        what = "lets foreign saving adjust"
+    else:
+        return
+    raise ClosureError(f"closure {clo.name} {what}, but region {show(idle[0])} invests nothing "
+                       "in the base year (no saving, no (sector, INV) cell), so its saving must "
+                       "stay zero (hint: a region without investment needs a closure that "
+                       "holds the saving rate and foreign saving, e.g. default, long_run or "
+                       "fixed_trade_balance; or give it investment demand in sam.csv)")

@@ -6,7 +6,9 @@ failure to replicate is the model's fault, not the data's.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,12 +16,32 @@ import pandas as pd
 from cge.data import Dataset, build_dataset
 
 
-def make_dataset(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, *, zero_share: float = 0.2,
-                 sigma: float | None = None, psi: float | None = None,
-                 factors: tuple[str, ...] = ("LAB", "CAP"),
-                 no_trade: Iterable[tuple[int, int]] = (), no_imports: Iterable[tuple[int, int]] = (),
-                 elasticities: pd.DataFrame | None = None) -> Dataset:
-    """A random but balanced data set.
+def make_dataset(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, **options) -> Dataset:
+    """A random but balanced data set (:func:`make_tables`, validated by ``build_dataset``)."""
+    return build_dataset(*make_tables(n_regions, n_sectors, seed, **options))
+
+
+def write_tables(folder: Path, meta: dict, sam: pd.DataFrame, trade: pd.DataFrame,
+                 elasticities: pd.DataFrame) -> Path:
+    """Write tables (:func:`make_tables`) as a data set folder in the input format."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f"{k} = {json.dumps(v)}" for k, v in meta.items()]
+    (folder / "meta.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sam.to_csv(folder / "sam.csv", index=False, float_format="%.17g")
+    trade.to_csv(folder / "trade.csv", index=False, float_format="%.17g")
+    ela = elasticities.copy()
+    ela["psi"] = ["" if v == np.inf else v for v in ela["psi"]]
+    ela.to_csv(folder / "elasticities.csv", index=False, float_format="%.17g")
+    return folder
+
+
+def make_tables(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, *, zero_share: float = 0.2,
+                sigma: float | None = None, psi: float | None = None,
+                factors: tuple[str, ...] = ("LAB", "CAP"),
+                no_trade: Iterable[tuple[int, int]] = (), no_imports: Iterable[tuple[int, int]] = (),
+                elasticities: pd.DataFrame | None = None
+                ) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The tables (meta, sam, trade, elasticities) of a random but balanced data set.
 
     Trade flows ``T[s, r, i]`` (some zero), tariffs, intermediates ``X``, factor payments and a
     production tax are drawn; then domestic sales, the Armington composite and final demand
@@ -113,7 +135,7 @@ def make_dataset(n_regions: int = 3, n_sectors: int = 3, seed: int = 0, *, zero_
         ela = elasticities
     meta = {"name": f"synthetic{n_regions}x{n_sectors}", "unit": "unit", "regions": R,
             "sectors": S, "factors": list(factors), "reference_region": R[0]}
-    return build_dataset(meta, sam_df, trade_df, ela)
+    return meta, sam_df, trade_df, ela
 
 
 def elasticity_table(values: dict[tuple[int, int], tuple[float, float, float, float]]) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from conftest import TWOCGE
 
 import cge
 from cge.cli import main
-from cge.data import DataError
+from cge.data import DataError, build_dataset
 from cge.scenario import ScenarioError
 
 HINT = r" \(hint: [^()]*(\([^()]*\)[^()]*)*\)$"  # every message ends with a hint
@@ -383,6 +383,49 @@ DATA_CASES = [
          edit("meta.toml", 'headline_flows = [["JPN", "USA"]]', 'headline_flows = [["USA", "USA"]]'),
          (r"^meta\.toml: 'headline_flows': entry 1: exporter and importer are both USA",)),
 ]
+
+
+def cells(*pairs: tuple[str, str]) -> Callable[[Path], None]:
+    """Edit whole lines of sam.csv: (old line, new line), the new one empty to delete it."""
+    return both(*(edit("sam.csv", f"{old}\n", f"{new}\n" if new else "") for old, new in pairs))
+
+
+# Structural defects (issue 15): each edit keeps every account of JPN's SAM balanced and its
+# flows consistent with trade.csv, so only the structure is at fault (these used to reach the
+# solver: a closure error, a dropped-equation failure, a ZeroDivisionError traceback).
+STRUCTURE_CASES = [
+    Case("struct-no-consumption", "a region with no household consumption (spent by the "
+         "government instead, financed by a higher direct tax)",
+         cells(("JPN,BRD,HOH,20", ""), ("JPN,MLK,HOH,30", ""), ("JPN,BRD,GOV,19", "JPN,BRD,GOV,39"),
+               ("JPN,MLK,GOV,14", "JPN,MLK,GOV,44"), ("JPN,GOV,HOH,23", "JPN,GOV,HOH,73")),
+         (r"^sam\.csv: region JPN: the household consumes nothing: no \(sector, HOH\) cell is "
+          r"positive", r"hint: .*give the region its household consumption")),
+    Case("struct-zero-value-added", "a region with zero GDP: no factor payment (value added "
+         "booked as production tax, the household living on a transfer)",
+         cells(("JPN,CAP,BRD,20", ""), ("JPN,CAP,MLK,30", ""), ("JPN,LAB,BRD,15", ""),
+               ("JPN,LAB,MLK,25", ""), ("JPN,HOH,CAP,50", ""), ("JPN,HOH,LAB,40", ""),
+               ("JPN,IDT,BRD,5", "JPN,IDT,BRD,40"), ("JPN,IDT,MLK,4", "JPN,IDT,MLK,59"),
+               ("JPN,GOV,IDT,9", "JPN,GOV,IDT,99"), ("JPN,GOV,HOH,23", "JPN,GOV,HOH,-67")),
+         (r"^sam\.csv: region JPN: value added is zero: no sector pays a factor \(CAP, LAB\), so "
+          r"the household has no income and GDP is zero", r"hint: give the region factor payments")),
+    Case("struct-saving-cancels", "zero total saving from parts that cancel out (household -14, "
+         "government 2, foreign 12): no investment",
+         cells(("JPN,BRD,INV,16", ""), ("JPN,MLK,INV,15", ""), ("JPN,BRD,HOH,20", "JPN,BRD,HOH,36"),
+               ("JPN,MLK,HOH,30", "JPN,MLK,HOH,45"), ("JPN,INV,HOH,17", "JPN,INV,HOH,-14")),
+         (r"^sam\.csv: region JPN: total saving \(the INV row\) is 0, so the region invests "
+          r"nothing, but its parts are not zero \(household -14, government 2, foreign 12\)",
+          r"hint: give the region investment demand")),
+    Case("struct-subsidy-100", "a 100% production subsidy (IDT = minus the sector's cost)",
+         cells(("JPN,IDT,MLK,4", "JPN,IDT,MLK,-72")),
+         (r"^sam\.csv: line 19: region JPN: production tax \(IDT, MLK\) = -72 is a subsidy of "
+          r"100% of the sector's cost \(intermediates and factors, 72\), 100% or more",
+          r"hint: a production subsidy must be smaller than the sector's cost")),
+    Case("struct-subsidy-over-100", "a production subsidy beyond 100% (tax rate below -1)",
+         cells(("JPN,IDT,MLK,4", "JPN,IDT,MLK,-90")),
+         (r"^sam\.csv: line 19: region JPN: production tax \(IDT, MLK\) = -90 is a subsidy of "
+          r"125% of the sector's cost",)),
+]
+DATA_CASES += STRUCTURE_CASES
 
 
 def _check_message(msg: str, expect: tuple[str, ...]) -> None:
@@ -772,3 +815,99 @@ def test_a_folder_named_like_a_shipped_data_set_does_not_shadow_it(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     assert list(cge.Economy("usjpn2024").dataset.regions) == ["USA", "JPN", "ROW"]
     assert list(cge.Economy("./usjpn2024").dataset.regions) == ["A", "B"]
+
+
+# ---------------------------------------------------------------------------------------------
+# structural defects of trade and saving (issue 15): refused at load, or supported
+# ---------------------------------------------------------------------------------------------
+
+
+def _cli_data_error(tmp_path: Path, folder: Path) -> str:
+    out = _invoke(tmp_path, ["data", str(folder)])
+    lines = out.output.strip().splitlines()
+    assert out.exit_code == 2 and len(lines) == 1 and lines[0].startswith("error: "), out.output
+    return lines[0]
+
+
+def test_no_trade_at_all_is_refused_naming_it(tmp_path):
+    """Two regions that do not trade (every flow zero): it was a ZeroDivisionError traceback
+    from the model's world price index (the API) or, with no lines in trade.csv, the generic
+    'no data lines'. With the flows given as zeros, the loader names the defect."""
+    from synth import make_tables, write_tables
+
+    meta, sam, trade, ela = make_tables(2, 2, 0, no_trade=[(0, 1), (1, 0)])
+    assert trade.empty
+    with pytest.raises(DataError, match=r"^trade\.csv: no region exports anything: every trade "
+                       r"flow is zero \(hint: the model links its regions by trade"):
+        build_dataset(meta, sam, trade, ela)
+    zeros = pd.DataFrame([("R0", "R1", "S0", 0.0, 0.0), ("R1", "R0", "S1", 0.0, 0.0)],
+                         columns=trade.columns)
+    folder = write_tables(tmp_path / "d", meta, sam, zeros, ela)
+    line = _cli_data_error(tmp_path, folder)
+    assert line.startswith("error: trade.csv: no region exports anything"), line
+
+
+def test_a_region_that_neither_exports_nor_imports_is_refused(tmp_path):
+    """A region without trade has an undetermined exchange rate (singular Jacobian: the solve
+    could still converge, then the welfare decomposition of `cge run` failed with a 'Factor is
+    exactly singular' traceback; tests/test_properties.py shows the singularity)."""
+    from synth import make_tables, write_tables
+
+    tables = make_tables(3, 3, 0, no_trade=[(0, 1), (0, 2), (1, 0), (2, 0)])
+    line = _cli_data_error(tmp_path, write_tables(tmp_path / "d", *tables))
+    assert re.search(r"^error: sam\.csv: region R0: the region neither exports nor imports "
+                     r"anything, so its exchange rate .* undetermined \(hint: give it at least one "
+                     r"export", line), line
+
+
+@pytest.mark.parametrize("no_trade", [[(0, 1), (0, 2)], [(1, 0), (2, 0)]],
+                         ids=["exports-nothing", "imports-nothing"])
+def test_a_region_that_exports_nothing_or_imports_nothing_is_supported(tmp_path, no_trade):
+    """Supported by the economics (foreign saving pays for imports that no exports pay for, or
+    the other way round), so not refused: the base year replicates, a blanket tariff by R1
+    solves under every closure that applies, and `cge run` writes its outputs. The region's
+    missing flows stay absent: R0's trade balance is its foreign saving's mirror."""
+    from synth import make_tables, write_tables
+
+    folder = write_tables(tmp_path / "d", *make_tables(3, 3, 0, no_trade=no_trade))
+    for closure in ("default", "fixed_exchange_rate", "fixed_investment"):
+        eco = cge.Economy(folder, closure)
+        assert eco.replication()["max_residual"] <= 1e-10
+        base = eco.base_tariffs()
+        eco.set_tariffs({k: v + 0.3 for k, v in base.items() if k[1] == "R1"})
+        info = eco.solve()
+        assert info.max_residual <= 1e-9
+    scenario = tmp_path / "t.toml"
+    scenario.write_text('name = "t"\n[[shock]]\nimporter = "R1"\nexporters = "all"\n'
+                        'sectors = "all"\nadd_pct = 20\n')
+    out = CliRunner().invoke(main, ["run", str(scenario), "--data", str(folder), "--out",
+                                    str(tmp_path / "o")])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "o" / "report.md").is_file()
+
+
+@pytest.mark.parametrize("closure,what", [("fixed_exchange_rate", "lets foreign saving adjust"),
+                                          ("fixed_investment",
+                                           "holds each region's real investment fixed")])
+def test_no_saving_at_all_needs_a_closure_that_keeps_it_zero(tmp_path, closure, what):
+    """No saving at all (every INV cell zero, trade balanced) is supported: the one-good model
+    of tests/test_regional_household.py, whose EV is checked against hat algebra, is such a
+    data set, and solves under the default closure. A closure that lets foreign saving adjust
+    or holds real investment fixed cannot keep that saving zero: it was an indeterminate
+    system ('check the swaps') or a StructureError traceback; now one line naming both."""
+    from test_regional_household import _write_two_country
+
+    _write_two_country(tmp_path / "two", 3.0, 0.8, 0.05)
+    eco = cge.Economy(tmp_path / "two")
+    eco.set_tariffs({("B", "A", "GOOD"): 0.25})
+    assert eco.solve().max_residual <= 1e-9
+    scenario = tmp_path / "z.toml"
+    scenario.write_text('name = "z"\n[[shock]]\nimporter = "A"\nexporters = ["B"]\n'
+                        'sectors = ["GOOD"]\nadd_pct = 20\n')
+    out = _invoke(tmp_path, ["run", str(scenario), "--data", str(tmp_path / "two"),
+                             "--closure", closure])
+    lines = out.output.strip().splitlines()
+    assert out.exit_code == 2 and len(lines) == 1, out.output
+    assert lines[0].startswith(f"error: closure {closure} {what}, but region A invests nothing "
+                               "in the base year"), lines[0]
+    assert "(hint: a region without investment needs a closure" in lines[0]

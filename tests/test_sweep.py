@@ -6,6 +6,7 @@ import dataclasses
 import importlib
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -533,3 +534,116 @@ def test_a_damaged_chunk_is_moved_aside_and_its_members_solved_again(grid, tmp_p
     assert (tmp_path / "autos_grid" / "chunks" / "damaged" / chunk.name).is_file()
     second = xr.open_dataset(tmp_path / "autos_grid" / "sweep.nc").load()
     np.testing.assert_array_equal(first.ev.values, second.ev.values)
+
+
+def _children(pid: int) -> set[int]:
+    """The child processes of ``pid`` (Linux /proc)."""
+    kids: set[int] = set()
+    for f in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids.update(int(k) for k in f.read_text().split())
+        except OSError:  # the thread or process ended meanwhile
+            pass
+    return kids
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (a dead process not yet reaped: the
+    container's init may never reap it)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "SIGINT", "SIGINT to the group"])
+def test_sweep_workers_die_with_their_parent(tmp_path, how):
+    """Issue 15: killing `cge sweep -j 2` left its worker processes running for 10+ minutes
+    (blocked on the pool's queue, whose writing end they inherited). A real sweep (the shipped
+    grid, enlarged so that it is still solving when the signal comes) is started as a child
+    process; once its two workers exist, the parent gets the signal (SIGINT "to the group" is a
+    Ctrl-C in a terminal: the workers get it too). Every worker must be gone within a few
+    seconds; SIGINT and SIGTERM are reported as an interruption (exit 130), promptly, without a
+    traceback."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    shipped = (SCENARIOS / "sweeps" / "autos_retaliation_grid.toml").read_text()
+    big = shipped.replace("num = 6", "num = 60").replace("num = 5", "num = 50")
+    assert big != shipped
+    (tmp_path / "big.toml").write_text(big)  # 3,000 members: about a minute on two processes
+    proc = subprocess.Popen([sys.executable, "-m", "cge.cli", "sweep", "big.toml", "-j", "2",
+                             "--no-progress", "--out", "out"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            env=os.environ | {"PYTHONPATH": str(Path(cge.__file__).parents[1])})
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while time.monotonic() < deadline and proc.poll() is None and len(workers) < 2:
+            workers = _children(proc.pid)
+            time.sleep(0.05)
+        assert len(workers) == 2, proc.communicate(timeout=60)
+        time.sleep(1.0)  # the workers are solving their first chunks
+        assert proc.poll() is None and all(_running(w) for w in workers)
+        t0 = time.monotonic()
+        if how == "SIGINT to the group":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(getattr(signal, how))
+        _, err = proc.communicate(timeout=60)
+        exited = time.monotonic() - t0
+        while time.monotonic() < t0 + 10 and any(_running(w) for w in workers):
+            time.sleep(0.05)
+        assert not [w for w in workers if _running(w)], f"workers still running after {how}"
+        if how == "SIGKILL":
+            assert proc.returncode == -signal.SIGKILL
+        else:
+            text = err.decode()
+            assert proc.returncode == 130, text
+            assert "interrupted; " in text and "run the same command again to resume" in text
+            assert "Traceback" not in text and "Exception" not in text, text
+            assert exited < 10, f"the sweep took {exited:.1f} s to stop"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for w in workers if "workers" in locals() else ():
+            if _running(w):
+                os.kill(w, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_the_worker_watchdog_exits_when_the_parent_dies():
+    """The portable fallback of the test above, without prctl: a process running only the
+    workers' watchdog thread (and otherwise sleeping for a minute) exits within a second or two
+    of its parent's SIGKILL."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    child = ("import os, sys, threading, time; from cge.sweeps import runner; "
+             "threading.Thread(target=runner._watch, args=(os.getppid(),), daemon=True).start(); "
+             "print(os.getpid(), flush=True); time.sleep(60)")
+    parent = ("import subprocess, sys, time; "
+              f"subprocess.Popen([sys.executable, '-c', {child!r}]); time.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE,
+                            env=os.environ | {"PYTHONPATH": str(Path(cge.__file__).parents[1])})
+    pid = int(proc.stdout.readline())  # the watchdog runs
+    try:
+        assert _running(pid)
+        proc.kill()
+        proc.wait()
+        t0 = time.monotonic()
+        while time.monotonic() < t0 + 10 and _running(pid):
+            time.sleep(0.05)
+        assert not _running(pid), "the watchdog did not end its process"
+        assert time.monotonic() - t0 < 5 * sw.runner.WATCH_SECONDS + 2
+    finally:
+        proc.stdout.close()
+        if _running(pid):
+            os.kill(pid, signal.SIGKILL)

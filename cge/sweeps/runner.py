@@ -4,7 +4,12 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
 
 from .errors import SweepError
@@ -34,7 +39,8 @@ class Runner:
                 raise SweepError(f"workers = {n}: must be at least 1")
             n = min(n, self.chunks)  # no process without a chunk to solve
             if n > 1:
-                self.own = ex = cf.ProcessPoolExecutor(max_workers=n)
+                self.own = ex = cf.ProcessPoolExecutor(max_workers=n, initializer=_worker_init,
+                                                       initargs=(os.getpid(),))
                 self.kind, self.description = "executor", f"{n} local processes"
         elif _is_client(ex):
             self.kind = "dask"
@@ -48,11 +54,13 @@ class Runner:
         self.ex = ex
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, *exc):
         if self.own is not None:
             if _is_client(self.own):
                 self.own.close()
             else:
+                if kind is not None:  # interrupted or failed: stop the chunks being solved
+                    _stop_workers(self.own)
                 self.own.shutdown(wait=True, cancel_futures=True)
         return False
 
@@ -78,8 +86,76 @@ class Runner:
             for fut in cf.as_completed(futs):
                 yield fut.result()
         finally:
-            for f in futs:
-                f.cancel()
+            if self.own is None:  # the caller's executor: leave it as it was
+                for f in futs:
+                    f.cancel()
+            # our pool is stopped by __exit__; a future cancelled here would make its manager
+            # thread fail (Python 3.11: set_exception on a cancelled future) and leave the
+            # process hanging at exit on the pipe to the terminated workers
+
+
+#: prctl(2) option: the signal this process gets when its parent dies (Linux)
+_PR_SET_PDEATHSIG = 1
+#: seconds between two looks of a worker's watchdog at its parent
+WATCH_SECONDS = 0.25
+
+
+def _worker_init(parent: int) -> None:
+    """Initializer of each process of the local pool: the process dies with the sweep's.
+
+    Killed by SIGKILL the moment its parent dies (Linux: ``prctl(PR_SET_PDEATHSIG)``), and, on
+    every system, by a watchdog thread that exits the process when its parent changes
+    (``os.getppid()``: the parent died and the process was adopted). A worker holds nothing to
+    clean up (the parent saves the chunks). Ctrl-C (SIGINT to the terminal's whole process
+    group) is ignored here: the parent stops its workers (:func:`_stop_workers`); SIGTERM
+    takes its default action (the command line's handler, inherited through fork, would turn
+    it into a KeyboardInterrupt that the pool reports as a chunk's result)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:  # the signal is sent when the *thread* that forked this process ends: the
+            # sweep's (the pool forks its processes in the thread that submits the chunks)
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog remains
+            pass
+    ppid = os.getppid()
+    if ppid != parent and not _alive(parent):  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch, args=(ppid,), name="cge-parent-watchdog", daemon=True).start()
+
+
+def _watch(ppid: int) -> None:
+    """A worker's watchdog: exit the process once its parent ``ppid`` is gone."""
+    while True:
+        time.sleep(WATCH_SECONDS)
+        if os.getppid() != ppid:
+            os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - exists, owned by someone else
+        return True
+    return True
+
+
+def _stop_workers(ex: cf.ProcessPoolExecutor) -> None:
+    """Terminate the processes of a local pool (an interrupted or failed sweep): the chunks
+    they are solving are lost, and would be solved again on resume anyway."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    for p in procs:
+        try:
+            p.terminate()
+        except (OSError, ValueError):  # pragma: no cover - already gone or closed
+            pass
+    for p in procs:
+        try:
+            p.join(5)
+        except (OSError, ValueError, AssertionError):  # pragma: no cover
+            pass
 
 
 def _is_client(obj) -> bool:
