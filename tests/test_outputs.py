@@ -335,3 +335,28 @@ def test_force_replaces_the_earlier_output_in_one_atomic_step(tmp_path):
         pytest.skip("no atomic exchange of folders on this system")
     assert [p.name for p in (tmp_path / "b").iterdir()] == ["new.txt"]
     assert [p.name for p in (tmp_path / "a").iterdir()] == ["old.txt"]
+
+
+def test_an_output_folder_that_cannot_be_created_is_one_line_naming_it(tmp_path):
+    """A folder the system refuses (sysfs refuses mkdir even to root): one line naming the
+    folder asked for and the reason, not the errno text of the temporary sibling."""
+    probe = Path("/sys/kernel/cge-probe")
+    try:
+        probe.mkdir()
+    except OSError:
+        pass
+    else:  # pragma: no cover - a system that lets us write there
+        probe.rmdir()
+        pytest.skip("/sys/kernel is writable here")
+    from click.testing import CliRunner
+
+    from cge.cli import main
+
+    sc = tmp_path / "s.toml"
+    sc.write_text('name = "s"\ndata = "usjpn2024"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\n'
+                  'sectors = ["AUTO"]\nadd_pct = 25\n', encoding="utf-8")
+    out = CliRunner().invoke(main, ["run", str(sc), "--out", "/sys/kernel/cge-out"])
+    assert out.exit_code == 2
+    last = out.output.strip().splitlines()[-1]
+    assert last.startswith("error: cannot write the output folder /sys/kernel/cge-out: ")
+    assert "Errno" not in last and ".tmp-" not in last and "hint: choose a folder" in last

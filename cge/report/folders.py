@@ -93,11 +93,16 @@ def atomic_dir(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
     created: list[Path] = []
     tmp = None
     try:
-        for parent in reversed([target.parent, *target.parent.parents]):
-            if not parent.exists():
-                parent.mkdir()
-                created.append(parent)
-        tmp = _sibling(target, "tmp")
+        try:
+            for parent in reversed([target.parent, *target.parent.parents]):
+                if not parent.exists():
+                    parent.mkdir()
+                    created.append(parent)
+            tmp = _sibling(target, "tmp")
+        except OSError as exc:  # one line naming the folder, not the temporary one's errno text
+            reason = (exc.strerror or str(exc)).lower()
+            raise OSError(f"cannot write the output folder {target}: {reason} (hint: choose a "
+                          "folder you can write, with --out DIR)") from exc
         yield tmp
         _publish(tmp, target, overwrite)
     except BaseException:
