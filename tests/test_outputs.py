@@ -360,3 +360,34 @@ def test_an_output_folder_that_cannot_be_created_is_one_line_naming_it(tmp_path)
     last = out.output.strip().splitlines()[-1]
     assert last.startswith("error: cannot write the output folder /sys/kernel/cge-out: ")
     assert "Errno" not in last and ".tmp-" not in last and "hint: choose a folder" in last
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real, tiny filesystem (tmpfs of 24 kB) that fills up: needs root and mount rights."""
+    import subprocess
+
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24k", "tmpfs", str(mnt)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], check=False)
+
+
+def test_a_full_disk_is_one_line_naming_the_folder_and_nothing_is_left(tmp_path, full_disk):
+    from click.testing import CliRunner
+
+    from cge.cli import main
+
+    sc = tmp_path / "s.toml"
+    sc.write_text('name = "s"\ndata = "usjpn2024"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\n'
+                  'sectors = ["AUTO"]\nadd_pct = 25\n', encoding="utf-8")
+    out = CliRunner().invoke(main, ["run", str(sc), "--out", str(full_disk / "run")])
+    assert out.exit_code == 2
+    last = out.output.strip().splitlines()[-1]
+    assert last == (f"error: cannot write the output folder {full_disk / 'run'}: no space left on "
+                    "device; nothing was written (hint: free some space, or choose another folder "
+                    "with --out DIR)")
+    assert list(full_disk.iterdir()) == []  # no temporary folder left behind

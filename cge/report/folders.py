@@ -103,8 +103,16 @@ def atomic_dir(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
             reason = (exc.strerror or str(exc)).lower()
             raise OSError(f"cannot write the output folder {target}: {reason} (hint: choose a "
                           "folder you can write, with --out DIR)") from exc
-        yield tmp
-        _publish(tmp, target, overwrite)
+        try:
+            yield tmp
+            _publish(tmp, target, overwrite)
+        except OSError as exc:  # a full disk, a quota, a read-only mount while writing
+            if exc.errno is None:
+                raise
+            reason = (exc.strerror or str(exc)).lower()
+            raise OSError(f"cannot write the output folder {target}: {reason}; nothing was "
+                          "written (hint: free some space, or choose another folder with "
+                          "--out DIR)") from exc
     except BaseException:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -184,20 +192,32 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     the folder is flushed too, where the platform allows it (best effort).
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
     os.close(fd)
     try:
         write(Path(tmp))
         os.chmod(tmp, _MODE)
         _fsync(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise _cannot_write(path, exc) from exc
         raise
     with contextlib.suppress(OSError):  # the rename itself: not possible everywhere (Windows)
         _fsync(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     return path
+
+
+def _cannot_write(path: Path, exc: OSError) -> OSError:
+    """One line naming the file and the reason (a full disk, a quota, a read-only mount)."""
+    reason = (exc.strerror or str(exc)).lower()
+    return OSError(f"cannot write {path}: {reason}; the file was left as it was (hint: free some "
+                   "space, or write elsewhere)")
 
 
 def _fsync(path: str | Path, flags: int = os.O_RDONLY) -> None:
