@@ -647,3 +647,20 @@ def test_the_worker_watchdog_exits_when_the_parent_dies():
         proc.stdout.close()
         if _running(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_sweep_file_names_its_data_set(tmp_path, monkeypatch):
+    """The shipped grid says data = "usjpn2024": its members are solved on the three-region set
+    (3 regions in the results), although the default data set is world2024 (restored here:
+    this module's tests otherwise default to usjpn2024)."""
+    monkeypatch.setattr(cge.economy, "DEFAULT_DATA", "world2024")
+
+    from cge.sweeps.spec import load_sweep
+
+    path = Path(__file__).parent.parent / "scenarios" / "sweeps" / "autos_retaliation_grid.toml"
+    assert load_sweep(path).data == "usjpn2024"
+    text = path.read_text(encoding="utf-8").replace("num = 6", "num = 2").replace("num = 5", "num = 1")
+    small = tmp_path / "g.toml"
+    small.write_text(text, encoding="utf-8")
+    res = cge.sweep(small, workers=1)
+    assert res.attrs["data"] == "usjpn2024" and list(res["region"].values) == ["USA", "JPN", "ROW"]

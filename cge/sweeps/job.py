@@ -191,6 +191,8 @@ def _plan(members, data, closure, solver: str, chunk_size: int | None, formats: 
         raise SweepError(f"unknown revenue rule {quote(revenue)}",
                          hint=f"rules are {', '.join(REVENUE)}")
     clo = agreed_closure(sources, override, revenue)
+    if data is None and spec is not None and spec.data:
+        data = spec.data  # the sweep file's data set, before its scenarios'
     ds = resolve_data(scenario_data(data, scenarios), elasticities or agreed_elasticities(scenarios))
     if solver not in ("newton", "ipopt"):
         raise SweepError(f"unknown solver {solver!r}", hint="choose newton or ipopt")

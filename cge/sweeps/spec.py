@@ -63,6 +63,8 @@ class SweepSpec:
     name: str
     description: str = ""
     closure: str | None = None
+    #: The data set the sweep is written for (as a scenario's ``data``); None: its scenarios'.
+    data: str | None = None
     scenarios: tuple[Scenario, ...] = ()
     scenario_axis: bool = False  # True when the file lists ``scenarios`` (a categorical axis)
     axes: tuple[Axis, ...] = ()
@@ -152,12 +154,12 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
     """
     root = Path(root) if root is not None else Path.cwd()
     raw = parse_toml_table(
-        text, path, ("name", "description", "closure", "base", "scenarios", "axis"),
+        text, path, ("name", "description", "data", "closure", "base", "scenarios", "axis"),
         error=SweepError, what="sweep file", kind="axis", example="docs/sweeps.md",
         extra_hint={"shock": "a sweep file varies [[axis]] tables over a base scenario: put "
                     'fixed shocks in a scenario file and name it with base = "..."'})
     name = raw["name"]
-    for key in ("description", "closure", "base"):
+    for key in ("description", "data", "closure", "base"):
         if key in raw and not isinstance(raw[key], str):
             raise SweepError(f"{path}: '{key}' must be a string, not {quote(raw[key])}",
                              hint='e.g. base = "../us_autos_232.toml"' if key == "base"
@@ -214,7 +216,10 @@ def parse_sweep(text: str, *, path: str = "<sweep>", root: str | Path | None = N
                          parse_names(where, "exporters", item["exporters"], SweepError),
                          parse_names(where, "sectors", item["sectors"], SweepError), op,
                          _values(where, op, item[op])))
+    from ..scenario import _data_ref
+
     spec = SweepSpec(name=name, description=raw.get("description", ""), closure=raw.get("closure"),
+                     data=_data_ref(raw.get("data"), path),
                      scenarios=tuple(scenarios), scenario_axis="scenarios" in raw, axes=tuple(axes),
                      path=path, digest=hashlib.sha256(text.encode()).hexdigest())
     if spec.size() > MAX_MEMBERS:
