@@ -17,7 +17,7 @@ import csv
 import hashlib
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,7 +39,6 @@ from calibration.sam import AssembledData, assemble
 from calibration.targets import (
     TARGET_SECTORS_FILE,
     Achieved,
-    Target,
     TargetUpdate,
     achieved_table,
     read_target_sectors,
@@ -403,7 +402,7 @@ def _revenue_checks(data: AssembledData, targets_path: Path, regions: tuple[str,
     for t in read_targets(targets_path, regions):
         if t.kind.startswith("tariff_revenue") and t.region in regions:
             revenue = sum(v * data.tariff_tenths[k] for k, v in data.trade.items() if k[1] == t.region)
-            out.append(Achieved(Target(**{**t.__dict__, "role": "check"}), revenue / 1e9))
+            out.append(Achieved(replace(t, role="check"), revenue / 1e9))
     return out
 
 

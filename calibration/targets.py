@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -154,22 +154,19 @@ def read_targets(path: Path = TARGETS_FILE, regions: tuple[str, ...] = (),
                 role = "check"
             rows.append(Target(kind, r["region"], r["partner"], r["sector"], value, tol, r["grade"],
                                r["source"], role, (line,)))
-    seen: dict[tuple[str, str, str], Target] = {}
-    out: list[Target] = []
-    for t in rows:
+    # a flow reported by both sides: the US (Census) row is the target, the other the mirror
+    by_flow: dict[tuple[str, str], list[int]] = {}
+    for k, t in enumerate(rows):
         if t.kind.startswith("bilateral_goods_") and t.role == "target":
-            exp = t.kind.endswith("exports")
-            flow = (t.region, t.partner) if exp else (t.partner, t.region)
-            key = ("bilateral", *flow)
-            if key in seen:  # the mirror of a flow already targeted (the US row comes first)
-                first = seen[key]
-                if first.region == "USA" or t.region != "USA":
-                    t = Target(**{**t.__dict__, "role": "mirror"})
-                else:  # pragma: no cover - the file lists the US rows first
-                    raise TargetError(f"{Path(path).name} row {t.rows[0]}: list US-reported rows first")
-            else:
-                seen[key] = t
-        out.append(t)
+            flow = (t.region, t.partner) if t.kind.endswith("exports") else (t.partner, t.region)
+            by_flow.setdefault(flow, []).append(k)
+    out = list(rows)
+    for ks in by_flow.values():
+        if len(ks) > 1:
+            keep = next((k for k in ks if rows[k].region == "USA"), ks[0])
+            for k in ks:
+                if k != keep:
+                    out[k] = replace(rows[k], role="mirror")
     if sector_map is None:
         return out
     merged: list[Target] = []
@@ -187,7 +184,7 @@ def read_targets(path: Path = TARGETS_FILE, regions: tuple[str, ...] = (),
                                  grade, "; ".join(t.source for t in ts), "target",
                                  tuple(r for t in ts for r in t.rows)))
     drop = {id(t) for ts in groups.values() if len(ts) > 1 for t in ts}
-    return [t if id(t) not in drop else Target(**{**t.__dict__, "role": "merged"}) for t in out] + merged
+    return [t if id(t) not in drop else replace(t, role="merged") for t in out] + merged
 
 
 @dataclass
