@@ -295,9 +295,11 @@ def fit_trade(prior: FloatArray, targets: list[tuple[list[tuple[int, int, int]],
         hess = (a * x) @ a.T + np.diag(inv_w)
         step = np.linalg.solve(hess, -grad)
         t = 1.0
-        while True:
+        while True:  # Armijo on the dual, or (near the root, where the dual's value is lost
+            # in round-off) a smaller gradient
             new_val, new_grad, new_x = dual(lam + t * step)
-            if new_val <= g_val + 1e-4 * t * float(grad @ step) or t < 1e-12:
+            if new_val <= g_val + 1e-4 * t * float(grad @ step) or t < 1e-12 \
+                    or np.max(np.abs(new_grad) / b) < (1 - 1e-4 * t) * np.max(np.abs(grad) / b):
                 break
             t *= 0.5
         lam, g_val, grad, x = lam + t * step, new_val, new_grad, new_x
