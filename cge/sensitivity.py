@@ -187,7 +187,7 @@ def local_sensitivities(economy, cells: list[tuple[str, str, str]] | None = None
         d = np.zeros_like(p)
         d[pos[id(m.tm[key])]] = 0.01  # one percentage point
         dirs.append(d)
-    dxs = tangents(core, x, p, dirs)
+    dxs, _ = tangents(core, x, p, dirs)
     idx = pd.MultiIndex.from_tuples(cells, names=["exporter", "importer", "sector"])
     ev_tab = pd.DataFrame((ev_gradient(economy, x, p) @ np.column_stack(dxs)).T, index=idx,
                           columns=list(b.regions))

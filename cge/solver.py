@@ -131,7 +131,8 @@ def masks(core: CompiledModel) -> tuple[np.ndarray, np.ndarray]:
 
 
 def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = TOL,
-           max_iter: int = 100, polish: float | None = None) -> tuple[np.ndarray, SolveInfo]:
+           max_iter: int = 100, polish: float | None = None,
+           lu0=None) -> tuple[np.ndarray, SolveInfo]:
     """Sparse Newton's method with a backtracking line search on ``||F||_2``.
 
     Positive variables move multiplicatively (a step in log x). A factorisation is reused for
@@ -140,8 +141,9 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     at least fourfold; otherwise the Jacobian is factorised afresh and a Newton step with
     backtracking is taken. With ``polish``, up to three more chord steps with the last
     factorisation bring max |F| towards ``polish`` once ``tol`` is reached (no new
-    factorisation). Returns ``(x, info)``; ``info.converged`` tells whether max |F| <= ``tol``
-    and no price fell below its floor (:func:`reject_spurious`).
+    factorisation). ``lu0``: a factorisation of a nearby Jacobian (the previous point's, on a
+    path) tried for chord steps before any new one. Returns ``(x, info)``; ``info.converged``
+    tells whether max |F| <= ``tol`` and no price fell below its floor (:func:`reject_spurious`).
     """
     t0 = time.perf_counter()
     x = x0.astype(float).copy()
@@ -149,7 +151,7 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     positive = masks(core)[0]
     msg = "maximum iterations reached"
     it = 0
-    lu, fresh, extra = None, False, 0
+    lu, fresh, extra = lu0, lu0 is not None, 0
     for it in range(1, max_iter + 1):
         if _norm(F) <= tol:
             if polish is not None and lu is not None and extra < 3 and _norm(F) > polish:

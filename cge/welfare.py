@@ -222,80 +222,125 @@ def _dlog_ps(m, b, s: _Path) -> float:
     return s._dps
 
 
-def _rates(m, b, r, s: _Path) -> tuple[list[tuple[str, str, str, float]], float]:
-    """Terms of dEV/dλ of region r at one point of the path, in base money per unit λ.
+class _Gather:
+    """Values and λ-derivatives of many model components at once: each is a variable (a
+    position in ``x``), a parameter (a position in ``p``) or a constant (derivative 0)."""
 
-    Returns rows (component, sector, partner, value) and dEV/dλ computed directly from the
-    utility function (the rows must add up to it: an identity of the model, checked in tests).
-    """
-    v, d = s.v, s.d
-    eps = v(m.eps[r])
-    rows: list[tuple[str, str, str, float]] = []
-    # tariffs and import-quota rents: τm (1+τe) ε pwe dMS, by sector and source (τm = tm + tmq)
-    for (src, dst, i), base in b.MS.items():
-        if dst == r:
-            k = (src, r, i)
-            wedge = (1 + v(m.te[k]) + v(m.teq[k])) * eps * v(m.pwe[src, i]) * base * d(m.ms[k])
-            rows.append(("tariffs", i, src, v(m.tm[k]) * wedge))
-            rows.append(("import quotas", i, src, v(m.tmq[k]) * wedge))
-    # export taxes and VER rents: τe ε pwe dMS on r's sales, by sector and destination
-    for (src, dst, i), base in b.MS.items():
-        if src == r:
-            k = (r, dst, i)
-            flow = eps * v(m.pwe[r, i]) * base * d(m.ms[k])
-            rows.append(("export taxes", i, dst, v(m.te[k]) * flow))
-            rows.append(("export restraints", i, dst, v(m.teq[k]) * flow))
-    # production taxes: tz/(1+tz) pz dZ, by sector
-    for (rr, j), base in b.Z.items():
-        if rr == r:
-            tz = v(m.tz[r, j])
-            rows.append(("production taxes", j, "", tz / (1 + tz) * v(m.pz[r, j]) * base
-                         * d(m.z[r, j])))
-    # technology: pz Z / (1+tz) · d ln ao, by sector (output-augmenting technical change)
-    for (rr, j), base in b.Z.items():
-        if rr == r:
-            tz, ao = v(m.tz[r, j]), v(m.ao[r, j])
-            rows.append(("technology", j, "", v(m.pz[r, j]) * base * v(m.z[r, j]) / (1 + tz)
-                         * d(m.ao[r, j]) / ao))
-    # terms of trade: ε (exports x d(c.i.f. price) − imports x d(c.i.f. price)), by sector and
-    # partner; the c.i.f. price of a flow is (1 + τe) pwe (the exporter's tax included)
-    def cif(k, i_src):
-        te = v(m.te[k]) + v(m.teq[k])
-        return (1 + te) * d(m.pwe[i_src]) + v(m.pwe[i_src]) * (d(m.te[k]) + d(m.teq[k]))
+    def __init__(self, core, objs):
+        xi, pi = _positions(core)
+        self.kind = np.array([0 if id(o) in xi else (1 if id(o) in pi else 2) for o in objs],
+                             dtype=np.int8)
+        self.idx = np.array([xi.get(id(o), pi.get(id(o), 0)) for o in objs], dtype=np.intp)
+        self.const = np.array([0.0 if k < 2 else float(pyo.value(o))
+                               for o, k in zip(objs, self.kind, strict=True)])
 
-    for (src, dst, i), base in b.MS.items():
-        if src == r:
-            rows.append(("terms of trade", i, dst, eps * base * v(m.ms[src, dst, i])
-                         * cif((src, dst, i), (r, i))))
-        if dst == r:
-            rows.append(("terms of trade", i, src, -eps * base * v(m.ms[src, r, i])
-                         * cif((src, r, i), (src, i))))
-    # investment–savings (GTAP's): investment x (d ln PI − d ln ε − d ln Ps), the price of
-    # investment goods against the world price of saving, plus ε FS d ln Ps
-    fs = v(m.fsv[r]) * scale(b.SAV[r], b.YH[r])
-    inv = sum(v(m.pq[key]) * val * v(m.inv[key]) for key, val in b.I.items() if key[0] == r)
-    dps = _dlog_ps(m, b, s)
-    rows.append(("investment-savings", "", "", inv * (_dlog_pi(m, b, r, s) - d(m.eps[r]) / eps
-                                                      - dps) + eps * fs * dps))
-    # endowments: Σ pf dF, by factor (in the sector column); "employment" where it adjusts
-    for f in b.factors:
-        terms = [v(m.pfs[k] if k in m.SPEC else m.pf[r, f]) * base * d(m.f[k])
-                 for k, base in b.F.items() if k[0] == r and k[1] == f]
-        if terms:
-            free = (r, f) in m.MOB and not m.eq_employment[r, f].active
-            rows.append(("employment" if free else "endowments", f, "", sum(terms)))
-    # κ and the spending mix
-    spend = _spending(m, b, r, s)
-    y = sum(x for x, _ in spend.values())
-    w = welfare_weights(b, r)
-    u = s.quantity(m, r)
-    kappa = income0(b, r) * u / y
-    mix = sum((w.get(k, 0.0) * y / x - 1.0) * dx for k, (x, dx) in spend.items())
-    rows = [(c, i, s_, kappa * x) for c, i, s_, x in rows]
-    rows.append(("spending mix", "", "", kappa * mix))
-    # check: dEV/dλ directly from the utility function
-    direct = income0(b, r) * u * sum(w[k] * spend[k][1] / spend[k][0] for k in w)
-    return rows, direct
+    def _pick(self, xs, ps, const):
+        out = np.array(const, dtype=float, copy=True) if np.ndim(const) else \
+            np.full(len(self.kind), float(const))
+        on_x, on_p = self.kind == 0, self.kind == 1
+        out[on_x] = xs[self.idx[on_x]]
+        out[on_p] = ps[self.idx[on_p]]
+        return out
+
+    def v(self, s: _Path) -> np.ndarray:
+        return self._pick(np.asarray(s.x), np.asarray(s.p, dtype=float), self.const)
+
+    def d(self, s: _Path) -> np.ndarray:
+        return self._pick(np.asarray(s.dx), np.asarray(s.dp, dtype=float), 0.0)
+
+
+class _RegionTerms:
+    """The terms of dEV/dλ of one region, laid out once per economy: labels (component,
+    sector, partner) and the components they are computed from, gathered as arrays."""
+
+    def __init__(self, core, m, b, r):
+        self.r = r
+        into = [(k, base) for k, base in b.MS.items() if k[1] == r]  # r's imports
+        out = [(k, base) for k, base in b.MS.items() if k[0] == r]   # r's exports
+        z = [(k, base) for k, base in b.Z.items() if k[0] == r]
+        g = lambda objs: _Gather(core, objs)  # noqa: E731
+        self.im_base = np.array([base for _, base in into])
+        self.im = {n: g([getattr(m, n)[k] for k, _ in into]) for n in ("tm", "tmq", "te", "teq", "ms")}
+        self.im_pwe = g([m.pwe[k[0], k[2]] for k, _ in into])
+        self.ex_base = np.array([base for _, base in out])
+        self.ex = {n: g([getattr(m, n)[k] for k, _ in out]) for n in ("te", "teq", "ms")}
+        self.ex_pwe = g([m.pwe[r, k[2]] for k, _ in out])
+        self.z_base = np.array([base for _, base in z])
+        self.z = {n: g([getattr(m, n)[k] for k, _ in z]) for n in ("tz", "pz", "z", "ao")}
+        self.factors = []
+        for f in b.factors:
+            keys = [(k, base) for k, base in b.F.items() if k[0] == r and k[1] == f]
+            if keys:
+                price = g([m.pfs[k] if k in m.SPEC else m.pf[r, f] for k, _ in keys])
+                free = (r, f) in m.MOB and not m.eq_employment[r, f].active
+                self.factors.append((f, "employment" if free else "endowments", price,
+                                     g([m.f[k] for k, _ in keys]), np.array([b for _, b in keys])))
+        ims, exs, zs = [k for k, _ in into], [k for k, _ in out], [k for k, _ in z]
+        self.labels = ([("tariffs", i, src) for src, _, i in ims]
+                       + [("import quotas", i, src) for src, _, i in ims]
+                       + [("export taxes", i, dst) for _, dst, i in exs]
+                       + [("export restraints", i, dst) for _, dst, i in exs]
+                       + [("production taxes", j, "") for _, j in zs]
+                       + [("technology", j, "") for _, j in zs]
+                       + [("terms of trade", i, dst) for _, dst, i in exs]
+                       + [("terms of trade", i, src) for src, _, i in ims]
+                       + [("investment-savings", "", "")]
+                       + [(c, f, "") for f, c, *_ in self.factors]
+                       + [("spending mix", "", "")])
+
+    def values(self, m, b, s: _Path) -> tuple[np.ndarray, float]:
+        """The terms in :attr:`labels` order (base money per unit λ), and dEV/dλ computed
+        directly from the utility function (the terms must add up to it: an identity of the
+        model, checked in tests)."""
+        r = self.r
+        eps = s.v(m.eps[r])
+        iv = {n: gt.v(s) for n, gt in self.im.items()}
+        # tariffs and import-quota rents: τm (1+τe) ε pwe dMS, by sector and source (τm = tm + tmq)
+        wedge = ((1 + iv["te"] + iv["teq"]) * eps * self.im_pwe.v(s) * self.im_base
+                 * self.im["ms"].d(s))
+        ev = {n: gt.v(s) for n, gt in self.ex.items()}
+        # export taxes and VER rents: τe ε pwe dMS on r's sales, by sector and destination
+        flow = eps * self.ex_pwe.v(s) * self.ex_base * self.ex["ms"].d(s)
+        # production taxes tz/(1+tz) pz dZ and technology pz Z/(1+tz) d ln ao, by sector
+        tz, pz, zq, ao = (self.z[n].v(s) for n in ("tz", "pz", "z", "ao"))
+        prod = tz / (1 + tz) * pz * self.z_base * self.z["z"].d(s)
+        tech = pz * self.z_base * zq / (1 + tz) * self.z["ao"].d(s) / ao
+        # terms of trade: ε (exports x d(c.i.f. price) − imports x d(c.i.f. price)), by sector
+        # and partner; the c.i.f. price of a flow is (1 + τe) pwe (the exporter's tax included)
+        def cif(vals, ders, pwe):
+            return ((1 + vals["te"] + vals["teq"]) * pwe.d(s)
+                    + pwe.v(s) * (ders["te"].d(s) + ders["teq"].d(s)))
+
+        tot_x = eps * self.ex_base * ev["ms"] * cif(ev, self.ex, self.ex_pwe)
+        tot_m = -eps * self.im_base * iv["ms"] * cif(iv, self.im, self.im_pwe)
+        # investment–savings (GTAP's): investment x (d ln PI − d ln ε − d ln Ps), the price of
+        # investment goods against the world price of saving, plus ε FS d ln Ps
+        fs = s.v(m.fsv[r]) * scale(b.SAV[r], b.YH[r])
+        inv = sum(s.v(m.pq[key]) * val * s.v(m.inv[key]) for key, val in b.I.items() if key[0] == r)
+        dps = _dlog_ps(m, b, s)
+        i_s = inv * (_dlog_pi(m, b, r, s) - s.d(m.eps[r]) / eps - dps) + eps * fs * dps
+        # endowments: Σ pf dF, by factor; "employment" where it adjusts
+        endow = [float(np.sum(price.v(s) * base * q.d(s))) for _, _, price, q, base in self.factors]
+        # κ and the spending mix
+        spend = _spending(m, b, r, s)
+        y = sum(x for x, _ in spend.values())
+        w = welfare_weights(b, r)
+        u = s.quantity(m, r)
+        kappa = income0(b, r) * u / y
+        mix = sum((w.get(k, 0.0) * y / x - 1.0) * dx for k, (x, dx) in spend.items())
+        vals = np.concatenate([iv["tm"] * wedge, iv["tmq"] * wedge, ev["te"] * flow,
+                               ev["teq"] * flow, prod, tech, tot_x, tot_m, [i_s], endow])
+        vals = np.append(kappa * vals, kappa * mix)
+        direct = income0(b, r) * u * sum(w[k] * spend[k][1] / spend[k][0] for k in w)
+        return vals, direct
+
+
+def _region_terms(core, m, b) -> dict[str, _RegionTerms]:
+    """:class:`_RegionTerms` of every region (cached per core: the layout does not change)."""
+    c = core.cache.get("welfare_terms")
+    if c is None or c[0] is not m:
+        c = core.cache["welfare_terms"] = (m, {r: _RegionTerms(core, m, b, r) for r in b.regions})
+    return c[1]
 
 
 def decompose(economy, solution=None, *, tol: float = 1e-6,
@@ -338,16 +383,20 @@ def decompose(economy, solution=None, *, tol: float = 1e-6,
 
 
 def _integrate(core, m, b, x_base, p0, dp, n):
-    acc: dict[tuple, float] = {}
+    terms = _region_terms(core, m, b)
+    acc = {r: np.zeros(len(t.labels)) for r, t in terms.items()}
     direct = {r: 0.0 for r in b.regions}
     for _, wt, x, p, (dx,) in walk(core, x_base, p0, [dp], n):
         state = _Path(core, x, p, dx, dp)
         for r in b.regions:
-            rows, dd = _rates(m, b, r, state)
+            vals, dd = terms[r].values(m, b, state)
+            acc[r] += wt * vals
             direct[r] += wt * dd
-            for c, i, s, val in rows:
-                key = (r, c, i, s)
-                acc[key] = acc.get(key, 0.0) + wt * val
-    detail = pd.DataFrame([(r, c, COMPONENTS[c], i, s, v) for (r, c, i, s), v in acc.items()],
+    rows: dict[tuple, float] = {}  # a label may repeat (terms of trade on exports and imports)
+    for r, t in terms.items():
+        for (c, i, s_), v in zip(t.labels, acc[r].tolist(), strict=True):
+            key = (r, c, i, s_)
+            rows[key] = rows.get(key, 0.0) + v
+    detail = pd.DataFrame([(r, c, COMPONENTS[c], i, s_, v) for (r, c, i, s_), v in rows.items()],
                           columns=["region", "component", "group", "sector", "partner", "value"])
     return detail, direct
