@@ -134,3 +134,16 @@ def test_switches(synth, monkeypatch):
             core.factorize(vals, condense="yes")
     finally:
         core.condense = None
+
+
+def test_auto_condenses_only_when_the_factors_come_out_smaller(world):
+    core = world.core
+    vals = core.jacobian_values(world.x_base, world.p_base)
+    assert core.n >= cge.core.CONDENSE_MIN_UNKNOWNS
+    core.cache.pop("condense auto", None)
+    got = core.factorize(vals, condense="auto")
+    full = core.factorize(vals, condense=False)
+    cond = core.factorize(vals, condense=True)
+    smaller = cond.fill + cond.plan.products < full.fill
+    assert isinstance(got, CondensedLU if smaller else LU)
+    assert core.cache["condense auto"] is smaller
