@@ -14,24 +14,29 @@ is solved through the Schur complement ``S = J_KK - J_KE J_EE^-1 J_EK`` on the k
 (only ``S`` is factorised) and ``dE = J_EE^-1 (b_E - J_EK dK)``. The model's equations are not
 changed; the residual and the convergence test stay those of the full system.
 
-The choice of ``E`` is structural and checked numerically: a pivot ``J_ij`` qualifies only if
-``|J_ij| >= CONDENSE_PIVOT_TOL`` times the largest entry of its row *and* of its column (so
-the multipliers of the elimination are bounded by ``1 / CONDENSE_PIVOT_TOL``), checked at the
-values of the first factorisation; every later factorisation checks the row criterion again
-and, if a pivot has become small, :func:`factorize_condensed` returns None (the caller then
-factorises the full Jacobian). Rows are visited in order of their sparsest candidate column
-(then their own length), and a row's sparsest qualifying column is taken: eliminating a
-variable that appears in few equations creates little fill in ``S``.
+The choice of ``E`` is structural and checked numerically. Candidates are the pairs the full
+LU's ordering matches (:meth:`~cge.core.CompiledModel.lu`: a maximum matching puts them on the
+diagonal of ``B = J[rows][:, q]``), of degree at most :data:`CONDENSE_MAX_DEGREE` in the graph
+of ``B + B^T``; visited by increasing degree, a pair is taken if none of its neighbours is
+taken already (an independent set: ``J_EE`` is diagonal) and its pivot ``J_ij`` is at least
+:data:`CONDENSE_PIVOT_TOL` times the largest entry of its row *and* of its column at the values
+of the first factorisation (the multipliers of the elimination are bounded by
+``1 / CONDENSE_PIVOT_TOL``). Every later factorisation checks the row criterion again and, if a
+pivot has become small, :func:`factorize_condensed` returns None (the caller then factorises
+the full Jacobian). ``S`` keeps the full LU's matching and ordering with ``E`` left out (an
+independent set of low degree is what minimum degree eliminates first, so the fill is the full
+LU's or a little less).
 
 Everything that depends on the structure only is computed once per core (the plan: ``E``, the
 positions of the pivots, of ``J_KK``, ``J_KE``, ``J_EK`` and of the products
-``J_KE[r, k] J_EK[k, c]`` in the Jacobian's values, ``S``'s pattern and its fill-reducing
-ordering — a maximum matching, then minimum degree on ``S + S^T`` as for the full LU); a
+``J_KE[r, k] J_EK[k, c]`` in the Jacobian's values, ``S``'s pattern and ordering); a
 factorisation is then a gather, a ``np.bincount`` and SuperLU on the pre-permuted ``S``.
 
-Measured (docs/performance.md): on the shipped data and generated sizes the LU of ``S`` is not
-cheaper than the full LU — the full LU's minimum-degree ordering already eliminates these
-variables first — so condensation is off by default (``cge.core.CONDENSE``).
+Measured (docs/performance.md): on the shipped data and generated sizes up to 10 x 65 the LU
+of ``S`` costs what the full LU does — the full LU's minimum-degree ordering already eliminates
+these variables first, and the cost is in the densely coupled rest — so condensation is off by
+default (``cge.core.CONDENSE``). A choice of ``E`` ignoring the full ordering (sparsest column
+per equation, ``S`` ordered afresh) gave 1.4x (world2024) to 4.8x (10 x 65) the fill.
 """
 
 from __future__ import annotations
@@ -40,10 +45,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._scipy import csc_matrix, csr_matrix, maximum_bipartite_matching, splu
+from ._scipy import csc_matrix, csr_matrix, splu
 
 #: relative size of an admissible pivot (of its row's and its column's largest entry)
 CONDENSE_PIVOT_TOL = 0.1
+#: largest degree of an eliminated unknown in the graph of ``B + B^T`` (``B`` the Jacobian with
+#: its rows matched to its columns as the full LU orders it): the fill an elimination creates
+#: grows as the square of the degree
+CONDENSE_MAX_DEGREE = 6
 
 
 @dataclass
@@ -82,56 +91,46 @@ class Plan:
         return len(self.ta)
 
 
-def _structure(core):
-    """CSR and CSC of the Jacobian's pattern with positions into its values."""
-    n, rows, cols = core.n, np.asarray(core.rows), np.asarray(core.cols)
-    order_c, indices_c, indptr_c = core.csc_structure()
-    order_r = np.lexsort((cols, rows))
-    indptr_r = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr_r[1:])
-    return (order_r, cols[order_r], indptr_r), (order_c, rows[order_c], np.asarray(indptr_c))
-
-
-def choose_pivots(core, vals: np.ndarray, tol: float = CONDENSE_PIVOT_TOL):
-    """``(er, ec)``: the (equation, variable) pairs of ``E`` (see the module docstring), chosen
-    greedily on the pattern of the Jacobian with non-zeros ``vals``."""
+def choose_pivots(core, vals: np.ndarray, tol: float = CONDENSE_PIVOT_TOL,
+                  max_degree: int = CONDENSE_MAX_DEGREE) -> tuple[np.ndarray, np.ndarray]:
+    """``(er, ec)``: the (equation, variable) pairs of ``E`` for the Jacobian with non-zeros
+    ``vals`` (see the module docstring); empty if the full LU has no ordering (structurally
+    singular Jacobian)."""
     n = core.n
-    (pr, cr, ir), (pc, rc, ic) = _structure(core)
+    c = core.cache.get("lu")
+    if c is None:
+        core.factorize(vals, condense=False)
+        c = core.cache.get("lu")
+    if not c:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    data, indices, indptr, rows, q = c
+    # B = J[rows][:, q]: the matched pairs on its diagonal; G(B + B^T) the elimination graph
+    B = csc_matrix((np.ones(len(indices)), indices, indptr), shape=(n, n))
+    P = (B + B.T).tocsr()
+    deg = np.diff(P.indptr) - 1
+    col = np.repeat(np.arange(n), np.diff(indptr))
+    diag = np.empty(n, dtype=np.int64)
+    on = np.asarray(indices) == col
+    diag[col[on]] = np.asarray(data)[on]  # position of B[k, k] = J[rows[k], q[k]] in vals
     a = np.abs(vals)
-    rlen, clen = np.diff(ir), np.diff(ic)
     rmax = np.zeros(n)
     cmax = np.zeros(n)
     np.maximum.at(rmax, np.asarray(core.rows), a)
     np.maximum.at(cmax, np.asarray(core.cols), a)
-    # candidate entries in CSR order
-    ent_rows = np.repeat(np.arange(n), rlen)
-    ok = (a[pr] >= tol * rmax[ent_rows]) & (a[pr] >= tol * cmax[cr]) & (a[pr] > 0)
-    key = np.where(ok, clen[cr], np.iinfo(np.int64).max)
-    first = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first, ent_rows, key)
-    visit = np.lexsort((rlen, first))
-    visit = visit[first[visit] < np.iinfo(np.int64).max]
-    chosen = np.zeros(n, dtype=bool)  # variables eliminated
-    covered = np.zeros(n, dtype=bool)  # variables appearing in an equation of E
-    er, ec = [], []
-    cr_l, ok_l, clen_l, ir_l = cr.tolist(), ok.tolist(), clen.tolist(), ir.tolist()
-    for i in visit.tolist():
-        lo, hi = ir_l[i], ir_l[i + 1]
-        cs = cr[lo:hi]
-        if chosen[cs].any():
+    d = a[diag]
+    ok = (d > 0) & (d >= tol * rmax[rows]) & (d >= tol * cmax[q]) & (deg <= max_degree)
+    cand = np.flatnonzero(ok)
+    cand = cand[np.argsort(deg[cand], kind="stable")]
+    blocked = np.zeros(n, dtype=bool)
+    chosen = []
+    ptr, nb = P.indptr, P.indices
+    for k in cand.tolist():
+        if blocked[k]:
             continue
-        best, bc = -1, None
-        for t in range(lo, hi):
-            c = cr_l[t]
-            if ok_l[t] and not covered[c] and (bc is None or clen_l[c] < bc):
-                best, bc = c, clen_l[c]
-        if best < 0:
-            continue
-        er.append(i)
-        ec.append(best)
-        chosen[best] = True
-        covered[cs] = True
-    return np.array(er, dtype=np.int64), np.array(ec, dtype=np.int64)
+        chosen.append(k)
+        blocked[nb[ptr[k]:ptr[k + 1]]] = True
+    chosen = np.sort(np.array(chosen, dtype=np.int64))
+    return np.asarray(rows)[chosen].astype(np.int64), np.asarray(q)[chosen].astype(np.int64)
 
 
 def _block_products(ka, kb, ca, cb):
@@ -146,12 +145,19 @@ def _block_products(ka, kb, ca, cb):
     return ka[blk] + loc // cb[blk], kb[blk] + loc % cb[blk]
 
 
-def plan(core, vals: np.ndarray, er: np.ndarray, ec: np.ndarray, order=None) -> Plan | bool:
-    """The :class:`Plan` of condensing on pivots ``(er, ec)``; False if ``S`` is structurally
-    singular or singular at ``vals``. ``order(S) -> (rows, q) | False`` computes ``S``'s
-    ordering (default: :func:`order_matrix`)."""
+def plan(core, vals: np.ndarray, er: np.ndarray, ec: np.ndarray) -> Plan | bool:
+    """The :class:`Plan` of condensing on pivots ``(er, ec)`` (pairs matched by the full LU's
+    ordering, as :func:`choose_pivots` returns them); False if the full LU has no ordering.
+    ``S`` is ordered as the full LU is, without ``E``: its rows and columns keep their matching
+    and their order."""
     n = core.n
-    (pr, cr, ir), (pc, rc, ic) = _structure(core)
+    c = core.cache.get("lu")
+    if c is None:
+        core.factorize(vals, condense=False)
+        c = core.cache.get("lu")
+    if not c:
+        return False
+    full_rows, full_q = np.asarray(c[3]), np.asarray(c[4])
     isE_r = np.zeros(n, dtype=bool)
     isE_r[er] = True
     isE_c = np.zeros(n, dtype=bool)
@@ -171,12 +177,13 @@ def plan(core, vals: np.ndarray, er: np.ndarray, ec: np.ndarray, order=None) -> 
     is_piv = isE_r[rows] & (pivot_of_row[rows] == cols)
     dpos = np.empty(ne, dtype=np.int64)
     dpos[loc_r[rows[is_piv]]] = np.flatnonzero(is_piv)
-    # E rows' entries (CSR order, row by row in the order of er) for the pivot check
-    rlen = np.diff(ir)
-    epos = np.concatenate([pr[ir[i]:ir[i + 1]] for i in er]) if ne else np.zeros(0, np.int64)
+    # E rows' entries (row by row in the order of er) for the pivot check
+    e_all = np.flatnonzero(isE_r[rows])
+    e_all = e_all[np.argsort(loc_r[rows[e_all]], kind="stable")]
+    epos = e_all
     estart = np.zeros(ne, dtype=np.int64)
     if ne:
-        np.cumsum(rlen[er][:-1], out=estart[1:])
+        np.cumsum(np.bincount(loc_r[rows[e_all]], minlength=ne)[:-1], out=estart[1:])
     # J_KK entries
     kk = ~isE_r[rows] & ~isE_c[cols]
     kk_pos = np.flatnonzero(kk)
@@ -212,13 +219,8 @@ def plan(core, vals: np.ndarray, er: np.ndarray, ec: np.ndarray, order=None) -> 
     s_ptr = np.zeros(nk + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys // nk, minlength=nk), out=s_ptr[1:])
     nnz = len(keys)
-    sv = np.bincount(where, np.concatenate([vals[kk_pos], -vals[ta] * vals[tb] / vals[td]]),
-                     minlength=nnz)
-    S = csc_matrix((sv, s_ind, s_ptr.astype(np.int32)), shape=(nk, nk))
-    perm = (order or order_matrix)(S)
-    if perm is False:
-        return False
-    s_rows, s_q = perm
+    kept = ~isE_c[full_q]  # the full ordering without E (isE_r[full_rows] is the same mask)
+    s_rows, s_q = loc_r[full_rows[kept]], loc_c[full_q[kept]]
     posm = csc_matrix((np.arange(1, nnz + 1, dtype=float), s_ind, s_ptr.astype(np.int32)),
                       shape=(nk, nk))
     B = posm[s_rows][:, s_q].tocsc()
@@ -238,27 +240,6 @@ def plan(core, vals: np.ndarray, er: np.ndarray, ec: np.ndarray, order=None) -> 
                 s_rows=np.asarray(s_rows), s_q=np.asarray(s_q),
                 jke=csr(ke_pos, loc_r[rows[ke_pos]], ke_k, (nk, ne)),
                 jek=csr(ek_pos, ek_k, loc_c[cols[ek_pos]], (ne, nk)))
-
-
-def order_matrix(A):
-    """``(rows, q)`` for a square CSC matrix ``A``: a maximum matching (rows to columns), then
-    SuperLU's minimum degree on ``B + B^T`` of the matched ``B = A[match]``, so that
-    ``A[rows][:, q]`` has a structurally non-zero diagonal and little fill; False if there is
-    no perfect matching or SuperLU finds ``A`` singular."""
-    from .core import LU_PIVOT_THRESHOLD
-
-    if A.shape[0] == 0:
-        return False
-    match = maximum_bipartite_matching(A, perm_type="row")
-    if np.any(match < 0):
-        return False
-    try:
-        first = splu(A[match, :].tocsc(), permc_spec="MMD_AT_PLUS_A",
-                     diag_pivot_thresh=LU_PIVOT_THRESHOLD, options={"SymmetricMode": True})
-    except RuntimeError:
-        return False
-    q = np.argsort(first.perm_c)
-    return match[q], q
 
 
 def factorize_condensed(p: Plan, vals: np.ndarray, tol: float = CONDENSE_PIVOT_TOL):

@@ -271,8 +271,7 @@ class CompiledModel:
             from . import condense as cd
 
             er, ec = cd.choose_pivots(self, vals)
-            c = cd.plan(self, vals, er, ec, order=partial(_condensed_order, self, er, ec)) \
-                if len(er) else False
+            c = cd.plan(self, vals, er, ec) if len(er) else False
             self.cache["condense"] = c
         return c
 
@@ -373,28 +372,6 @@ def _lu_order(core: CompiledModel, vals: np.ndarray):
 
             store("lu", digest, {"rows": perm[0].astype(np.int32), "q": perm[1].astype(np.int32)})
     return _lu_plan(core, *perm)
-
-
-def _condensed_order(core: CompiledModel, er: np.ndarray, ec: np.ndarray, S):
-    """:func:`cge.condense.order_matrix` of the condensed system ``S``, kept on disk like
-    :func:`_lu_order`'s (keyed by the structure and the pivots ``(er, ec)`` too)."""
-    from .condense import order_matrix
-
-    n = S.shape[0]
-    digest = perm = None
-    if core.n >= LU_CACHE_MIN_UNKNOWNS:
-        from .cache import key, load
-
-        digest = key("lu", core.cache_context, f"condensed MMD_AT_PLUS_A {LU_PIVOT_THRESHOLD}",
-                     core.rows, core.cols, er, ec)
-        perm = _valid_perm(load("lu", digest), n)
-    if perm is None:
-        perm = order_matrix(S)
-        if perm is not False and digest is not None:
-            from .cache import store
-
-            store("lu", digest, {"rows": perm[0].astype(np.int32), "q": perm[1].astype(np.int32)})
-    return perm
 
 
 def _valid_perm(hit: dict | None, n: int) -> tuple[np.ndarray, np.ndarray] | None:
