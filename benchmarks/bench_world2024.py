@@ -1,7 +1,9 @@
 """The default data set's speed targets (issue 14): building world2024 and calibrating it, and
 warm solves of the shipped 2025 scenarios on it.
 
-Run: ``.venv/bin/python benchmarks/bench_world2024.py [--repeats N]`` (about a minute). Medians
+Run: ``.venv/bin/python benchmarks/bench_world2024.py [--repeats N]`` (about a minute;
+``--condensation [RxS ...]``: only the condensation table, for world2024 and generated sizes
+such as ``10x65``). Medians
 of ``N`` repeats (default 5); the machine is shared, so read the ratios. Not a test: nothing is
 asserted. Prints a Markdown table (used in docs/performance.md).
 
@@ -70,7 +72,83 @@ def main(repeats: int = 5) -> None:
         print(f"| {name} | {sec:.3f} | {note} |")
 
 
+def _condensation_row(name: str, repeats: int, extra: list[str]) -> str:
+    """One row of :func:`condensation` (notes appended to ``extra``)."""
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from synth import make_dataset
+
+    if name == "world2024":
+        eco = cge.Economy(name)
+    else:
+        r, s = (int(v) for v in name.split("x"))
+        eco = cge.Economy(make_dataset(r, s, seed=0))
+    core = eco.core
+    vals = core.jacobian_values(eco.x_base, eco.p_base)
+    core.factorize(vals, condense=False)  # the full ordering
+    t0 = time.perf_counter()
+    plan = core.condensation(vals)
+    t_plan = time.perf_counter() - t0
+    full = core.factorize(vals, condense=False)
+    cond = core.factorize(vals, condense=True)
+    lu_f = 1e3 * _median_s(lambda: core.factorize(vals, condense=False), repeats)
+    lu_c = 1e3 * _median_s(lambda: core.factorize(vals, condense=True), repeats)
+    b = np.random.default_rng(0).standard_normal(core.n)
+    sv_f = 1e3 * _median_s(lambda: full.solve(b), 5 * repeats)
+    sv_c = 1e3 * _median_s(lambda: cond.solve(b), 5 * repeats)
+    diff = float(np.max(np.abs(full.solve(b) - cond.solve(b))) / np.max(np.abs(full.solve(b))))
+    row = (f"| {name} | {core.n:,} | {len(plan.er):,} | {plan.size:,} | {len(vals):,} "
+           f"| {len(plan.s_indices):,} | {plan.products:,} | {t_plan:.2f} | {full.fill:,} "
+           f"| {cond.fill:,} | {cond.fill / full.fill:.2f} | {lu_f:.1f} | {lu_c:.1f} "
+           f"| {lu_c / lu_f:.2f} | {sv_f:.2f} | {sv_c:.2f} | {sv_c / sv_f:.2f} |")
+    extra.append(f"{name}: J^-1 b condensed against full, max difference {diff:.1e} relative")
+    if name == "world2024":
+        sc = cge.load_scenario(ROOT / "scenarios" / f"{SCENARIOS[0]}.toml")
+        xs, ms = {}, {}
+        for mode in (False, True):
+            core.condense = mode
+
+            def go():
+                eco.reset()
+                eco.apply(sc)
+                return eco.solve()
+
+            sol = go()
+            xs[mode] = np.array(sol.x)
+            ms[mode] = 1e3 * _median_s(go, repeats)
+            core.condense = None
+        d = float(np.max(np.abs(xs[True] - xs[False]) / np.abs(xs[False])))
+        extra.append(f"world2024, warm solve of {SCENARIOS[0]}: full LU {ms[False]:.1f} ms, "
+                     f"condensed {ms[True]:.1f} ms (ratio {ms[True] / ms[False]:.2f}); "
+                     f"equilibria differ by {d:.1e} relative at most")
+    return row
+
+
+def condensation(sizes: list[str], repeats: int = 5) -> None:
+    """Full LU against condensation (cge/condense.py) at the benchmark point: sizes, fill,
+    one factorisation, one solve (medians, same run), and for world2024 a warm solve of the
+    default shock with each (``core.condense`` False / True) and how far the equilibria differ."""
+    print(f"condensation against the full LU, medians of {repeats} repeats\n")
+    print("| data | unknowns | eliminated | kept (S) | nnz J | nnz S | products | plan s "
+          "| fill full | fill condensed | ratio | LU ms full | LU ms condensed | ratio "
+          "| solve ms full | solve ms condensed | ratio |")
+    print("|---|" + "---:|" * 16)
+    extra: list[str] = []
+    for name in ["world2024", *sizes]:
+        print(_condensation_row(name, repeats, extra))
+    print()
+    for line in extra:
+        print(f"* {line}")
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
-    main(ap.parse_args().repeats)
+    ap.add_argument("--condensation", nargs="*", metavar="RxS", default=None,
+                    help="only the condensation table: world2024 and these generated sizes")
+    args = ap.parse_args()
+    if args.condensation is not None:
+        condensation(args.condensation, args.repeats)
+    else:
+        main(args.repeats)

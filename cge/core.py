@@ -158,6 +158,9 @@ class CompiledModel:
     #: what the model was built from, for the keys of the on-disk cache (:mod:`cge.cache`):
     #: :class:`~cge.economy.Economy` sets the data digest and the closure
     cache_context: str = ""
+    #: condensation in :meth:`lu` (:mod:`cge.condense`): None follows :data:`CONDENSE`; True
+    #: condenses, False factorises the full Jacobian, ``"auto"`` see :data:`CONDENSE`
+    condense: bool | str | None = None
 
     @property
     def n(self) -> int:
@@ -215,7 +218,7 @@ class CompiledModel:
         in the order of :attr:`outputs`, at ``(x, p)``: no Pyomo variable is read or written."""
         return self._dropped_and_outputs(x, p)[len(self.dropped):]
 
-    def lu(self, x: np.ndarray, p: list[float]) -> LU:
+    def lu(self, x: np.ndarray, p: list[float], condense: bool | str | None = None) -> LU:
         """Sparse LU factorisation of the Jacobian (SuperLU), for :meth:`LU.solve`.
 
         The structure never changes, so the ordering is computed at the first call and kept:
@@ -228,13 +231,25 @@ class CompiledModel:
         which fills the factors with 5x more non-zeros); on the default data ~1.5x.
         Structurally singular Jacobians fall back to SuperLU's defaults.
 
+        With condensation (``condense``, else :attr:`condense`, else :data:`CONDENSE`; see
+        :mod:`cge.condense`) the result is a :class:`~cge.condense.CondensedLU` with the same
+        :meth:`~LU.solve`: only the Schur complement on the unknowns not eliminated is
+        factorised (its ordering computed once, like the full one's). Where condensation does
+        not apply (no pivots, or a pivot too small at ``x``) the full Jacobian is factorised.
+
         Raises:
             RuntimeError: the Jacobian is singular.
         """
-        return self.factorize(self.jacobian_values(x, p))
+        return self.factorize(self.jacobian_values(x, p), condense)
 
-    def factorize(self, vals: np.ndarray) -> LU:
+    def factorize(self, vals: np.ndarray, condense: bool | str | None = None) -> LU:
         """:meth:`lu` of the Jacobian with non-zeros ``vals`` (from :meth:`jacobian_values`)."""
+        mode = condense if condense is not None else (
+            self.condense if self.condense is not None else CONDENSE)
+        if mode:
+            f = self._condensed(vals, mode)
+            if f is not None:
+                return f
         n = self.n
         c = self.cache.get("lu")
         if c is None:
@@ -246,6 +261,39 @@ class CompiledModel:
         A = csc_matrix((vals[data], indices, indptr), shape=(n, n))
         return LU(splu(A, permc_spec="NATURAL", diag_pivot_thresh=LU_PIVOT_THRESHOLD,
                        options={"SymmetricMode": True}), rows, q)
+
+    def condensation(self, vals: np.ndarray):
+        """The :class:`~cge.condense.Plan` of this core (computed at the first call, from the
+        Jacobian's structure and the values ``vals``), or False if nothing can be eliminated
+        or the condensed system is singular there."""
+        c = self.cache.get("condense")
+        if c is None:
+            from . import condense as cd
+
+            er, ec = cd.choose_pivots(self, vals)
+            c = cd.plan(self, vals, er, ec) if len(er) else False
+            self.cache["condense"] = c
+        return c
+
+    def _condensed(self, vals: np.ndarray, mode):
+        """A :class:`~cge.condense.CondensedLU`, or None to factorise the full Jacobian."""
+        from .condense import factorize_condensed
+
+        if mode == "auto":
+            use = self.cache.get("condense auto")
+            if use is None:
+                use = False
+                if self.n >= CONDENSE_MIN_UNKNOWNS and self.condensation(vals):
+                    full = self.factorize(vals, condense=False)
+                    f = factorize_condensed(self.condensation(vals), vals)
+                    use = f is not None and f.fill + f.plan.products < full.fill
+                self.cache["condense auto"] = use
+            if not use:
+                return None
+        elif mode is not True:
+            raise ValueError(f"condense must be True, False, None or 'auto', not {mode!r}")
+        plan = self.condensation(vals)
+        return factorize_condensed(plan, vals) if plan else None
 
     def name(self, k: int) -> str:
         """Name of equation ``k`` (for diagnostics only; never enters generated code)."""
@@ -259,12 +307,28 @@ class CompiledModel:
 #: SuperLU's diagonal pivot threshold in :meth:`CompiledModel.lu` (1 is partial pivoting).
 LU_PIVOT_THRESHOLD = 0.1
 
+#: Condensation in :meth:`CompiledModel.lu` (:mod:`cge.condense`) for cores whose
+#: :attr:`~CompiledModel.condense` is None: False (the default) factorises the full Jacobian,
+#: True condenses, ``"auto"`` condenses from :data:`CONDENSE_MIN_UNKNOWNS` unknowns up if the
+#: factors come out smaller (nnz of the condensed system's L + U plus the products forming it,
+#: against nnz of the full L + U; decided once per core, at its first factorisation). Off by
+#: default: on world2024 and generated sizes up to 10 x 65 the condensed LU is not cheaper
+#: (docs/performance.md).
+CONDENSE: bool | str = False
+#: ``CONDENSE = "auto"`` condenses from this many unknowns up
+CONDENSE_MIN_UNKNOWNS = 2000
+
 
 class LU:
     """A factorised Jacobian ``J[rows][:, q] = L U``: :meth:`solve` returns ``J^-1 b``."""
 
     def __init__(self, lu, rows: np.ndarray | None, q: np.ndarray | None):
         self.superlu, self._rows, self._q = lu, rows, q
+
+    @property
+    def fill(self) -> int:
+        """Non-zeros of the factors ``L + U``."""
+        return int(self.superlu.L.nnz + self.superlu.U.nnz)
 
     def solve(self, b: np.ndarray) -> np.ndarray:
         if self._q is None:
