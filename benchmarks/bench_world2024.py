@@ -10,8 +10,9 @@ asserted. Prints a Markdown table (used in docs/performance.md).
 Stages: the data set's build (``calibration.build.build_world2024``: read the raw WIOD table,
 split, aggregate, fit the 2024 targets, tariffs, SAMs; in memory), loading it
 (``cge.load_dataset``), the economy (calibrate, build the Pyomo model, compile the core,
-determinacy check: ``cge.Economy``), and a warm solve of each scenario from the benchmark on
-that economy (``Economy.apply`` + ``Economy.solve``; the economy is reset between solves).
+determinacy check: ``cge.Economy``), a warm solve of each scenario from the benchmark on
+that economy (``Economy.apply`` + ``Economy.solve``; the economy is reset between solves), and
+the EV decomposition of the first (``cge.welfare.decompose``).
 """
 
 from __future__ import annotations
@@ -61,8 +62,15 @@ def main(repeats: int = 5) -> None:
             return eco.solve()
 
         info = go().info
-        rows.append((f"warm solve: {name}", _median_s(go, repeats),
+        solve = _median_s(go, repeats)
+        rows.append((f"warm solve: {name}", solve,
                      f"{info.iterations} iterations, residual {info.max_residual:.1e}"))
+        if name == SCENARIOS[0]:  # the EV decomposition of the default shock, against its solve
+            from cge import welfare
+
+            sol = go()
+            dec = _median_s(lambda sol=sol: welfare.decompose(eco, sol), max(1, repeats // 2))
+            rows.append((f"EV decomposition: {name}", dec, f"{dec / solve:.1f}x the solve"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"world2024, medians of {repeats} repeats (builds: {max(1, repeats // 2)}); "
           f"peak memory of the process {peak:,.0f} MB\n")
