@@ -170,9 +170,26 @@ class Results:
             if fill is not None:
                 col = np.where(np.isnan(col), fill, col)
             cols[INDICATORS[n].column(self.unit)] = col
-        frame = pd.DataFrame(cols, index=pd.MultiIndex.from_tuples(keys, names=index)
-                             if len(index) > 1 else pd.Index(keys, name=index[0]))
+        frame = pd.DataFrame(cols, index=self._index(keys, index) if len(index) > 1
+                             else pd.Index(keys, name=index[0]))
         return frame
+
+    def _index(self, keys: list, names: list[str]) -> pd.MultiIndex:
+        """A MultiIndex of ``keys`` whose levels are in the data's order (regions, sectors as in
+        meta.toml; other labels in order of appearance), so that keys in data order are
+        lexsorted: partial lookups such as ``res.trade.loc[("JPN", "USA")]`` work without
+        pandas' PerformanceWarning and the display order is kept."""
+        b = self.economy.benchmark
+        canon = [list(b.regions), list(b.sectors)]
+        levels, codes = [], []
+        for i in range(len(names)):
+            values = list(dict.fromkeys(k[i] for k in keys))
+            order = next((c for c in canon if set(values) <= set(c)), None)
+            level = [v for v in order if v in set(values)] if order else values
+            pos = {v: j for j, v in enumerate(level)}
+            levels.append(level)
+            codes.append([pos[k[i]] for k in keys])
+        return pd.MultiIndex(levels=levels, codes=codes, names=names)
 
     @property
     def tariff_change(self) -> TariffChange:

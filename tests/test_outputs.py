@@ -391,3 +391,20 @@ def test_a_full_disk_is_one_line_naming_the_folder_and_nothing_is_left(tmp_path,
                     "device; nothing was written (hint: free some space, or choose another folder "
                     "with --out DIR)")
     assert list(full_disk.iterdir()) == []  # no temporary folder left behind
+
+
+def test_result_tables_take_partial_lookups_without_warnings(res):
+    """res.trade in the data's order (regions and sectors as in meta.toml), and a partial key
+    (one exporter and importer) looks up without pandas' PerformanceWarning."""
+    import warnings
+
+    ds = res.economy.dataset
+    keys = res.trade.index.tolist()
+    rank = {r: k for k, r in enumerate(ds.regions)}, {s: k for k, s in enumerate(ds.sectors)}
+    assert keys == sorted(keys, key=lambda k: (rank[0][k[0]], rank[0][k[1]], rank[1][k[2]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        part = res.trade.loc[("JPN", "USA")]
+        by_region = res.sectors.loc["JPN"]
+    assert list(part.index) == [s for s in ds.sectors if ("JPN", "USA", s) in keys]
+    assert len(by_region) == len(ds.sectors)
