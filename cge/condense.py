@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._scipy import csc_matrix, csr_matrix, splu
+from ._scipy import csc_matrix, csr_matrix
 
 #: relative size of an admissible pivot (of its row's and its column's largest entry)
 CONDENSE_PIVOT_TOL = 0.1
@@ -242,15 +242,16 @@ def plan(core, vals: np.ndarray, er: np.ndarray, ec: np.ndarray) -> Plan | bool:
                 jek=csr(ek_pos, ek_k, loc_c[cols[ek_pos]], (ne, nk)))
 
 
-def factorize_condensed(p: Plan, vals: np.ndarray, tol: float = CONDENSE_PIVOT_TOL):
+def factorize_condensed(p: Plan, vals: np.ndarray, factorize_natural,
+                        tol: float = CONDENSE_PIVOT_TOL):
     """:class:`CondensedLU` of the Jacobian with non-zeros ``vals``; None if a pivot has
     fallen below ``tol`` of its row's largest entry (then factorise the full Jacobian).
+    ``factorize_natural(S, rows, cols)``: the core's factorisation of ``S`` in the given
+    (already computed) order (:func:`cge.core.factorize_in_order`).
 
     Raises:
         RuntimeError: ``S`` is singular.
     """
-    from .core import LU, LU_PIVOT_THRESHOLD
-
     d = vals[p.dpos]
     if len(d):
         rmax = np.maximum.reduceat(np.abs(vals[p.epos]), p.estart)
@@ -260,8 +261,7 @@ def factorize_condensed(p: Plan, vals: np.ndarray, tol: float = CONDENSE_PIVOT_T
     w = np.concatenate([vals[p.src], -vals[p.ta] * vals[p.tb] / vals[p.td]])
     data = np.bincount(p.dst, w, minlength=len(p.s_indices))
     S = csc_matrix((data, p.s_indices, p.s_indptr), shape=(nk, nk))
-    lu = LU(splu(S, permc_spec="NATURAL", diag_pivot_thresh=LU_PIVOT_THRESHOLD,
-                 options={"SymmetricMode": True}), p.s_rows, p.s_q)
+    lu = factorize_natural(S, p.s_rows, p.s_q)
     jke = csr_matrix((vals[p.jke[0]], p.jke[1], p.jke[2]), shape=p.jke[3])
     jek = csr_matrix((vals[p.jek[0]], p.jek[1], p.jek[2]), shape=p.jek[3])
     return CondensedLU(p, lu, d, jke, jek)

@@ -258,9 +258,7 @@ class CompiledModel:
             order, indices, indptr = self.csc_structure()
             return LU(splu(csc_matrix((vals[order], indices, indptr), shape=(n, n))), None, None)
         data, indices, indptr, rows, q = c
-        A = csc_matrix((vals[data], indices, indptr), shape=(n, n))
-        return LU(splu(A, permc_spec="NATURAL", diag_pivot_thresh=LU_PIVOT_THRESHOLD,
-                       options={"SymmetricMode": True}), rows, q)
+        return factorize_in_order(csc_matrix((vals[data], indices, indptr), shape=(n, n)), rows, q)
 
     def condensation(self, vals: np.ndarray):
         """The :class:`~cge.condense.Plan` of this core (computed at the first call, from the
@@ -268,10 +266,10 @@ class CompiledModel:
         or the condensed system is singular there."""
         c = self.cache.get("condense")
         if c is None:
-            from . import condense as cd
+            from .condense import choose_pivots, plan
 
-            er, ec = cd.choose_pivots(self, vals)
-            c = cd.plan(self, vals, er, ec) if len(er) else False
+            er, ec = choose_pivots(self, vals)
+            c = plan(self, vals, er, ec) if len(er) else False
             self.cache["condense"] = c
         return c
 
@@ -285,7 +283,7 @@ class CompiledModel:
                 use = False
                 if self.n >= CONDENSE_MIN_UNKNOWNS and self.condensation(vals):
                     full = self.factorize(vals, condense=False)
-                    f = factorize_condensed(self.condensation(vals), vals)
+                    f = factorize_condensed(self.condensation(vals), vals, factorize_in_order)
                     use = f is not None and f.fill + f.plan.products < full.fill
                 self.cache["condense auto"] = use
             if not use:
@@ -293,7 +291,7 @@ class CompiledModel:
         elif mode is not True:
             raise ValueError(f"condense must be True, False, None or 'auto', not {mode!r}")
         plan = self.condensation(vals)
-        return factorize_condensed(plan, vals) if plan else None
+        return factorize_condensed(plan, vals, factorize_in_order) if plan else None
 
     def name(self, k: int) -> str:
         """Name of equation ``k`` (for diagnostics only; never enters generated code)."""
@@ -317,6 +315,13 @@ LU_PIVOT_THRESHOLD = 0.1
 CONDENSE: bool | str = False
 #: ``CONDENSE = "auto"`` condenses from this many unknowns up
 CONDENSE_MIN_UNKNOWNS = 2000
+
+
+def factorize_in_order(S, rows: np.ndarray | None, q: np.ndarray | None) -> LU:
+    """:class:`LU` of ``S`` whose rows and columns are already in pivot order (``rows``, ``q``
+    map back): SuperLU without reordering, :data:`LU_PIVOT_THRESHOLD` on the diagonal."""
+    return LU(splu(S, permc_spec="NATURAL", diag_pivot_thresh=LU_PIVOT_THRESHOLD,
+                   options={"SymmetricMode": True}), rows, q)
 
 
 class LU:
