@@ -149,6 +149,22 @@ def _source_trade(raw: RawTable) -> np.ndarray:
     return t
 
 
+def cross_border_cells(raw: RawTable, regions: Mapping):
+    """Every source cell of trade between two model regions: yields ``(importer code, exporter
+    code, importer region, exporter region, industry position, industry, flow)``, the flow in
+    USD million as the release has it (negative where inventories ran down; the caller decides
+    how to weigh it). Cells within one model region (e.g. two EU members) are skipped."""
+    t = _source_trade(raw)
+    for e, ex in enumerate(raw.countries):
+        er = regions.code_to_name[ex]
+        for m, im in enumerate(raw.countries):
+            mr = regions.code_to_name[im]
+            if er == mr:
+                continue
+            for k, ind in enumerate(raw.industries):
+                yield im, ex, mr, er, k, ind, float(t[e, k, m])
+
+
 def _tariffs(raw: RawTable, regions: Mapping, sectors: Mapping, legacy_sector: dict[str, str],
              legacy_rates: dict[tuple[str, str, str], int], table: dict | None,
              ) -> tuple[dict[tuple[str, str, str], int], list[dict[str, object]]]:
@@ -160,40 +176,33 @@ def _tariffs(raw: RawTable, regions: Mapping, sectors: Mapping, legacy_sector: d
     regions, (importer, any), (model importer, any), (any, any), and within each pair the
     industry, the industry it was split from, the model sector; without a table rate, the
     10-sector rates of ``inputs/tariffs.csv`` (see docs/data.md)."""
-    t = _source_trade(raw)
     num: dict[tuple[str, str, str], int] = {}
     den: dict[tuple[str, str, str], int] = {}
     fallback: dict[tuple[str, str, str], float] = {}
-    for e, ex in enumerate(raw.countries):
-        er = regions.code_to_name[ex]
-        for m, im in enumerate(raw.countries):
-            mr = regions.code_to_name[im]
-            if er == mr:
-                continue
-            pairs = ((im, ex), (mr, er), (im, "*"), (mr, "*"), ("*", "*"))
-            for k, ind in enumerate(raw.industries):
-                flow = max(0, int(round(t[e, k, m])))  # a negative flow (inventories) weighs 0
-                sec = sectors.code_to_name[ind]
-                names = (ind, raw.source_industry(ind), sec)
-                rate, rule = None, ""
-                if table is not None:
-                    rate = next((table[(a, b, c)][0] for a, b in pairs for c in names
-                                 if (a, b, c) in table), None)
-                if rate is None:
-                    lm, le = _legacy_region(im), _legacy_region(ex)
-                    legacy = legacy_sector[ind]
-                    if lm != le:
-                        rate = 10 * legacy_rates[(lm, le, legacy)]
-                    elif im in EU27 and ex in EU27:
-                        rate = 0
-                    else:
-                        rate = 10 * legacy_rates[("ROW", "USA", legacy)]
-                        rule = "fallback"
-                key = (mr, er, sec)
-                num[key] = num.get(key, 0) + rate * flow
-                den[key] = den.get(key, 0) + flow
-                if rule and flow:
-                    fallback[key] = fallback.get(key, 0.0) + flow
+    for im, ex, mr, er, _, ind, value in cross_border_cells(raw, regions):
+        pairs = ((im, ex), (mr, er), (im, "*"), (mr, "*"), ("*", "*"))
+        flow = max(0, int(round(value)))  # a negative flow (inventories) weighs 0
+        sec = sectors.code_to_name[ind]
+        names = (ind, raw.source_industry(ind), sec)
+        rate, rule = None, ""
+        if table is not None:
+            rate = next((table[(a, b, c)][0] for a, b in pairs for c in names
+                         if (a, b, c) in table), None)
+        if rate is None:
+            lm, le = _legacy_region(im), _legacy_region(ex)
+            legacy = legacy_sector[ind]
+            if lm != le:
+                rate = 10 * legacy_rates[(lm, le, legacy)]
+            elif im in EU27 and ex in EU27:
+                rate = 0
+            else:
+                rate = 10 * legacy_rates[("ROW", "USA", legacy)]
+                rule = "fallback"
+        key = (mr, er, sec)
+        num[key] = num.get(key, 0) + rate * flow
+        den[key] = den.get(key, 0) + flow
+        if rule and flow:
+            fallback[key] = fallback.get(key, 0.0) + flow
     rates = {}
     for key, d in den.items():  # hundredths x flow -> tenths, rounded half up
         rates[key] = (2 * num[key] + 10 * d) // (20 * d) if d > 0 else 0

@@ -144,24 +144,17 @@ class World:
 def load_world() -> World:
     import numpy as np
 
+    from calibration.aggregate import cross_border_cells
     from calibration.wiod_source import load_raw, read_mapping, split_raw
     from cge.economy import resolve_data
 
     raw = split_raw(load_raw(2011), SPLITS)
     regions = read_mapping(REGIONS_MAP, raw.countries, "region")
     sectors = read_mapping(SECTORS_MAP, raw.industries, "sector")
-    n, k = len(raw.countries), len(raw.industries)
-    t = raw.inter.reshape(n, k, n, k).sum(axis=3) + raw.final.sum(axis=2).reshape(n, k, n)
     weights: dict[tuple[str, str, str], float] = {}
-    for e, ex in enumerate(raw.countries):
-        er = regions.code_to_name[ex]
-        for m, im in enumerate(raw.countries):
-            mr = regions.code_to_name[im]
-            if er == mr:
-                continue
-            for j, ind in enumerate(raw.industries):
-                key = (mr, er, ind)
-                weights[key] = weights.get(key, 0.0) + max(0.0, float(np.round(t[e, j, m], 6)))
+    for _, _, mr, er, _, ind, flow in cross_border_cells(raw, regions):
+        key = (mr, er, ind)
+        weights[key] = weights.get(key, 0.0) + max(0.0, float(np.round(flow, 6)))
     sources: dict[str, list[str]] = {}
     for ind in raw.industries:
         sources.setdefault(sectors.code_to_name[ind], []).append(ind)
