@@ -140,7 +140,14 @@ class PipelineCheck:
 
 
 def shipped_data(data_dir: Path = DATA_DIR) -> list[str]:
-    """Names of the shipped data sets: the folders of ``data_dir`` holding a ``meta.toml``."""
+    """Names of the shipped data sets: the folders of ``data_dir`` holding a ``meta.toml``.
+
+    Raises:
+        GateError: ``data_dir`` is not a folder (a package installed without its data).
+    """
+    if not data_dir.is_dir():
+        raise GateError(f"no shipped data: {data_dir} is not a folder (hint: reinstall cge from "
+                        "its wheel, or name a data set folder with --data)")
     return sorted(p.name for p in data_dir.iterdir() if (p / "meta.toml").is_file())
 
 

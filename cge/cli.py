@@ -20,8 +20,10 @@ from pathlib import Path
 
 import click
 
+from .cli_shipped import init_cmd, scenarios_cmd
 from .closure import CLOSURES, REVENUE
 from .meta import DEFAULT_DATA
+from .version import __version__
 
 # Building the parser (and --help) imports only click and the two modules above: each command
 # imports the modules it uses when it runs (Pyomo, pandas, scipy, matplotlib, xarray, dask are
@@ -72,7 +74,8 @@ class _Guard:
             return False
         # ValueError covers DataError, ScenarioError, ClosureError; OSError an output folder
         # that cannot be written
-        if isinstance(exc, ValueError | KeyError | OSError) or _is(exc, "check", "GateError"):
+        if (isinstance(exc, ValueError | KeyError | OSError) or _is(exc, "check", "GateError")
+                or _is(exc, "errors", "MissingExtra")):
             _fail(exc, self.debug, 2)
         if _is(exc, "solver", "SolveError") or _is(exc, "sensitivity", "IncompleteStudy"):
             _fail(exc, self.debug, 1)
@@ -87,7 +90,7 @@ def _interrupt(signum, frame) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="cge")
+@click.version_option(version=__version__, prog_name="cge")
 def main() -> None:
     """cge: what a tariff does — a calibrated multi-region Armington CGE model.
 
@@ -97,6 +100,8 @@ def main() -> None:
       cge compare scenarios/*.toml --out cmp    # several scenarios side by side
       cge sweep grid.toml --out grid            # a grid of scenarios as one job (docs/sweeps.md)
       cge check                                 # calibration gate for CI
+      cge init work && cd work                  # a working folder with the shipped scenarios
+      cge data list                             # the shipped data sets
       cge data usjpn2024                        # describe a data set
       cge data build --regions R.csv --sectors S.csv --out DIR   # a data set from WIOD
 
@@ -505,7 +510,8 @@ def check_cmd(datas, debug) -> None:
 @_debug_opt
 def data_cmd(name, regions, sectors, year, out, tariffs, splits, targets, target_sectors, collection,
              ds_name, debug) -> None:
-    """Describe data set NAME (a shipped name or a folder), or build one from WIOD:
+    """Describe data set NAME (a shipped name or a folder), list the shipped ones (`cge data
+    list`: regions x sectors, year, unit, one a line), or build one from WIOD:
 
       cge data build --regions R.csv --sectors S.csv --year 2011 --out DIR
 
@@ -534,11 +540,21 @@ def data_cmd(name, regions, sectors, year, out, tariffs, splits, targets, target
                    f"{len(res.negative_trade)} negative flows cleared, {len(res.tariff_fallbacks)} "
                    "tariff rates by fallback; see build_report.md)")
         return
+    if name == "list":
+        with _Guard(debug):
+            from .shipped import datasets
+
+            click.echo("\n".join(d.line() for d in datasets()))
+        return
     with _Guard(debug):
         from .economy import resolve_data
 
         ds = resolve_data(name)
     click.echo(ds.describe())
+
+
+main.add_command(scenarios_cmd)
+main.add_command(init_cmd)
 
 
 def console() -> None:

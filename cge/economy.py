@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
@@ -22,12 +21,14 @@ from .data import Dataset, load_dataset
 from .meta import DEFAULT_DATA, SIGMA_ONE_GAP  # re-exported: the default data, the CES gap
 from .model import build_model
 from .scenario import QUOTA_RENTS, Scenario, ScenarioError, base_rates, load_scenario
+from .shipped import data_dir
 from .solution import Solution
-from .solver import SolveError, SolveInfo, masks, solve
+from .solver import NO_IPOPT_FALLBACK, SolveError, SolveInfo, ipopt_available, masks, solve
 from .text import show
 
-#: Folder of the shipped data sets (the repository's data/), overridable with CGE_DATA_DIR.
-DATA_DIR = Path(os.environ.get("CGE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+#: Folder of the shipped data sets: the package's (a wheel) or the checkout's data/, overridable
+#: with CGE_DATA_DIR (:func:`cge.shipped.data_dir`).
+DATA_DIR = data_dir()
 
 
 def resolve_data(data: str | Path | Dataset | None, elasticities: str | None = None) -> Dataset:
@@ -287,6 +288,9 @@ class Economy:
                 info = self._continuation(solver, err, max_steps)
             except SolveError as cont_err:
                 if solver != "newton":
+                    raise
+                if not ipopt_available():  # the last resort is Ipopt, an optional extra
+                    cont_err.with_note(NO_IPOPT_FALLBACK)
                     raise
                 try:
                     info = solve(self.core, solver="ipopt", x0=x0)

@@ -22,3 +22,13 @@ class DataError(ValueError):
         if hint:
             text += f" (hint: {hint})"
         super().__init__(one_line(text))
+
+
+class MissingExtra(ImportError):
+    """An optional dependency a feature needs is not installed. The message is one line naming
+    the feature and the ``pip install 'cge[EXTRA]'`` that brings it."""
+
+    def __init__(self, feature: str, module: str, extra: str):
+        self.extra = extra
+        super().__init__(one_line(f"{feature} needs {module}, which is not installed (hint: pip "
+                                  f"install 'cge[{extra}]'; docs/install.md)"), name=module)

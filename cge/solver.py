@@ -8,12 +8,14 @@ benchmark values) and the equations dropped by Walras' law hold to ``walras_tol`
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .core import CompiledModel
+from .errors import MissingExtra
 
 TOL = 1e-9
 WALRAS_TOL = 1e-8
@@ -73,6 +75,12 @@ class SolveError(RuntimeError):
         lines.append("what to try: a smaller shock, the other solver (--solver ipopt|newton), "
                      "another closure, or check the elasticities; see docs/reliability.md")
         return "\n".join(lines)
+
+    def with_note(self, note: str) -> SolveError:
+        """The same error, ``note`` appended to the solver's message (e.g. a fallback not tried)."""
+        self.info.message += f" ({note})"
+        self.args = (self._text(),)
+        return self
 
     def with_continuation(self, reached: float, diagnosis: list[str]) -> SolveError:
         """The same error, noting how far continuation got and what it found there."""
@@ -248,8 +256,7 @@ def ipopt(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = T
     Ipopt stops at its own tolerance in a scaled norm; a few Newton steps bring the result to
     ``tol`` in the residuals we report (Ipopt alone can sit ~1e-8 from the exact root).
     """
-    import cyipopt
-
+    cyipopt = require_ipopt()
     t0 = time.perf_counter()
     n = core.n
     upper = np.full(n, 1e20)
@@ -274,6 +281,24 @@ def ipopt(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = T
 
 SOLVERS = {"newton": newton, "ipopt": ipopt}
 
+#: What a Newton failure says when the Ipopt fallback could not be tried.
+NO_IPOPT_FALLBACK = "Ipopt fallback not tried: cyipopt is not installed (pip install 'cge[ipopt]')"
+
+
+def ipopt_available() -> bool:
+    """Whether cyipopt (the optional extra ``cge[ipopt]``) can be imported; imports nothing."""
+    return importlib.util.find_spec("cyipopt") is not None
+
+
+def require_ipopt():
+    """The ``cyipopt`` module. Raises :class:`~cge.errors.MissingExtra` (one line: ``pip
+    install 'cge[ipopt]'``) when it is not installed."""
+    try:
+        import cyipopt
+    except ImportError:
+        raise MissingExtra("the Ipopt solver (--solver ipopt)", "cyipopt", "ipopt") from None
+    return cyipopt
+
 
 def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None = None,
           tol: float = TOL, walras_tol: float = WALRAS_TOL, fallback: bool = True) -> SolveInfo:
@@ -292,10 +317,13 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
     x, info = (newton(core, x0, p, tol=tol, polish=POLISH_TOL) if solver == "newton"
                else SOLVERS[solver](core, x0, p, tol=tol))
     if not info.converged and fallback and solver == "newton":
-        x2, info2 = ipopt(core, x0, p, tol=tol)
-        if info2.converged:
-            x, info = x2, info2
-            info.solver = "newton, then ipopt"
+        if ipopt_available():
+            x2, info2 = ipopt(core, x0, p, tol=tol)
+            if info2.converged:
+                x, info = x2, info2
+                info.solver = "newton, then ipopt"
+        else:
+            info.message += f" ({NO_IPOPT_FALLBACK})"
     if info.converged:  # polish: a converged Newton iterate gains digits almost for free
         xp, pol = newton(core, x, p, tol=POLISH_TOL, max_iter=3)
         if pol.max_residual < info.max_residual:

@@ -1,3 +1,19 @@
-"""The version of cge (one place; the package and its outputs read it from here)."""
+"""The version of cge (one place; the package and its outputs read it from here).
 
-__version__ = "0.1.0"
+It comes from git: setuptools-scm writes ``cge/_version.py`` when the package is built or
+installed (``0.1.devN+gHASH``: N commits, HASH the code revision; ``.dYYYYMMDD`` when the tree
+had uncommitted changes). Without that file (the package run from a source tree that was never
+installed) the installed distribution's version, else ``0+unknown``.
+"""
+
+from __future__ import annotations
+
+try:
+    from ._version import __version__
+except ImportError:  # never built nor installed from here
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        __version__ = version("cge")
+    except PackageNotFoundError:
+        __version__ = "0+unknown"

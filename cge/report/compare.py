@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..version import __version__
 from .folders import atomic_dir
 from .plots import grouped_bars, new_figure, save_figure
-from .provenance import now, version, versions, write_metadata
+from .provenance import now, versions, write_metadata
 from .tables import TIDY_COLUMNS, has_parquet, publication, to_latex, to_markdown
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -136,7 +137,7 @@ def write_comparison(outcomes: Sequence[Outcome], out_dir: str | Path, *,
             save_figure(_fig_ev_by_scenario(wide[[oc.name for oc in ok]], ok[0].results.unit),
                         tmp / "figures" / "ev_by_scenario")
         res0 = ok[0].results if ok else None
-        meta = {"generator": "cge", "cge_version": version("cge"), "timestamp": now(),
+        meta = {"generator": "cge", "cge_version": __version__, "timestamp": now(),
                 **(extra or {}),
                 "data": ({"name": res0.economy.dataset.name, "unit": res0.unit,
                           "digest": res0.economy.dataset.digest} if res0 else None),

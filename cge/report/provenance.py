@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..version import __version__
 from .folders import METADATA, atomic_write
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,9 +36,10 @@ def version(dist: str) -> str | None:
 
 
 def versions() -> dict[str, str | None]:
-    """Versions of Python and of the packages that shape a result (None if not installed)."""
-    out: dict[str, str | None] = {"python": platform.python_version()}
-    for dist in ("cge", "pyomo", "cyipopt", "numpy", "scipy", "pandas", "matplotlib", "pyarrow"):
+    """Versions of Python and of the packages that shape a result (None if not installed); cge's
+    is :data:`cge.version.__version__` (from git: it names the code revision)."""
+    out: dict[str, str | None] = {"python": platform.python_version(), "cge": __version__}
+    for dist in ("pyomo", "cyipopt", "numpy", "scipy", "pandas", "matplotlib", "pyarrow"):
         out[dist] = version(dist)
     if out["cyipopt"] is None:
         out["cyipopt"] = version("cyipopt-wheels")
@@ -73,7 +75,7 @@ def solve_metadata(economy, scenario, info, *, wall_seconds: float | None = None
     cells = sc.resolve(economy).cells if sc is not None else []
     return {
         "generator": "cge",
-        "cge_version": version("cge"),
+        "cge_version": __version__,
         "timestamp": now(),
         "command": list(command) if command is not None else None,
         "data": {"name": ds.name, "unit": ds.unit, "digest": ds.digest,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..closure import REVENUE, Closure
 from ..data import Dataset
 from ..economy import resolve_data, scenario_data
-from ..report.provenance import now, version
+from ..report.provenance import now
 from ..scenario import Scenario
 from ..text import quote
 from .assembly import assemble, write_results
@@ -196,6 +196,10 @@ def _plan(members, data, closure, solver: str, chunk_size: int | None, formats: 
     ds = resolve_data(scenario_data(data, scenarios), elasticities or agreed_elasticities(scenarios))
     if solver not in ("newton", "ipopt"):
         raise SweepError(f"unknown solver {solver!r}", hint="choose newton or ipopt")
+    if solver == "ipopt":
+        from ..solver import require_ipopt
+
+        require_ipopt()  # before any member is solved: one clear line, not a failed member each
     bad = [f for f in formats if f not in ("netcdf", "parquet")]
     if bad:
         raise SweepError(f"formats: unknown {', '.join(map(quote, bad))}", hint="netcdf, parquet")
@@ -286,7 +290,7 @@ def _attrs(plan: _Plan) -> dict:
 
 
 def _version() -> str:
-    """cge's version as report metadata gives it (the installed distribution), else the package's."""
+    """cge's version as report metadata gives it (:data:`cge.version.__version__`)."""
     from ..version import __version__
 
-    return version("cge") or __version__
+    return __version__

@@ -30,7 +30,11 @@ class Runner:
     def __enter__(self):
         ex = self.executor
         if isinstance(ex, str):
-            from distributed import Client
+            try:
+                from distributed import Client
+            except ImportError:
+                raise SweepError(f"a scheduler address ({ex}) needs dask.distributed, which is not "
+                                 "installed", hint="pip install 'cge[dask]'") from None
 
             self.own = ex = Client(ex)
         if ex is None:
