@@ -4,11 +4,25 @@ working folder (:mod:`cge.shipped`); registered in :mod:`cge.cli`. ``cge data li
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 _debug_opt = click.option("--debug", is_flag=True, help="show tracebacks")
+
+
+def _guarded(debug: bool, fn: Callable, *args, **kwargs):
+    """``fn(*args, **kwargs)``; an unknown name, a refused copy or an unwritable folder is one
+    line and exit code 2, as every cge command does (``--debug``: the traceback)."""
+    try:
+        return fn(*args, **kwargs)
+    except (ValueError, OSError) as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
 
 
 @click.group("scenarios", short_help="List the shipped scenarios, or copy one to a folder.")
@@ -26,12 +40,10 @@ def scenarios_cmd() -> None:
 @_debug_opt
 def list_cmd(debug) -> None:
     """List the shipped scenarios and sweeps, one a line: name, kind, data set, description."""
-    from .cli import _Guard
     from .shipped import scenarios
 
-    with _Guard(debug):
-        for sc in scenarios():
-            click.echo(sc.line())
+    for sc in _guarded(debug, scenarios):
+        click.echo(sc.line())
 
 
 @scenarios_cmd.command("copy")
@@ -42,12 +54,10 @@ def list_cmd(debug) -> None:
 def copy_cmd(name, folder, force, debug) -> None:
     """Copy the shipped scenario NAME (as `cge scenarios list` names it) into FOLDER (default:
     the current folder; made if missing) as NAME.toml, to run or edit."""
-    from .cli import _Guard, _show
     from .shipped import copy_scenario
 
-    with _Guard(debug):
-        target = copy_scenario(name, folder, force=force)
-    click.echo(f"wrote {_show(target)}; run it with: cge run {_show(target)}")
+    target = _guarded(debug, copy_scenario, name, folder, force=force)
+    click.echo(f"wrote {target}; run it with: cge run {target}")
 
 
 @click.command("init", short_help="Lay out a working folder: the shipped scenarios and a README.")
@@ -56,10 +66,8 @@ def copy_cmd(name, folder, force, debug) -> None:
 def init_cmd(folder, debug) -> None:
     """Make FOLDER (new, or empty) a working folder: every shipped scenario in FOLDER/scenarios/
     and a README.md on how to run one (cge run scenarios/us_autos_232.toml from FOLDER)."""
-    from .cli import _Guard, _show
     from .shipped import init_folder
 
-    with _Guard(debug):
-        files = init_folder(folder)
-    click.echo(f"wrote {_show(folder)}/ ({len(files)} files); then: cd {_show(folder)} && "
+    files = _guarded(debug, init_folder, folder)
+    click.echo(f"wrote {folder}/ ({len(files)} files); then: cd {folder} && "
                "cge run scenarios/us_autos_232.toml")

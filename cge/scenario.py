@@ -642,7 +642,8 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     raw = read_toml_bytes(p, "scenario", ScenarioError,
                           missing_hint="give the path of a .toml file, e.g. "
-                          "scenarios/us_autos_232.toml",
+                          "scenarios/us_autos_232.toml; `cge scenarios copy NAME` copies a "
+                          "shipped one (`cge scenarios list`)",
                           folder_hint="give the path of a .toml scenario file")
     return parse_scenario(raw.decode("utf-8-sig"), path=str(p),
                           digest=hashlib.sha256(raw).hexdigest())
