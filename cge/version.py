@@ -2,8 +2,9 @@
 
 It comes from git: setuptools-scm writes ``cge/_version.py`` when the package is built or
 installed (``0.1.devN+gHASH``: N commits, HASH the code revision; ``.dYYYYMMDD`` when the tree
-had uncommitted changes). Without that file (the package run from a source tree that was never
-installed) the installed distribution's version, else ``0+unknown``.
+had uncommitted changes). An editable install names the commit it was installed at (install
+again to refresh it). Without that file (a source tree never built nor installed) the installed
+distribution's version, else ``0+unknown``.
 """
 
 from __future__ import annotations
