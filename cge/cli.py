@@ -25,7 +25,7 @@ from .closure import CLOSURES, REVENUE
 from .meta import DEFAULT_DATA
 from .version import __version__
 
-# Building the parser (and --help) imports only click and the two modules above: each command
+# Building the parser (and --help) imports only click and the small modules above: each command
 # imports the modules it uses when it runs (Pyomo, pandas, scipy, matplotlib, xarray, dask are
 # never loaded for --help; tests/test_startup.py checks it).
 

@@ -16,7 +16,15 @@ from collections.abc import Iterator
 import numpy as np
 
 from .core import CompiledModel
-from .solver import SolveError, ipopt, ipopt_available, newton, residual_blocks, worst_equations
+from .solver import (
+    NO_IPOPT_FALLBACK,
+    SolveError,
+    ipopt,
+    ipopt_available,
+    newton,
+    residual_blocks,
+    worst_equations,
+)
 
 
 def parameter_derivative(core: CompiledModel, x: np.ndarray, p: np.ndarray, d: np.ndarray,
@@ -71,8 +79,11 @@ def solve_point(core: CompiledModel, x: np.ndarray, p: np.ndarray,
     Raises :class:`SolveError`."""
     pl = p.tolist()
     xn, info = newton(core, x, pl, tol=1e-12, lu0=lu0)
-    if not info.converged and ipopt_available():
-        xn, info = ipopt(core, x, pl, tol=1e-12)
+    if not info.converged:
+        if ipopt_available():
+            xn, info = ipopt(core, x, pl, tol=1e-12)
+        else:
+            info.message += f" ({NO_IPOPT_FALLBACK})"
     if not info.converged:
         F = core.residual(xn, pl)
         raise SolveError(f"{what} did not solve", info, worst_equations(core, F),
