@@ -541,6 +541,12 @@ def data_cmd(name, regions, sectors, year, out, tariffs, splits, targets, target
     click.echo(ds.describe())
 
 
+from .build.cli import import_gtap_cmd, import_sam_cmd  # noqa: E402  (the data on-ramps)
+
+main.add_command(import_gtap_cmd)
+main.add_command(import_sam_cmd)
+
+
 def console() -> None:
     """The ``cge`` console script (pyproject.toml) and ``python -m cge``: :func:`main` in a
     process of its own."""
