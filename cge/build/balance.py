@@ -19,9 +19,9 @@ whose prior is all zeros but whose target is not zero) raises :class:`BalancingE
 
 GRAS is the minimiser of the information loss (cross-entropy) ``sum |a_ij| x_ij/a_ij ln(x_ij/a_ij)``
 subject to the margins (Junius & Oosterhaven 2003), so it is also the cross-entropy balancing of a
-matrix whose totals are given. :func:`balance_square` balances a square SAM whose row and column
-totals disagree (targets: the mean of each account's two totals, cells held fixed where asked)
-and :func:`cell_changes` lists every cell it changed, for a report.
+matrix whose totals are given. :func:`balance_square` minimises the same information loss for
+a square SAM whose account totals are not given (only that each row total equal its column
+total), holding fixed cells where asked, and :func:`cell_changes` lists every cell it changed.
 """
 
 from __future__ import annotations
@@ -225,71 +225,100 @@ class SquareBalance:
 
     Attributes:
         matrix: the balanced SAM (row totals equal column totals), unit of the input.
-        totals: each account's total after balancing (the targets).
+        totals: each account's total after balancing.
+        multipliers: ``z``; every free cell is ``x_ij = a+_ij z_j / z_i - a-_ij z_i / z_j``
+            (``a+``, ``a-`` the positive and negative parts of the prior).
         changes: every changed cell, largest first (:func:`cell_changes`).
-        iterations: GRAS sweeps (0 when the SAM was balanced already).
+        sweeps: passes over the accounts (0 when the SAM was balanced already).
     """
 
     matrix: FloatArray
     totals: FloatArray
+    multipliers: FloatArray
     changes: list[CellChange]
-    iterations: int
+    sweeps: int
 
 
 def balance_square(sam: ArrayLike, labels: Sequence[str], *, fixed: ArrayLike | None = None,
-                   tol: float = 1e-12, atol: float = 0.0) -> SquareBalance:
-    """Balance a square SAM with GRAS (cross-entropy), holding the ``fixed`` cells.
+                   tol: float = 1e-12, max_sweeps: int = 100_000, atol: float = 0.0
+                   ) -> SquareBalance:
+    """Balance a square SAM by minimum cross-entropy, holding the ``fixed`` cells.
 
-    Each account's target total is the mean of its row and column totals; an account whose row
-    or column is entirely fixed keeps that fixed total (both its row and column must then be
-    fixed, and equal, or the problem is refused). The free cells are scaled by GRAS to the
-    targets less the fixed cells; zero cells stay zero and signs are kept.
+    The account totals are not given: they are whatever makes every row total equal its column
+    total. Minimising the information loss ``sum |a_ij| (x_ij/a_ij) ln(x_ij/a_ij)`` (the
+    objective of GRAS, Junius & Oosterhaven 2003; Robinson, Cattaneo & El-Said 2001 for SAMs)
+    subject to ``row_k = col_k`` for every account gives ``x_ij = a_ij z_j / z_i`` for positive
+    free cells (and ``a_ij z_i / z_j`` for negative ones, as in GRAS): one multiplier per account,
+    found account by account (each step solves a quadratic for ``z_k`` that balances account
+    ``k`` given the others) until the largest gap is below ``tol`` times the SAM's total.
+    Zero cells stay zero, signs are kept, diagonal cells do not change.
 
     Args:
         sam: square matrix, row account receives from column account (any unit).
         labels: account names (rows and columns in this order).
         fixed: boolean mask of the cells to keep as given (default: none).
-        tol: GRAS convergence tolerance (relative, see :func:`gras`).
+        tol: convergence tolerance, relative to the sum of absolute cells.
+        max_sweeps: passes over all accounts before giving up.
         atol: changes of at most this size are not listed in ``changes``.
 
     Raises:
-        BalancingError: naming the account whose totals cannot be met (e.g. a row whose cells
-            are all zero or fixed but whose target differs).
+        BalancingError: naming an account that cannot balance (e.g. its free cells are all on
+            one side and the fixed ones leave a gap of the wrong sign), or no convergence.
     """
     a = np.asarray(sam, dtype=np.float64)
     n = len(labels)
     if a.shape != (n, n):
         raise BalancingError(f"SAM must be square with {n} accounts, got shape {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise BalancingError("SAM cells must be finite")
     mask = np.zeros_like(a, dtype=bool) if fixed is None else np.asarray(fixed, dtype=bool)
-    row_tot, col_tot = a.sum(axis=1), a.sum(axis=0)
-    targets = (row_tot + col_tot) / 2.0
+    off = ~np.eye(n, dtype=bool)
+    free = ~mask & off
+    pos = np.where(free, np.clip(a, 0.0, None), 0.0)
+    neg = np.where(free, np.clip(-a, 0.0, None), 0.0)
+    rest = np.where(free, 0.0, a)  # fixed and diagonal cells
+    gap_fixed = rest.sum(axis=1) - rest.sum(axis=0)  # row minus column, fixed part
     scale = max(1.0, float(np.abs(a).sum()))
-    free_a = np.where(mask, 0.0, a)
-    fixed_a = np.where(mask, a, 0.0)
-    for k in range(n):
-        row_free, col_free = np.any(free_a[k, :] != 0), np.any(free_a[:, k] != 0)
-        if not row_free and not col_free:
-            if abs(row_tot[k] - col_tot[k]) > 1e-9 * scale:
+    z = np.ones(n)
+
+    def assemble() -> FloatArray:
+        ratio = np.outer(1.0 / z, z)  # z_j / z_i
+        return rest + pos * ratio - neg / ratio
+
+    x = assemble()
+    gap = np.abs(x.sum(axis=1) - x.sum(axis=0))
+    if gap.max(initial=0.0) <= tol * scale:
+        return SquareBalance(a.copy(), a.sum(axis=1), z, [], 0)
+    for sweep in range(1, max_sweeps + 1):
+        for k in range(n):
+            # row_k - col_k = F + (P1 + N2) / t - (N1 + P2) t with t = z_k (others held).
+            p1 = float(pos[k, :] @ z)
+            n1 = float(neg[k, :] @ (1.0 / z))
+            p2 = float(pos[:, k] @ (1.0 / z))
+            n2 = float(neg[:, k] @ z)
+            f, b, c = gap_fixed[k], p1 + n2, n1 + p2
+            if c > 0 and b > 0:
+                t = (f + np.sqrt(f * f + 4.0 * b * c)) / (2.0 * c)
+            elif c > 0 and f > 0:
+                t = f / c
+            elif b > 0 and f < 0:
+                t = -b / f
+            elif abs(f) <= tol * scale:
+                continue
+            elif b == 0 and c == 0:
                 raise BalancingError(
-                    f"account {labels[k]}: row total {row_tot[k]:.6g} and column total "
-                    f"{col_tot[k]:.6g} differ but none of its cells may change")
-            targets[k] = row_tot[k]
-        elif not row_free:
-            targets[k] = row_tot[k]
-        elif not col_free:
-            targets[k] = col_tot[k]
-    if np.allclose(row_tot, col_tot, rtol=0.0, atol=tol * scale):
-        return SquareBalance(a.copy(), row_tot, [], 0)
-    u = targets - fixed_a.sum(axis=1)
-    v = targets - fixed_a.sum(axis=0)
-    try:
-        res = gras(free_a, u, v, tol=tol)
-    except BalancingError as exc:
-        text = str(exc)
-        for label, axis in (("row", "row"), ("column", "column")):
-            if text.startswith(f"{label} "):
-                k = int(text.split()[1].rstrip(":"))
-                text = f"account {labels[k]} ({axis}){text[len(label) + len(str(k)) + 1:]}"
-        raise BalancingError(text) from None
-    out = res.matrix + fixed_a
-    return SquareBalance(out, targets, cell_changes(labels, a, out, atol=atol), res.iterations)
+                    f"account {labels[k]}: row total {rest[k].sum():.6g} and column total "
+                    f"{rest[:, k].sum():.6g} differ but none of its cells may change")
+            else:
+                side = "receipts (row)" if b > 0 else "payments (column)"
+                raise BalancingError(
+                    f"account {labels[k]}: its free cells, all {side}, cannot close a gap of "
+                    f"{f:.6g} between its fixed row and column cells")
+            z[k] = t
+        x = assemble()
+        gap = np.abs(x.sum(axis=1) - x.sum(axis=0))
+        if gap.max(initial=0.0) <= tol * scale:
+            return SquareBalance(x, x.sum(axis=1), z, cell_changes(labels, a, x, atol=atol), sweep)
+    k = int(gap.argmax())
+    raise BalancingError(f"balancing did not converge in {max_sweeps} sweeps (account "
+                         f"{labels[k]}: gap {gap[k]:.6g})")
