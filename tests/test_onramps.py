@@ -24,6 +24,9 @@ from cge.build.balance import BalancingError
 from cge.cli import main
 from cge.errors import DataError
 
+#: harpy 0.3.1 uses numpy's deprecated np.chararray (a warning, not a failure of ours).
+pytestmark = pytest.mark.filterwarnings("ignore:`np.chararray` is deprecated:DeprecationWarning")
+
 SCENARIO = ('name = "t"\n[[shock]]\nimporter = "USA"\nexporters = ["JPN"]\nsectors = "all"\n'
             'add_pct = 20\n')
 
@@ -127,6 +130,28 @@ def test_gtap_purchase_taxes_are_dropped_and_sized(known, tmp_path):
     a, b = _cells(known), _cells(out)
     for k, v in a.items():
         assert b[k] == pytest.approx(v, rel=1e-6, abs=1e-5), k
+
+
+def test_gtap_map_merges_and_renames(known, tmp_path):
+    """Merging TWOCGE's two sectors into GDS sums them: Japan's intermediate use of GDS is
+    21 + 8 + 17 + 9 = 55, its capital income 20 + 30 = 50 (renamed K), its exports 8 + 4 = 12;
+    its tariff on imports from the USA is (1 + 2) / (13 + 11) = 12.5%. Both sectors have
+    sigma_d 2 and sigma_va 1, so any weighted average is 2 and 1."""
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("set,from,to\nsector,BRD,GDS\nsector,MLK,GDS\nfactor,CAP,K\n")
+    imp = cge.build.import_gtap(write_gtap(tmp_path / "gtap", known), mapping=mapping)
+    assert imp.sectors == ["GDS"] and imp.factors == ["K", "LAB"]
+    jpn = imp.sam["JPN"]
+    assert jpn[("GDS", "GDS")] == pytest.approx(55, rel=1e-6)
+    assert jpn[("K", "GDS")] == pytest.approx(50, rel=1e-6)
+    assert jpn[("GDS", "USA")] == pytest.approx(12, rel=1e-6)
+    assert imp.trade[("USA", "JPN", "GDS")][1] == pytest.approx(12.5, rel=1e-6)
+    assert [(r["sigma_va"], r["sigma_d"], r["sigma_m"]) for r in imp.elasticities] == [("1", "2", "2")]
+    out = imp.write(tmp_path / "merged", reference_region="USA")
+    assert cge.Economy(out).replication()["max_residual"] <= 1e-10
+    mapping.write_text("set,from,to\nsector,XXX,GDS\n")
+    with pytest.raises(DataError, match=r"^map.csv: line 2: sector 'XXX' is not in the database"):
+        cge.build.import_gtap(tmp_path / "gtap", mapping=mapping)
 
 
 def test_gtap_bad_input_gives_one_line_errors(known, tmp_path):
