@@ -154,6 +154,29 @@ def test_gtap_map_merges_and_renames(known, tmp_path):
         cge.build.import_gtap(tmp_path / "gtap", mapping=mapping)
 
 
+def test_gtap_merged_regions_trade_becomes_domestic(tmp_path):
+    """Merging R1 and R2 of a three-region data set (tests/synth.py) turns their trade with
+    each other into domestic sales: the report's intra-regional trade is the sum of the two
+    directions in trade.csv, the tariffs on it are those flows' tariff_pct times value, and
+    the merged data set replicates."""
+    from synth import make_tables, write_tables
+
+    src = write_tables(tmp_path / "three", *make_tables(3, 3, 4))
+    trade = pd.read_csv(src / "trade.csv")
+    pair = trade[trade.exporter.isin(["R1", "R2"]) & trade.importer.isin(["R1", "R2"])]
+    assert pair.value.sum() > 0 and (pair.tariff_pct > 0).any()
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("set,from,to\nregion,R1,R12\nregion,R2,R12\n")
+    imp = cge.build.import_gtap(write_gtap(tmp_path / "gtap", src), mapping=mapping)
+    assert imp.regions == ["R0", "R12"]
+    d = {x.item: x for x in imp.dropped}
+    assert d["trade within aggregated regions"].value == pytest.approx(pair.value.sum(), rel=1e-6)
+    assert d["tariffs on trade within aggregated regions"].value == pytest.approx(
+        (pair.value * pair.tariff_pct / 100).sum(), rel=1e-5)
+    out = imp.write(tmp_path / "merged", reference_region="R0")
+    assert cge.Economy(out).replication()["max_residual"] <= 1e-10
+
+
 def test_gtap_bad_input_gives_one_line_errors(known, tmp_path):
     """A missing folder, a file without a header the import needs, an unknown reference."""
     with pytest.raises(DataError, match="GTAP folder .* does not exist"):
@@ -279,13 +302,22 @@ def test_bad_sam_input_gives_one_line_errors(tmp_path, edit, message):
 
 
 def test_cli_import_sam(tmp_path):
+    """The trade table wins over a SAM's own trade: Japan's BRD exports to the USA are 9 in
+    trade.csv and 8 in sam_JPN.csv; the report names the cell and both values."""
     folder = write_sams(tmp_path / "sams", TWOCGE)
     _edit(folder / "sam_JPN.csv", "C_BRD", "HH", "24")
+    (folder / "trade.csv").write_text((folder / "trade.csv").read_text()
+                                      .replace("JPN,USA,BRD,8,", "JPN,USA,BRD,9,"))
     res = CliRunner().invoke(main, ["import-sam", str(folder), "--out", str(tmp_path / "d"),
                                     "--reference", "USA", "--name", "mine"])
     assert res.exit_code == 0, res.output
     assert "JPN: balanced (BRD, HOH): 24 -> " in res.output
-    assert cge.load_dataset(tmp_path / "d").name == "mine"
+    assert "JPN: (BRD, <rest of world>) set by trade.csv: 8 -> 9" in res.output
+    assert "USA: (<rest of world>, BRD) set by trade.csv: 8 -> 9" in res.output
+    ds = cge.load_dataset(tmp_path / "d")
+    assert ds.name == "mine"
+    assert ds.trade.set_index(["exporter", "importer", "sector"]).loc[("JPN", "USA", "BRD"),
+                                                                      "value"] == 9
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "notes.txt").write_text("mine")
     res = CliRunner().invoke(main, ["import-sam", str(folder), "--out", str(tmp_path / "x"),
