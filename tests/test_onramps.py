@@ -216,11 +216,13 @@ def test_cli_import_gtap(known, tmp_path):
 # ------------------------------------------------------------------------------------------
 
 
-def test_sam_round_trip_gives_back_the_data_set_and_its_results(tmp_path):
-    """TWOCGE as make/use SAMs (activity and commodity accounts, renamed institutions, one
-    ROW account) comes back as the same sam.csv, byte for byte, and the same trade table;
-    nothing is dropped or balanced; same results as the CSV route."""
-    imp = cge.build.import_sams(write_sams(tmp_path / "sams", TWOCGE))
+@pytest.mark.parametrize("split", [True, False], ids=["make-use", "combined"])
+def test_sam_round_trip_gives_back_the_data_set_and_its_results(tmp_path, split):
+    """TWOCGE as make/use SAMs (activity and commodity accounts) or with combined sector
+    accounts, renamed institutions and one ROW account, comes back as the same sam.csv, byte
+    for byte, and the same trade table; nothing is dropped or balanced; same results as the
+    CSV route."""
+    imp = cge.build.import_sams(write_sams(tmp_path / "sams", TWOCGE, split_sectors=split))
     assert imp.dropped == [] and all(c == [] for c in imp.changes.values())
     out = imp.write(tmp_path / "d", reference_region="USA", unit="USD")
     assert (out / "sam.csv").read_text() == (TWOCGE / "sam.csv").read_text()
