@@ -194,6 +194,13 @@ def test_gtap_bad_input_gives_one_line_errors(known, tmp_path):
     with pytest.raises(DataError) as e:
         cge.build.import_gtap(tmp_path / "junk")
     assert "\n" not in str(e.value) and "basedata.har" in str(e.value)
+    folder = write_gtap(tmp_path / "gtap3", known)
+    prm = harpy.HarFileObj.loadFromDisk(str(folder / "default.prm"))
+    prm.getHeaderArrayObj("ESBV")["array"][1] = 0.0
+    prm.writeToDisk(str(folder / "default.prm"))
+    with pytest.raises(DataError, match=r"^default.prm: header ESBV: 0 for sector MLK, region "
+                                        r"JPN; the model needs sigma_va > 0"):
+        cge.build.import_gtap(folder)
     imp = cge.build.import_gtap(write_gtap(tmp_path / "gtap2", known))
     with pytest.raises(DataError, match="reference region 'XX' is not a GTAP region"):
         imp.write(tmp_path / "o", reference_region="XX")
