@@ -1,5 +1,6 @@
 """Write and read data sets in the project's input format (docs/input_format.md).
 
+The renderers are those of the library (:mod:`cge.build.write`) with the project's defaults.
 Writing is deterministic: rows in canonical order (regions, then accounts as in
 :func:`calibration.common.accounts`), values in USD million written from integer dollars with
 the fewest decimals needed, LF line endings. Reading goes through the model's reader of the
@@ -10,13 +11,13 @@ balance and consistency themselves so as to report every failure, not only the f
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from calibration.common import HEADLINE_FLOWS, REGIONS, SECTORS, SERVICES, accounts, format_dollars
+from cge.build import write as _build
+from cge.build.write import render_elasticities, write_texts
 from cge.data import FILES, Tables, read_tables
 
 __all__ = ["FILES", "Dataset", "DatasetFormatError", "read_dataset", "render_meta", "render_sam",
@@ -25,15 +26,6 @@ __all__ = ["FILES", "Dataset", "DatasetFormatError", "read_dataset", "render_met
 
 class DatasetFormatError(ValueError):
     """A data set folder does not follow the input format."""
-
-
-def _toml_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def _toml_list(items: list[str] | tuple[str, ...]) -> str:
-    return "[" + ", ".join(_toml_string(i) for i in items) + "]"
 
 
 def render_meta(
@@ -48,49 +40,21 @@ def render_meta(
     headline_flows: tuple[tuple[str, str], ...] = HEADLINE_FLOWS,
     elasticities: str | None = None,
 ) -> str:
-    """Text of ``meta.toml``; ``description`` may span several lines. ``services``: the sectors
-    that are services; ``headline_flows``: ``(exporter, importer)`` pairs of interest;
-    ``elasticities``: the default elasticity set (None: no such line)."""
-    desc = description.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
-    flows = "[" + ", ".join(_toml_list(pair) for pair in headline_flows) + "]"
-    return (
-        f"name = {_toml_string(name)}\n"
-        f"unit = {_toml_string(unit)}\n"
-        f"reference_region = {_toml_string(reference_region)}\n"
-        f"regions = {_toml_list(regions)}\n"
-        f"sectors = {_toml_list(sectors)}\n"
-        f"factors = {_toml_list(factors)}\n"
-        f"services = {_toml_list(services)}\n"
-        f"headline_flows = {flows}\n"
-        + (f"elasticities = {_toml_string(elasticities)}\n" if elasticities else "")
-        + f'description = """\n{desc}\n"""\n'
-    )
-
-
-def _csv_text(header: list[str], rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
+    """Text of ``meta.toml`` (:func:`cge.build.write.render_meta` with the project's defaults)."""
+    return _build.render_meta(name, description, regions=regions, sectors=sectors,
+                              factors=factors, unit=unit, reference_region=reference_region,
+                              services=services, headline_flows=headline_flows,
+                              elasticities=elasticities)
 
 
 def render_sam(sam: dict[str, dict[tuple[str, str], int]], regions: tuple[str, ...] = REGIONS,
                sectors: tuple[str, ...] = SECTORS) -> str:
     """Text of ``sam.csv`` from integer-dollar cells (zero cells omitted)."""
-    rows: list[list[str]] = []
-    for region in regions:
-        cells = sam[region]
-        order = accounts(region, regions, sectors)
-        unknown = {a for cell in cells for a in cell} - set(order)
-        if unknown:
-            raise DatasetFormatError(f"{region}: unknown accounts {sorted(unknown)}")
-        for row in order:
-            for col in order:
-                value = cells.get((row, col), 0)
-                if value:
-                    rows.append([region, row, col, format_dollars(value)])
-    return _csv_text(["region", "row", "col", "value"], rows)
+    try:
+        return _build.render_sam(sam, regions, lambda r: accounts(r, regions, sectors),
+                                 format_dollars)
+    except ValueError as exc:
+        raise DatasetFormatError(str(exc)) from None
 
 
 def format_tenths(tenths: int) -> str:
@@ -107,35 +71,8 @@ def render_trade(
     sectors: tuple[str, ...] = SECTORS,
 ) -> str:
     """Text of ``trade.csv`` (keys ``(exporter, importer, sector)``, integer dollars)."""
-    rows = [
-        [
-            ex,
-            im,
-            sec,
-            format_dollars(trade[(ex, im, sec)]),
-            format_tenths(tariff_tenths[(ex, im, sec)]),
-        ]
-        for ex in regions
-        for im in regions
-        for sec in sectors
-        if (ex, im, sec) in trade
-    ]
-    return _csv_text(["exporter", "importer", "sector", "value", "tariff_pct"], rows)
-
-
-def render_elasticities(rows: list[dict[str, str]]) -> str:
-    """Text of ``elasticities.csv`` from dicts with the format's column names."""
-    header = ["sector", "sigma_va", "sigma_d", "sigma_m", "psi", "source"]
-    if any("set" in r for r in rows):
-        header = ["set", *header]
-    return _csv_text(header, [[r[h] for h in header] for r in rows])
-
-
-def write_texts(folder: Path, texts: dict[str, str]) -> None:
-    """Write ``{file name: text}`` into ``folder`` (created if needed), UTF-8, LF endings."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in texts.items():
-        (folder / name).write_bytes(text.encode("utf-8"))
+    return _build.render_trade(trade, tariff_tenths, regions, sectors, format_dollars,
+                               format_tenths)
 
 
 @dataclass

@@ -555,6 +555,10 @@ def data_cmd(name, regions, sectors, year, out, tariffs, splits, targets, target
 
 main.add_command(scenarios_cmd)
 main.add_command(init_cmd)
+from .build.cli import import_gtap_cmd, import_sam_cmd  # noqa: E402  (the data on-ramps)
+
+main.add_command(import_gtap_cmd)
+main.add_command(import_sam_cmd)
 
 
 def console() -> None:

@@ -462,6 +462,9 @@ def _allowed(row: str, col: str, sectors: set, factors: set, partners: set) -> s
     return None
 
 
+#: The kind of flow a SAM cell is, or None if the format has none (used by cge.build.sam).
+flow_kind = _allowed
+
 _MAY_BE_NEGATIVE = {"investment", "saving", "tax", "revenue"}
 
 

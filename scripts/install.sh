@@ -13,4 +13,4 @@ $SUDO apt-get install -y -qq coinor-libipopt-dev liblapack-dev libblas-dev pkg-c
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || $PY -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[test,data,ipopt,dask]'
+.venv/bin/pip install -q -e '.[test,data,ipopt,dask,gtap]'
