@@ -197,20 +197,21 @@ def _newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float =
     norms: list[float] = []
     xref = np.ones_like(x)
     for it in range(1, max_iter + 1):
-        if _norm(F) <= tol:
-            if polish is not None and lu is not None and extra < 3 and _norm(F) > polish:
+        nF = _norm(F)  # inf if any residual is not finite
+        if nF <= tol:
+            if polish is not None and lu is not None and extra < 3 and nF > polish:
                 extra += 1
                 dx = lu.solve(-F)
                 xn = np.where(positive, x * np.exp(np.clip(dx / np.where(positive, x, 1.0), -5, 5)),
                               x + dx)
                 Fn = core.residual(xn, p)
-                if np.all(np.isfinite(Fn)) and _norm(Fn) < _norm(F):
+                if _norm(Fn) < nF:
                     x, F = xn, Fn
                     continue
             msg = "converged"
             it -= 1
             break
-        if not np.all(np.isfinite(F)):
+        if nF == np.inf:
             msg = "residual not finite"
             break
         f0 = float(F @ F)
