@@ -19,7 +19,10 @@ user + system time of the child (``os.wait4``), the figure to read on a shared m
 also times the first LU factorisation of a generated model in a fresh process
 with an empty and with a filled on-disk cache (the ordering, cge/cache.py). ``--importtime``
 also prints what ``import cge``, ``cge --help`` and ``cge run --no-write`` import of the heavy
-packages and what each costs (``python -X importtime``, cumulative).
+packages and what each costs (``python -X importtime``, cumulative). ``--scenario PATH``
+runs another scenario (e.g. ``scenarios/bilateral/us_autos_232.toml``, on usjpn2024);
+the processes share one cache folder of the run, filled by the warm-up runs (a warm cache),
+or with ``--cold`` each starts with an empty one.
 """
 
 from __future__ import annotations
@@ -39,17 +42,25 @@ CLI = ("import sys; import cge.cli as c; sys.argv[0] = 'cge'; "
        "sys.exit(getattr(c, 'console', c.main)())")
 
 
-def commands(out: Path) -> list[tuple[str, list[str]]]:
+def commands(out: Path, scenario: str = SCENARIO) -> list[tuple[str, list[str]]]:
     return [("import cge", ["-c", "import cge"]),
             ("cge --help", ["-c", CLI, "--help"]),
-            ("cge run --no-write", ["-c", CLI, "run", SCENARIO, "--no-write"]),
-            ("cge run (all outputs)", ["-c", CLI, "run", SCENARIO, "--out", str(out), "--force"])]
+            ("cge run --no-write", ["-c", CLI, "run", scenario, "--no-write"]),
+            ("cge run (all outputs)", ["-c", CLI, "run", scenario, "--out", str(out), "--force"])]
+
+
+#: the on-disk cache (cge/cache.py) of the measured processes: None, the user's; else a folder
+CACHE: dict[str, str | None] = {"dir": None, "cold": False}
 
 
 def run_once(root: Path, args: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one ``python ARGS`` process in ``root``."""
+    """Wall and CPU seconds of one ``python ARGS`` process in ``root`` (with ``--cold``, in a
+    fresh empty cache folder)."""
     env = dict(os.environ, PYTHONPATH=str(root))
     env.pop("MPLBACKEND", None)
+    if CACHE["dir"] is not None:
+        env["CGE_CACHE_DIR"] = (tempfile.mkdtemp(dir=CACHE["dir"]) if CACHE["cold"]
+                                else CACHE["dir"])
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, *args], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -121,8 +132,8 @@ from cge.report.plots import figures, save_figure
 from cge.report.tables import write_tables
 from pathlib import Path
 t.append(T())
-sc = cge.scenario.load_scenario("scenarios/us_autos_232.toml")
-eco = cge.economy.Economy()
+sc = cge.scenario.load_scenario({scenario!r})
+eco = cge.economy.Economy(sc.data)
 t.append(T())
 res = cge.economy.run(sc, economy=eco)
 t.append(T())
@@ -139,19 +150,21 @@ for stem, fig in figs.items():
 t.append(T())
 print(" ".join(f"{{b - a:.4f}}" for a, b in zip(t, t[1:])))
 """
-STAGES = ("imports (numpy, Pyomo, scipy.sparse, pandas, cge)", "Economy() on the default data",
+STAGES = ("imports (numpy, Pyomo, scipy.sparse, pandas, cge)", "Economy() on the scenario's data",
           "run (the shock's solve)", "describe (summary, welfare decomposition, text)",
           "tables (CSV, LaTeX, Markdown)", "matplotlib import", "figures (draw, PNG + SVG)")
 
 
-def stages(root: Path, repeats: int) -> list[list[float]]:
+def stages(root: Path, repeats: int, scenario: str = SCENARIO) -> list[list[float]]:
     """CPU seconds of each stage of a run with all outputs, in one fresh process per repeat
     (the garbage collector as in a library call: not frozen)."""
     rows = []
     with tempfile.TemporaryDirectory() as out:
         env = dict(os.environ, PYTHONPATH=str(root))
         for _ in range(repeats):
-            res = subprocess.run([sys.executable, "-c", STAGES_PROBE.format(out=out)], cwd=root,
+            res = subprocess.run([sys.executable, "-c", STAGES_PROBE.format(out=out,
+                                                                            scenario=scenario)],
+                                 cwd=root,
                                  env=env, capture_output=True, text=True, check=True)
             rows.append([float(v) for v in res.stdout.split()])
     return rows
@@ -173,13 +186,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lu", metavar="RxS", default=None,
                     help="also time the first LU factorisation of a generated R x S model in a "
                          "fresh process, cold and warm on-disk cache (the last checkout only)")
+    ap.add_argument("--scenario", default=SCENARIO,
+                    help=f"the scenario of `cge run` (default {SCENARIO}, on its data set)")
+    ap.add_argument("--cold", action="store_true",
+                    help="every process with an empty on-disk cache (cge/cache.py); default: "
+                         "one cache folder of this run, filled by the warm-up runs")
     a = ap.parse_args(argv)
     roots = {}
     for spec in a.checkout or [f"here={Path.cwd()}"]:
         name, _, path = spec.rpartition("=")
         roots[name or path] = Path(path).resolve()
     with tempfile.TemporaryDirectory() as tmp:
-        cmds = commands(Path(tmp) / "out")
+        CACHE["dir"], CACHE["cold"] = str(Path(tmp)), a.cold
+        cmds = commands(Path(tmp) / "out", a.scenario)
         for root in roots.values():  # warm the file cache and the bytecode, not measured
             for _, args in cmds:
                 run_once(root, args)
@@ -204,7 +223,7 @@ def main(argv: list[str] | None = None) -> None:
                 for n in rest))
     if a.stages:
         root = list(roots.values())[-1]
-        rows = stages(root, a.repeats)
+        rows = stages(root, a.repeats, a.scenario)
         print(f"\nstages of a run with all outputs, in one process ({root.name}), CPU s:\n")
         print("| stage | CPU s (min / median / max) |\n|---|---|")
         for k, name in enumerate(STAGES):

@@ -9,12 +9,25 @@ The grid: Section 232 on Japanese autos as the base, then three axes of 10 value
 USA <- JPN AUTO +0..45 points, USA <- everyone on all goods +0..27 points, and JPN <- USA
 AGR/FOOD set to 0..45%. Targets (issue "Uncertainty and scale"): <= 60 s end to end, >= 1.7x
 from 1 to 2 workers (on an otherwise idle 2-core machine).
+
+``--data NAME``: the data set (default: the default data, through scenarios/us_autos_232.toml;
+``usjpn2024`` through scenarios/bilateral/us_autos_232.toml, as the shipped sweep grid). To
+compare checkouts side by side in one run (issue 16, item 5: per-solve overhead), name each:
+``--checkout before=/path/to/old --checkout after=. [--repeats N]``: each repeat runs the serial
+sweep in a fresh process of every checkout in turn (``PYTHONPATH`` set to the checkout), and
+the table gives wall and CPU seconds of the ``cge.sweep`` call (economy build included,
+imports not), min / median / max, with the median ratios and the largest difference between
+the checkouts' numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,12 +40,15 @@ from cge import sweeps as sw
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def grid_file(folder: Path, n: int) -> Path:
-    """A sweep file with about ``n`` members (three axes of ~n^(1/3) values)."""
+def grid_file(folder: Path, n: int, data: str | None = None) -> Path:
+    """A sweep file with about ``n`` members (three axes of ~n^(1/3) values) on ``data`` (None:
+    the default data)."""
     k = max(1, round(n ** (1 / 3)))
+    base = ROOT / "scenarios" / ("bilateral" if data == "usjpn2024" else "") / "us_autos_232.toml"
+    line = f'data = "{data}"\n' if data not in (None, "usjpn2024") else ""
     text = f"""name = "bench_{k ** 3}"
-base = "{(ROOT / 'scenarios' / 'us_autos_232.toml').as_posix()}"
-
+base = "{base.as_posix()}"
+{line}
 [[axis]]
 name = "jpn_auto"
 importer = "USA"
@@ -60,7 +76,9 @@ set_pct = {{ start = 0, stop = 45, num = {k} }}
 
 
 def timed(label: str, path: Path, out: Path, **kw) -> tuple[float, object]:
-    sw._ECONOMIES.clear()  # every engine builds its economy inside the timing
+    from cge.sweeps import worker
+
+    worker._ECONOMIES.clear()  # every engine builds its economy inside the timing
     t0 = time.perf_counter()
     res = cge.sweep(path, out=out, restart=True, progress=False, **kw)
     secs = time.perf_counter() - t0
@@ -82,16 +100,81 @@ def same(a, b) -> float:
     return worst
 
 
+#: one serial sweep in a fresh process of a checkout: wall and CPU seconds of the call, the
+#: solve seconds, failures and the numbers (saved for the comparison)
+CHILD = """
+import json, sys, time
+import numpy as np
+import cge
+from cge.sweeps import VARIABLES
+path, out, numbers = sys.argv[1:4]
+w, c = time.perf_counter(), time.process_time()
+res = cge.sweep(path, out=out, restart=True, progress=False, workers=1)
+w, c = time.perf_counter() - w, time.process_time() - c
+np.savez(numbers, **{n: res[n].values for n in VARIABLES})
+print(json.dumps({"wall": w, "cpu": c, "solve": res.attrs["solve_seconds"],
+                  "failed": int(res.attrs["members_failed"]), "n": int(res.sizes["member"])}))
+"""
+
+
+def compare(checkouts: list[str], path: Path, tmp: Path, repeats: int) -> None:
+    """Serial sweeps of ``path`` in fresh processes of each checkout, interleaved."""
+    roots = {}
+    for spec in checkouts:
+        name, _, where = spec.rpartition("=")
+        roots[name or where] = Path(where).resolve()
+    rows: dict[str, list[dict]] = {n: [] for n in roots}
+    for r in range(repeats):
+        for name, root in roots.items():
+            res = subprocess.run([sys.executable, "-c", CHILD, str(path), str(tmp / f"o_{name}"),
+                                  str(tmp / f"{name}.npz")], cwd=root, capture_output=True,
+                                 text=True, env=dict(os.environ, PYTHONPATH=str(root)))
+            if res.returncode:
+                raise SystemExit(f"{name}: {res.stderr.strip()}")
+            rows[name].append(json.loads(res.stdout.strip().splitlines()[-1]))
+            print(f"repeat {r + 1}, {name}: {rows[name][-1]}", flush=True)
+    fmt = lambda xs: f"{min(xs):.2f} / {statistics.median(xs):.2f} / {max(xs):.2f}"  # noqa: E731
+    print("\n| checkout | members | failed | wall s | CPU s | solving s |\n|---|---:|---:|---|---|---|")
+    for name, rs in rows.items():
+        print(f"| {name} | {rs[0]['n']} | {rs[0]['failed']} | {fmt([x['wall'] for x in rs])} | "
+              f"{fmt([x['cpu'] for x in rs])} | {fmt([x['solve'] for x in rs])} |")
+    first, *rest = roots
+    for n in rest:
+        med = lambda k, m: statistics.median(x[k] for x in rows[m])  # noqa: E731
+        a, b = np.load(tmp / f"{first}.npz"), np.load(tmp / f"{n}.npz")
+        worst = 0.0
+        for v in a.files:
+            x, y = a[v], b[v]
+            ok = ~np.isnan(x) & ~np.isnan(y)
+            worst = max(worst, float(np.max(np.abs(x[ok] - y[ok]) / np.maximum(1, np.abs(x[ok])),
+                                            initial=0)))
+        print(f"{first} / {n}, medians: wall {med('wall', first) / med('wall', n):.2f}x, CPU "
+              f"{med('cpu', first) / med('cpu', n):.2f}x, solving "
+              f"{med('solve', first) / med('solve', n):.2f}x; max relative difference of the "
+              f"numbers {worst:.1e}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--members", type=int, default=1000)
+    ap.add_argument("--data", default=None, help="data set (default: the default data)")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--serial", action="store_true", help="only the 1-worker run")
+    ap.add_argument("--checkout", action="append", default=[], metavar="NAME=PATH",
+                    help="compare serial sweeps of checkouts in fresh processes (repeatable)")
+    ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     print(f"cpus: {os.cpu_count()}; load average {os.getloadavg()[0]:.2f} (other work on the "
           "machine slows the parallel runs)")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        path = grid_file(tmp, args.members)
+        path = grid_file(tmp, args.members, args.data)
+        if args.checkout:
+            compare(args.checkout, path, tmp, args.repeats)
+            return
+        if args.serial:
+            timed("1 worker (serial, in process)", path, tmp / "w1", workers=1)
+            return
         t1, r1 = timed("1 worker (serial, in process)", path, tmp / "w1", workers=1)
         t2, r2 = timed("2 workers (local processes)", path, tmp / "w2", workers=2)
         print(f"speed-up 1 -> 2 workers: {t1 / t2:.2f}x; max relative difference "

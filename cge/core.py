@@ -39,6 +39,7 @@ rebuilt. Equations dropped by the closure (Walras) are compiled too, to report t
 from __future__ import annotations
 
 import math
+import operator
 import re
 import threading
 from dataclasses import dataclass, field
@@ -168,11 +169,18 @@ class CompiledModel:
 
     def params(self) -> list[float]:
         """Current values of mutable parameters and fixed variables (re-read after a shock)."""
-        return [float(o.value) for o in self.param_objects]
+        objs = self.param_objects
+        try:  # Pyomo's ParamData and VarData keep their value in ``_value``: one C-level pass
+            return np.fromiter(map(_VALUE, objs), dtype=float, count=len(objs)).tolist()
+        except (AttributeError, TypeError, ValueError):  # anything else: the public accessor
+            return [float(o.value) for o in objs]
 
     def x_from_model(self) -> np.ndarray:
         """Current values of the free variables."""
-        return np.array([v.value for v in self.variables], dtype=float)
+        try:  # VarData.value is its ``_value``: one C-level pass
+            return np.fromiter(map(_VALUE, self.variables), dtype=float, count=len(self.variables))
+        except (AttributeError, TypeError, ValueError):  # a variable without a value (None)
+            return np.array([v.value for v in self.variables], dtype=float)
 
     def x_to_model(self, x: np.ndarray) -> None:
         """Write a solution back into the Pyomo variables."""
@@ -424,6 +432,10 @@ def _lu_plan(core: CompiledModel, rows: np.ndarray, q: np.ndarray):
     return data, B.indices.astype(np.int32), B.indptr.astype(np.int32), rows, q
 
 
+#: reads a Pyomo ParamData's or VarData's stored value (what its ``value`` property returns)
+_VALUE = operator.attrgetter("_value")
+
+
 def _as_list(p) -> list:
     return p.tolist() if isinstance(p, np.ndarray) else p
 
@@ -455,17 +467,19 @@ class VectorModel(CompiledModel):
     def _w(self, p) -> np.ndarray:
         """Parameters, constants and the parameter stage's results (cached: recomputed only
         when ``p`` changes)."""
-        p = np.asarray(p, dtype=float)
         key = ("w", threading.get_ident())  # per thread: evaluations may run concurrently
         c = self.cache.get(key)
-        if c is not None and np.array_equal(c[0], p):
+        if c is not None and p.__class__ is list and c[2] == p:  # lists: compared in C
+            return c[1]
+        pa = np.asarray(p, dtype=float)
+        if c is not None and np.array_equal(c[0], pa):
             return c[1]
         w = np.empty(self.program.size)
-        w[:len(p)] = p
-        w[len(p):len(p) + len(self.consts)] = self.consts
+        w[:len(pa)] = pa
+        w[len(pa):len(pa) + len(self.consts)] = self.consts
         with np.errstate(all="ignore"):
             self.program.run(w)
-        self.cache[key] = (p.copy(), w)
+        self.cache[key] = (pa.copy(), w, pa.tolist())
         return w
 
     def _z(self, x: np.ndarray, p) -> np.ndarray:
@@ -497,8 +511,17 @@ class VectorModel(CompiledModel):
                              len(self.constraints))
 
     def _dropped_and_outputs(self, x: np.ndarray, p: list[float]) -> np.ndarray:
-        return self._collect(self._drop, self.drop_out, self.drop_perm, self._z(x, p), self.plan,
-                             len(self.dropped) + len(self.outputs))
+        # the last point's values are kept (per thread): a solve checks the dropped equations
+        # and reading the results evaluates the outputs at the same point
+        key = ("drop", threading.get_ident())
+        c = self.cache.get(key)
+        z = self._z(x, p)
+        if c is not None and np.array_equal(c[0], z):
+            return c[1].copy()
+        out = self._collect(self._drop, self.drop_out, self.drop_perm, z, self.plan,
+                            len(self.dropped) + len(self.outputs))
+        self.cache[key] = (z.copy(), out)
+        return out.copy()
 
     def jacobian_values(self, x: np.ndarray, p: list[float]) -> np.ndarray:
         """Non-zero Jacobian entries, aligned with :attr:`rows` and :attr:`cols` (CSC order)."""
@@ -859,12 +882,44 @@ class _Program:
         return out
 
     def run(self, w: np.ndarray) -> None:
-        for fn, off, size, args in self.code:
-            if fn is None:  # a gather of parameters and constants
-                w[off:off + size] = w[args[0]]
+        steps = self.__dict__.get("_steps")
+        if steps is None or steps[0] != len(self.code):
+            steps = self._steps = (len(self.code), self._prepare())
+        for kind, fn, out, a, b in steps[1]:  # operands: slices of w (S) or constants (C)
+            if kind == 0:  # a gather of parameters and constants
+                w[out] = w[a]
+            elif kind == 1:
+                w[out] = fn(w[a])
+            elif kind == 2:
+                w[out] = fn(a)
+            elif kind == 3:
+                w[out] = fn(w[a], w[b])
+            elif kind == 4:
+                w[out] = fn(w[a], b)
+            elif kind == 5:
+                w[out] = fn(a, w[b])
             else:
-                w[off:off + size] = fn(*[w[a.off:a.off + a.size] if a.__class__ is _P else a
-                                         for a in args])
+                w[out] = fn(*[w[x] if x.__class__ is slice else x for x in a])
+
+    def _prepare(self) -> list[tuple]:
+        """:attr:`code` as ``(kind, fn, out, a, b)`` with the slices of ``w`` made once."""
+        def sl(v):
+            return slice(v.off, v.off + v.size) if v.__class__ is _P else v
+
+        out = []
+        for fn, off, size, args in self.code:
+            o = slice(off, off + size)
+            isp = [a.__class__ is _P for a in args]
+            if fn is None:
+                out.append((0, None, o, args[0], None))
+            elif len(args) == 1:
+                out.append((1 if isp[0] else 2, fn, o, sl(args[0]), None))
+            elif len(args) == 2 and (isp[0] or isp[1]):
+                kind = 3 if isp[0] and isp[1] else 4 if isp[0] else 5
+                out.append((kind, fn, o, sl(args[0]), sl(args[1])))
+            else:
+                out.append((6, fn, o, [sl(a) for a in args], None))
+        return out
 
 
 class _Plan:

@@ -23,12 +23,24 @@ from .model import build_model
 from .scenario import QUOTA_RENTS, Scenario, ScenarioError, base_rates, load_scenario
 from .shipped import data_dir
 from .solution import Solution
-from .solver import NO_IPOPT_FALLBACK, SolveError, SolveInfo, ipopt_available, masks, solve
+from .solver import (
+    BROYDEN_MIN_UNKNOWNS,
+    NO_IPOPT_FALLBACK,
+    SolveError,
+    SolveInfo,
+    ipopt_available,
+    masks,
+    solve,
+)
 from .text import show
 
 #: Folder of the shipped data sets: the package's (a wheel) or the checkout's data/, overridable
 #: with CGE_DATA_DIR (:func:`cge.shipped.data_dir`).
 DATA_DIR = data_dir()
+
+
+#: the default of :attr:`Economy.base_lu`
+BASE_LU = True
 
 
 def resolve_data(data: str | Path | Dataset | None, elasticities: str | None = None) -> Dataset:
@@ -98,6 +110,14 @@ class Economy:
         #: Held while instruments are set and solved (:func:`run`), so that threads sharing
         #: one Economy do not interleave a scenario's parameters with another's solve.
         self.lock = threading.RLock()
+        self._kept_lu = None  # the last factorisation of a reuse_lu solve (see solve)
+        #: A Newton solve that starts at the benchmark solution (after :meth:`reset`) takes
+        #: its first steps with the factorisation of the benchmark Jacobian, computed once
+        #: and kept (Broyden steps, :func:`cge.solver.newton`): most warm shocks then need
+        #: one factorisation fewer, or none. Only from :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS`
+        #: unknowns up (below, a factorisation costs a few residual evaluations). False:
+        #: factorise at the start point, as before.
+        self.base_lu = BASE_LU
 
     @property
     def p_base(self) -> list[float]:
@@ -164,6 +184,7 @@ class Economy:
         for k in self.quota_cells:  # a quota's volume, held exogenous: back to the base
             self.model.ms[k].set_value(1.0)
         self.core.x_to_model(self.x_base)
+        self._kept_lu = None
 
     def reset_elasticities(self) -> None:
         """Restore the data's elasticities."""
@@ -256,13 +277,20 @@ class Economy:
 
     # ------------------------------------------------------------------ solve
     def solve(self, solver: str = "newton", *, continuation: bool = True,
-              max_steps: int = 64) -> Solution:
+              max_steps: int = 64, reuse_lu: bool = False) -> Solution:
         """Solve at the current parameters, warm-starting from the current variable values.
 
         Order of attempts: a direct solve; if it fails and ``continuation`` is on, the shock
         is followed from the benchmark in steps (homotopy on the parameter vector, halving the
         step on failure); if that fails too and ``solver`` is Newton, a direct Ipopt solve.
         Without continuation, a failed Newton solve falls back to Ipopt directly.
+
+        With ``reuse_lu``, Newton's first steps are (Broyden) steps with the factorisation
+        that the previous ``reuse_lu`` solve ended with (kept until :meth:`reset`): cheaper
+        when this solve's parameters are near that one's (a sweep's consecutive members), the
+        same convergence test; the result may differ from a solve without it by round-off.
+        Only from :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS` unknowns up (below, nothing is
+        kept and the solve is as without it).
 
         Returns the :class:`~cge.solution.Solution` (an immutable value; its SolveInfo fields
         are readable on it). The model's variables hold it afterwards, as the next warm start.
@@ -272,15 +300,28 @@ class Economy:
                 what was happening there. The model's variables are left unchanged.
         """
         with self.lock:
-            info = self._solve(solver, continuation, max_steps)
+            key = ("solved", threading.get_ident())
+            self.core.cache.pop(key, None)
+            lu0, self._kept_lu = (getattr(self, "_kept_lu", None) if reuse_lu else None), None
+            info = self._solve(solver, continuation, max_steps, lu0)
             self.last_info = info
-            self.solution = Solution(self.core.x_from_model(), self.core.params(), info)
+            # the point the last solve wrote into the model (else read it back)
+            point = self.core.cache.pop(key, None)
+            if point is None:
+                x, p = self.core.x_from_model(), self.core.params()
+            else:
+                x, p, lu = point
+                self._kept_lu = lu if reuse_lu and self.core.n >= BROYDEN_MIN_UNKNOWNS else None
+            self.solution = Solution(x, p, info)
             return self.solution
 
-    def _solve(self, solver: str, continuation: bool, max_steps: int) -> SolveInfo:
+    def _solve(self, solver: str, continuation: bool, max_steps: int, lu0=None) -> SolveInfo:
         x0 = self.core.x_from_model()
+        if (lu0 is None and solver == "newton" and self.base_lu and self.core.n >= BROYDEN_MIN_UNKNOWNS
+                and np.array_equal(x0, self.x_base)):
+            lu0 = self._base_factorisation()
         try:
-            info = solve(self.core, solver=solver, x0=x0, fallback=not continuation)
+            info = solve(self.core, solver=solver, x0=x0, fallback=not continuation, lu0=lu0)
         except SolveError as err:
             if not continuation:
                 raise
@@ -298,6 +339,19 @@ class Economy:
                     raise cont_err from None
                 info.solver = "newton, continuation, then ipopt"
         return info
+
+    def _base_factorisation(self):
+        """The LU factorisation of the Jacobian at the benchmark (with the current
+        elasticities), computed at the first call and kept; None if it is singular."""
+        p = self.p_base
+        kept = getattr(self, "_base_lu", None)
+        if kept is None or kept[0] != p:
+            try:
+                kept = (p, self.core.lu(self.x_base, p))
+            except RuntimeError:
+                kept = (p, None)
+            self._base_lu = kept
+        return kept[1]
 
     def _continuation(self, solver: str, first: SolveError, max_steps: int) -> SolveInfo:
         """Follow the straight line from the benchmark parameters to the current ones.

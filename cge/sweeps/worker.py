@@ -123,7 +123,7 @@ def solve_chunk(data: Dataset, digest: str, closure: Closure, solver: str, keys:
         rec: dict[str, Any] = {"index": job.index, "digest": job.digest}
         try:
             _set_params(eco, keys, job, state)
-            info = eco.solve(solver)
+            info = eco.solve(solver, reuse_lu=True)  # the previous member's factorisation
         except SolveError as err:
             eco.core.x_to_model(eco.x_base)  # the next member starts from the benchmark
             top = err.blocks[0] if err.blocks else None

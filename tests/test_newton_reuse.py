@@ -1,0 +1,162 @@
+"""Newton's reuse of factorisations (issue 16, items 3 and 5): Broyden steps between
+factorisations, the benchmark factorisation for warm shocks, the previous member's in a sweep,
+and the per-solve glue (parameters and variables read in one pass, the dropped equations and
+outputs evaluated once per point).
+
+Each equilibrium is compared with the same shock solved the old way (plain chord steps, a
+fresh factorisation at the start): the model's equations have one solution near the
+benchmark, so any two converged solves agree to the solver's tolerance whatever their path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import cge
+from cge import solver
+from cge.economy import resolve_data
+
+
+def _dense_broyden(F, B0, u0, n_steps):
+    """Broyden's good method with the matrices formed explicitly (the textbook update)."""
+    u, B, out = u0.copy(), B0.copy(), []
+    Fu = F(u)
+    for _ in range(n_steps):
+        s = -np.linalg.solve(B, Fu)
+        u = u + s
+        Fn = F(u)
+        B = B + np.outer(Fn - Fu - B @ s, s) / (s @ s)  # secant: B_new s = y
+        out.append(s)
+        Fu = Fn
+    return out
+
+
+def test_the_sherman_morrison_recursion_gives_the_explicit_broyden_steps():
+    # a small smooth system whose root is (1, 2, 3): F_i = u_i^2 + 0.3 u_(i+1) - c_i
+    root = np.array([1.0, 2.0, 3.0])
+
+    def F(u):
+        return u ** 2 + 0.3 * np.roll(u, -1) - (root ** 2 + 0.3 * np.roll(root, -1))
+
+    u0 = np.array([1.2, 1.7, 3.4])
+    B0 = np.diag(2 * u0) + 0.3 * np.roll(np.eye(3), 1, axis=1) + 0.05  # a nearby Jacobian
+    explicit = _dense_broyden(F, B0, u0, 5)
+    steps, norms, u = [], [], u0.copy()
+    for k in range(5):
+        z = solver.broyden_step(-np.linalg.solve(B0, F(u)), steps, norms)
+        np.testing.assert_allclose(z, explicit[k], rtol=1e-9, atol=1e-13)
+        u = u + z
+        steps.append(z)
+        norms.append(float(z @ z))
+    # and the method converged (superlinearly) on this easy system
+    assert np.max(np.abs(u - root)) < 1e-5
+
+
+@pytest.fixture(scope="module")
+def world():
+    return cge.Economy(resolve_data("world2024"))
+
+
+def _count_factorisations(monkeypatch, core):
+    calls = []
+    orig = type(core).factorize
+
+    def counted(self, *a, **k):
+        calls.append(1)
+        return orig(self, *a, **k)
+
+    monkeypatch.setattr(type(core), "factorize", counted)
+    return calls
+
+
+def test_broyden_and_the_benchmark_factorisation_reach_the_same_equilibrium(world, monkeypatch):
+    eco = world
+    assert eco.core.n >= solver.BROYDEN_MIN_UNKNOWNS
+    sc = cge.load_scenario("scenarios/us_autos_232.toml")
+    calls = _count_factorisations(monkeypatch, eco.core)
+    monkeypatch.setattr(solver, "BROYDEN", False)
+    eco.base_lu = False
+    eco.reset()
+    eco.apply(sc)
+    old, n_old = eco.solve(), len(calls)
+    monkeypatch.setattr(solver, "BROYDEN", True)
+    eco.base_lu = True
+    kept = eco._base_factorisation()  # computed once, kept from now on
+    calls.clear()
+    eco.reset()
+    eco.apply(sc)
+    new = eco.solve()
+    assert new.converged and new.max_residual <= solver.TOL
+    # the full system's residuals at the new point, evaluated afresh
+    assert np.max(np.abs(eco.core.residual(np.array(new.x), list(new.p)))) <= solver.TOL
+    np.testing.assert_allclose(new.x, old.x, rtol=1e-10, atol=1e-12)  # x ~ 1 (indices)
+    # the first steps used the kept benchmark factorisation: fewer new ones than the old
+    # route, which factorised at its start point at least
+    assert n_old >= 1 and len(calls) < n_old
+    assert eco._base_factorisation() is kept
+    # the kept factorisation follows the elasticities (the Jacobian depends on them)
+    ela = eco.dataset.elasticities
+    region, sector = ela.index[ela["sigma_m"] > 1.5][0]
+    eco.set_elasticities({("sigma_m", region, sector): 1.5})
+    assert eco._base_factorisation() is not kept
+    eco.reset_elasticities()
+
+
+def test_a_sweep_reuses_the_previous_members_factorisation_and_matches_solo_solves(world):
+    eco = world
+    base = eco.base_tariffs()
+    cells = [k for k in base if k[1] == "USA" and k[2] == "AUTO"][:3]
+    members = [{k: base[k] + d for k in cells} for d in (0.10, 0.12, 0.14)]
+    eco.reset()
+    chained = []
+    for m in members:
+        eco.set_tariffs(m)
+        chained.append(np.array(eco.solve(reuse_lu=True).x))
+        assert eco._kept_lu is not None  # kept for the next member
+    eco.reset()
+    assert eco._kept_lu is None  # a chunk starts afresh: results do not depend on the worker
+    for m, x in zip(members, chained):
+        eco.reset()
+        eco.set_tariffs(m)
+        solo = eco.solve()
+        np.testing.assert_allclose(x, solo.x, rtol=1e-10, atol=1e-12)  # x ~ 1 (indices)
+
+
+def test_below_the_threshold_nothing_is_kept_and_the_old_path_is_taken():
+    eco = cge.Economy(resolve_data("usjpn2024"))
+    assert eco.core.n < solver.BROYDEN_MIN_UNKNOWNS
+    base = eco.base_tariffs()
+    k = next(k for k in base if k[:3] == ("JPN", "USA", "AUTO"))
+    eco.set_tariffs({k: base[k] + 0.25})
+    eco.solve(reuse_lu=True)
+    assert eco._kept_lu is None and getattr(eco, "_base_lu", None) is None
+
+
+def test_parameters_and_variables_read_in_one_pass_equal_pyomos_accessors():
+    eco = cge.Economy(resolve_data("usjpn2024"))
+    core = eco.core
+    obj = core.param_objects[0]
+    obj.set_value(2)  # an int: read back as the float 2.0
+    p = core.params()
+    assert p == [float(o.value) for o in core.param_objects] and p[0] == 2.0
+    assert all(type(v) is float for v in p)
+    x = core.x_from_model()
+    assert np.array_equal(x, np.array([v.value for v in core.variables], dtype=float))
+    core.variables[0].set_value(None)  # no value: NaN, as before
+    assert np.isnan(core.x_from_model()[0])
+
+
+def test_dropped_equations_and_outputs_are_evaluated_once_per_point_and_returned_as_copies():
+    eco = cge.Economy(resolve_data("usjpn2024"))
+    core = eco.core
+    x, p = eco.x_base, core.params()
+    a = core.output_values(x, p)
+    a[:] = -1.0  # a caller's change must not reach the kept values
+    b = core.output_values(x, p)
+    assert not np.any(b == -1.0)
+    # a different point is evaluated afresh: at the benchmark the dropped equation holds,
+    # away from it (every variable 1% higher, a price level change) it need not
+    assert np.max(np.abs(core.dropped_residuals(x, p))) < 1e-9
+    moved = core.output_values(x * 1.01, p)
+    assert not np.allclose(moved, b)
