@@ -153,10 +153,10 @@ def test_a_newton_failure_without_cyipopt_says_the_fallback_was_not_tried(monkey
     eco = cge.Economy("usjpn2024")
     monkeypatch.setitem(sys.modules, "cyipopt", None)
 
-    def stuck(core, x0, p, **kw):  # a Newton solve that does not converge
-        return x0, solver.SolveInfo("newton", False, 50, 1.0, message="line search failed")
+    def stuck(core, x0, p, **kw):  # a Newton solve that does not converge: (x, F, info, lu)
+        return x0, None, solver.SolveInfo("newton", False, 50, 1.0, message="line search failed"), None
 
-    monkeypatch.setattr(solver, "newton", stuck)
+    monkeypatch.setattr(solver, "_newton", stuck)
     with pytest.raises(solver.SolveError) as err:
         solver.solve(eco.core)
     assert "line search failed (Ipopt fallback not tried: cyipopt is not installed (pip install " \
