@@ -178,8 +178,9 @@ def test_compare_two_scenarios_side_by_side(here):
     a, b = SCENARIOS / "bilateral" / "us_autos_232.toml", here / "all10.toml"
     b.write_text('name = "us_all_10"\n[[shock]]\nimporter = "USA"\nexporters = "all"\n'
                  'sectors = "all"\nadd_pct = 10\n')
-    out = CliRunner().invoke(main, ["compare", str(a), str(b), "--out", "cmp"])
+    out = CliRunner(env={"COLUMNS": "100"}).invoke(main, ["compare", str(a), str(b), "--out", "cmp"])
     assert out.exit_code == 0, out.output
+    assert max(len(line) for line in out.output.splitlines()) <= 100  # the terminal's width
     header = next(line for line in out.output.splitlines() if line.startswith("region"))
     assert header.split()[-2:] == ["us_autos_232", "us_all_10"]
     assert "goods imports from JPN, volume" in out.output

@@ -69,12 +69,13 @@ def test_tidy_csv_parses_back_to_the_same_numbers(run_dir, res):
     for name, table in res.tables().items():
         back = pd.read_csv(run_dir / f"{name}.csv", converters={"value": float},
                            keep_default_na=False)
-        assert list(back.columns) == [*table.index.names, "variable", "unit", "value"]
+        assert list(back.columns) == [*table.index.names, "variable", "label", "unit", "value"]
         assert len(back) == table.size  # one value per row
+        meta = {c: (label, unit) for c, label, unit in res.schema(name).itertuples(index=False)}
         for row in back.itertuples(index=False):
             key = tuple(row[:table.index.nlevels])
-            col = f"{row.variable} ({row.unit})" if row.unit else row.variable
-            assert table.loc[key if len(key) > 1 else key[0], col] == row.value  # exact
+            assert (row.label, row.unit) == meta[row.variable]
+            assert table.loc[key if len(key) > 1 else key[0], row.variable] == row.value  # exact
         if HAS_PARQUET:
             pd.testing.assert_frame_equal(pd.read_parquet(run_dir / f"{name}.parquet"), back)
 
@@ -102,8 +103,9 @@ def test_latex_tables_parse_back_to_the_numbers(run_dir, res):
     assert len(rows) == summ.shape[1]  # transposed: one row per variable
     text = (run_dir / "tables" / "summary.tex").read_text()
     assert "\\toprule" in text and "variable & unit & " + " & ".join(summ.index) in text
+    code = {(label, unit): c for c, label, unit in res.schema().itertuples(index=False)}
     for variable, unit, *cells in rows:
-        col = f"{variable} ({unit})" if unit else variable
+        col = code[variable, unit]
         for region, cell in zip(summ.index, cells):
             value, tol = _number(cell)
             assert abs(value - summ.at[region, col]) <= tol * (1 + 1e-9), (col, region, cell)
@@ -120,7 +122,8 @@ def test_markdown_table_parses_back_to_the_numbers(run_dir, res):
     sectors = res.sectors
     lines = (run_dir / "tables" / "sectors.md").read_text().strip().splitlines()
     header = [c.strip() for c in lines[0].strip("|").split("|")]
-    assert header == ["region", "sector", *sectors.columns]
+    assert header == ["region", "sector", *[f"{label} ({unit})" for _, label, unit
+                                            in res.schema("sectors").itertuples(index=False)]]
     assert len(lines) == 2 + len(sectors)
     for line in lines[2:]:
         region, sector, *cells = [c.strip() for c in line.strip("|").split("|")]
@@ -162,9 +165,12 @@ def test_results_convenience_methods(res, tmp_path):
                                              "trade.csv", "welfare.csv", "welfare_detail.csv",
                                              "world.csv"]
     long = res.tidy("summary")
-    assert list(long.columns) == ["region", "variable", "unit", "value"]
-    ev = long[(long.variable == "EV") & (long.unit == res.unit)].set_index("region")["value"]
-    assert (ev == res.summary[f"EV ({res.unit})"]).all()
+    assert list(long.columns) == ["region", "variable", "label", "unit", "value"]
+    ev = long[long.variable == "ev"].set_index("region")
+    assert (ev["value"] == res.summary["ev"]).all()
+    assert set(ev["label"]) == {"EV"} and set(ev["unit"]) == {res.unit}
+    pct = long[long.variable == "ev_pct_income"]
+    assert set(pct["label"]) == {"EV"} and set(pct["unit"]) == {"% of base income"}
 
 
 def test_results_are_snapshots(economy, res):
@@ -184,10 +190,11 @@ def test_split_unit_and_tidy():
     assert report.split_unit("utility") == ("utility", "")
     t = pd.DataFrame({"a (%)": [1.0, 2.0], "b": [3.0, 4.0]}, index=pd.Index(["x", "y"], name="r"))
     long = report.tidy(t)
-    assert long.values.tolist() == [["x", "a", "%", 1.0], ["x", "b", "", 3.0],
-                                     ["y", "a", "%", 2.0], ["y", "b", "", 4.0]]
+    assert long.values.tolist() == [["x", "a", "a", "%", 1.0], ["x", "b", "b", "", 3.0],
+                                     ["y", "a", "a", "%", 2.0], ["y", "b", "b", "", 4.0]]
     labelled = t.assign(group=["g1", "g2"])  # a text column is a label, not a value
-    assert report.tidy(labelled).columns.tolist() == ["r", "group", "variable", "unit", "value"]
+    assert report.tidy(labelled).columns.tolist() == ["r", "group", "variable", "label", "unit",
+                                                      "value"]
     assert report.publication(labelled).flat_header() == ["r", "group", "a (%)", "b"]
     assert report.format_number(-0.00001, 3) == "0.000"
     assert report.format_number(-12345.678, 1) == "-12,345.7"
@@ -252,15 +259,39 @@ def test_comparison_tables(res):
     wide = report.comparison_wide(long, [ok, failed])
     assert list(wide.columns) == ["a", "b"] and wide["b"].isna().all()
     ev = wide.loc[("USA", "EV", res.unit), "a"]
-    assert ev == res.summary.at["USA", f"EV ({res.unit})"]
+    assert ev == res.summary.at["USA", "ev"]
     goods = [s for s in res.economy.dataset.sectors if s != "SERV"]
     tr = res.trade.loc[[("JPN", "USA", s) for s in goods if ("JPN", "USA", s) in res.trade.index]]
-    pct = 100 * (tr[f"volume at base prices ({res.unit})"].sum()
-                 / tr[f"base value ({res.unit})"].sum() - 1)
+    pct = 100 * (tr["trade_volume"].sum()
+                 / tr["trade_base_value"].sum() - 1)
     assert np.isclose(wide.loc[("USA", "goods imports from JPN, volume", "% change"), "a"], pct,
                       rtol=1e-12)
     text = report.to_text(report.publication(wide, na_rep="failed"))
     assert "failed" in text and "goods imports from JPN" in text
+
+
+def test_compare_terminal_table_fits_100_columns(res):
+    """The shipped scenarios (scenarios/*.toml) side by side, with one failed and both
+    directions of the headline flow: no line is longer than 100 characters; every scenario is
+    there (in blocks of columns when they do not fit side by side), each with every row."""
+    names = sorted(p.stem for p in (SCENARIO.parent.parent).glob("*.toml"))
+    assert len(names) >= 10
+    outcomes = [report.Outcome(n, res) for n in names] + [report.Outcome("broken", None, "x")]
+    wide = report.comparison_wide(report.comparison(outcomes, [("JPN", "USA"), ("USA", "JPN")]),
+                                  outcomes)
+    text = report.terminal_table(wide, 100)
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 100
+    blocks = sum(line.lstrip().startswith("region") for line in lines)
+    assert 2 <= blocks <= len(outcomes)  # 12 columns of numbers cannot fit in one block
+    ev = report.format_number(res.summary.at["USA", "ev"], 0)  # EV in USD million: 0 decimals
+    usa = [line for line in lines if line.startswith("USA ")]
+    assert len(usa) == blocks  # the region is named once per block, on its first row
+    assert sum(line.split().count(ev) for line in usa) == len(names)
+    assert sum(line.split().count("failed") for line in lines) == len(wide)
+    assert max(map(len, report.terminal_table(wide, 250).splitlines())) > 100  # uses the room
+    assert sum(line.lstrip().startswith("region") for line in
+               report.terminal_table(wide, 250).splitlines()) < blocks
 
 
 def test_scenario_with_a_byte_order_mark_is_copied_byte_for_byte(tmp_path, monkeypatch):

@@ -133,24 +133,24 @@ def test_a_failing_member_is_reported_and_the_others_match_solo_solves():
         m = res.sel(member=sc.name)
         summ, trade, sec = solo.summary, solo.trade, solo.sectors
         for r in ("USA", "JPN", "ROW"):
-            assert float(m.ev.sel(region=r)) == pytest.approx(summ.at[r, "EV (USD million)"],
+            assert float(m.ev.sel(region=r)) == pytest.approx(summ.at[r, "ev"],
                                                               rel=1e-8, abs=1e-6)
             assert float(m.ev_household.sel(region=r)) == pytest.approx(
-                summ.at[r, "EV, household (USD million)"], rel=1e-8, abs=1e-6)
+                summ.at[r, "ev_household"], rel=1e-8, abs=1e-6)
             assert float(m.real_gdp_pct.sel(region=r)) == pytest.approx(
-                summ.at[r, "real GDP (% change)"], rel=1e-7, abs=1e-10)
+                summ.at[r, "real_gdp_pct"], rel=1e-7, abs=1e-10)
             assert float(m.terms_of_trade_pct.sel(region=r)) == pytest.approx(
-                summ.at[r, "terms of trade (% change)"], rel=1e-7, abs=1e-10)
+                summ.at[r, "terms_of_trade_pct"], rel=1e-7, abs=1e-10)
         for (s, r, i), row in trade.iterrows():
             assert float(m.trade_volume_pct.sel(exporter=s, importer=r, sector=i)) == pytest.approx(
-                row["volume (% change)"], rel=1e-7, abs=1e-9)
+                row["trade_volume_pct"], rel=1e-7, abs=1e-9)
             assert float(m.tariff_pct.sel(exporter=s, importer=r, sector=i)) == pytest.approx(
-                row["tariff (%)"])
+                row["tariff_pct"])
         for (r, i), row in sec.iterrows():
             assert float(m.output_pct.sel(region=r, sector=i)) == pytest.approx(
-                row["output (% change)"], rel=1e-7, abs=1e-9)
+                row["output_pct"], rel=1e-7, abs=1e-9)
             assert float(m.armington_price_pct.sel(region=r, sector=i)) == pytest.approx(
-                row["consumer (Armington) price (% change)"], rel=1e-7, abs=1e-9)
+                row["armington_price_pct"], rel=1e-7, abs=1e-9)
 
 
 def test_resume_solves_only_the_rest_and_equals_a_clean_run(grid, serial, tmp_path, monkeypatch):
@@ -382,7 +382,7 @@ def _as_run(member: xr.Dataset, solo: cge.Results, tol: float) -> None:
         assert np.max(np.abs(got[ok] - ref[ok]) / np.maximum(1.0, np.abs(ref[ok])), initial=0) <= tol, name
     for r in solo.economy.benchmark.regions:
         assert float(member.ev.sel(region=r)) == pytest.approx(
-            solo.summary.at[r, "EV (USD million)"], rel=tol, abs=tol)
+            solo.summary.at[r, "ev"], rel=tol, abs=tol)
 
 
 def test_a_scenario_with_instruments_a_revenue_rule_and_swaps_sweeps_as_cge_run_runs_it(tmp_path):
@@ -398,7 +398,7 @@ def test_a_scenario_with_instruments_a_revenue_rule_and_swaps_sweeps_as_cge_run_
     assert "revenue change rebated" in res.attrs["closure"] and res.attrs["revenue"] == "household"
     _as_run(res.isel(member=0), solo, 1e-10)
     for part in ({"instruments": ()}, {"revenue": None}, {"swaps": ()}):
-        other = cge.run(dataclasses.replace(sc, **part)).summary["EV (USD million)"]
+        other = cge.run(dataclasses.replace(sc, **part)).summary["ev"]
         assert np.max(np.abs(other.to_numpy() - res.ev.values[0])) > 100, part
     # a sweep file: the base scenario's instrument, revenue rule and swap in every member
     (tmp_path / "grid.toml").write_text('name = "g"\nbase = "policy.toml"\n[[axis]]\nname = "more"\n'
@@ -439,7 +439,7 @@ def test_members_that_need_different_closures_are_refused_naming_them(tmp_path, 
     solo = cge.run(plain, revenue="household")
     _as_run(res.sel(member="plain"), solo, 1e-8)
     assert np.allclose(res.ev.sel(member="member2"), 0, atol=1e-6)
-    gov = cge.run(plain).summary["EV (USD million)"].to_numpy()
+    gov = cge.run(plain).summary["ev"].to_numpy()
     assert np.max(np.abs(res.ev.sel(member="plain").values - gov)) > 10  # the rule matters
     # the CLI: one line, exit code 2, for a sweep file whose scenarios need different closures
     monkeypatch.chdir(tmp_path)
@@ -504,7 +504,7 @@ def test_cli_sweep_revenue_option_overrides_the_scenarios(tmp_path, monkeypatch)
     res = xr.open_dataset(tmp_path / "g" / "sweep.nc", engine="scipy").load()
     solo = cge.run(SCENARIOS / "bilateral" / "us_autos_232.toml", revenue="household")
     _as_run(res.isel(member=0), solo, 1e-10)
-    gov = cge.run(SCENARIOS / "bilateral" / "us_autos_232.toml").summary["EV (USD million)"].to_numpy()
+    gov = cge.run(SCENARIOS / "bilateral" / "us_autos_232.toml").summary["ev"].to_numpy()
     assert np.max(np.abs(res.ev.values[0] - gov)) > 10
     manifest = json.loads((tmp_path / "g" / "manifest.json").read_text())
     assert manifest["closure"]["revenue"] == "household"

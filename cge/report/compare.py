@@ -39,12 +39,14 @@ class Outcome:
 
 
 def comparison(outcomes: Sequence[Outcome], flows: Sequence[tuple[str, str]] = ()) -> pd.DataFrame:
-    """Tidy comparison: ``scenario, region, variable, unit, value``.
+    """Tidy comparison: ``scenario, region, partner, variable, label, unit, value``.
 
-    Per scenario and region: EV (currency unit and % of base income) and real GDP (% change);
-    per (exporter, importer) in ``flows``: the importer's goods imports from the exporter in
-    volume (at base prices), change in the currency unit and in %. Failed scenarios have no
-    rows (see :func:`comparison_wide`).
+    Per scenario and region: EV (``ev``: currency unit; ``ev_pct_income``: % of base income)
+    and real GDP (``real_gdp_pct``: % change), ``partner`` empty; per (exporter, importer) in
+    ``flows``: the importer's (``region``) goods imports from the exporter (``partner``) in
+    volume at base prices, change in the currency unit (``goods_imports_volume_change``) and
+    in % (``goods_imports_volume_pct``). Failed scenarios have no rows (see
+    :func:`comparison_wide`).
     """
     rows = []
     for oc in outcomes:
@@ -56,31 +58,97 @@ def comparison(outcomes: Sequence[Outcome], flows: Sequence[tuple[str, str]] = (
         regions = list(res.economy.benchmark.regions)
         at = {r: k for k, r in enumerate(regions)}
         for k, r in enumerate(regions):
-            rows += [(oc.name, r, "EV", res.unit, v["ev"][k]),
-                     (oc.name, r, "EV", "% of base income", v["ev_pct_income"][k]),
-                     (oc.name, r, "real GDP", "% change", v["real_gdp_pct"][k])]
+            rows += [(oc.name, r, "", "ev", "EV", res.unit, v["ev"][k]),
+                     (oc.name, r, "", "ev_pct_income", "EV", "% of base income",
+                      v["ev_pct_income"][k]),
+                     (oc.name, r, "", "real_gdp_pct", "real GDP", "% change",
+                      v["real_gdp_pct"][k])]
         for e, i in flows:
-            var = f"goods imports from {e}, volume"
+            label = f"goods imports from {e}, volume"
             cell = (at[e], at[i])
-            rows += [(oc.name, i, var, f"{res.unit}, change at base prices",
+            rows += [(oc.name, i, e, "goods_imports_volume_change", label,
+                      f"{res.unit}, change at base prices",
                       v["goods_imports_volume_change"][cell]),
-                     (oc.name, i, var, "% change", v["goods_imports_volume_pct"][cell])]
-    return pd.DataFrame(rows, columns=["scenario", "region", *TIDY_COLUMNS])
+                     (oc.name, i, e, "goods_imports_volume_pct", label, "% change",
+                      v["goods_imports_volume_pct"][cell])]
+    return pd.DataFrame(rows, columns=["scenario", "region", "partner", *TIDY_COLUMNS])
 
 
 def comparison_wide(long: pd.DataFrame, outcomes: Sequence[Outcome]) -> pd.DataFrame:
-    """Side by side: rows ``(region, variable, unit)``, one column per scenario (NaN if failed)."""
+    """Side by side: rows ``(region, variable, unit)`` with the variable's label (``EV``, ``goods
+    imports from JPN, volume``), one column per scenario (NaN if failed)."""
     names = [oc.name for oc in outcomes]
     if long.empty:
         idx = pd.MultiIndex.from_tuples([], names=["region", "variable", "unit"])
         return pd.DataFrame(index=idx, columns=names, dtype=float)
+    long = long.drop(columns="variable").rename(columns={"label": "variable"})
     keys = list(dict.fromkeys(zip(long["region"], long["variable"], long["unit"])))
+    first = {r: k for k, r in reversed(list(enumerate(r for r, _, _ in keys)))}
+    keys.sort(key=lambda key: first[key[0]])  # each region's rows together (stable)
     wide = long.pivot_table(index=["region", "variable", "unit"], columns="scenario",
                             values="value", sort=False)
     wide = wide.reindex(index=pd.MultiIndex.from_tuples(keys, names=["region", "variable", "unit"]),
                         columns=names)
     wide.columns.name = None
     return wide
+
+
+def terminal_table(wide: pd.DataFrame, width: int = 100, *, na_rep: str = "failed") -> str:
+    """The side-by-side comparison as terminal text (``rich`` tables) at most ``width``
+    characters wide.
+
+    Rows are (region, variable and unit); each scenario is a column of numbers formatted as in
+    :func:`publication` (one precision per row). Long labels and scenario names wrap; when the
+    scenarios do not fit side by side, they are shown in several blocks of columns, one below
+    the other, each repeating the row labels, so no line is longer than ``width``.
+    """
+    from io import StringIO
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    pub = publication(wide, na_rep=na_rep)
+    cells = pub.cells
+    regions = cells.iloc[:, 0].tolist()
+    labels = [f"{v} ({u})" if u else v for v, u in zip(cells.iloc[:, 1], cells.iloc[:, 2])]
+    names = [h for h, _ in pub.header[3:]]
+    values = [cells.iloc[:, 3 + k].tolist() for k in range(len(names))]
+    width = max(int(width), 40)
+    region_w = max([len("region"), *map(len, regions)])
+    label_w = min(max([len("variable"), *map(len, labels)], default=8), max(16, width // 4))
+    # a number column: its widest number, and room for at least 8 characters of the name
+    col_w = [max([min(len(n), 12), 8, *map(len, vals)]) for n, vals in zip(names, values)]
+    col_w = [min(w, width - region_w - label_w - 6) for w in col_w]
+    fixed = region_w + label_w + 4  # two label columns, one space of padding either side each
+    blocks, cur, used = [], [], fixed
+    for k, w in enumerate(col_w):
+        if cur and used + w + 2 > width:
+            blocks.append(cur)
+            cur, used = [], fixed
+        cur.append(k)
+        used += w + 2
+    blocks.append(cur)
+    longest = max([len("variable"), *map(len, labels)])
+    room = [width - fixed - sum(col_w[k] + 2 for k in block) for block in blocks]
+    out = StringIO()
+    console = Console(file=out, width=width, color_system=None, force_terminal=False,
+                      legacy_windows=False, highlight=False, emoji=False, markup=False)
+    for block, spare in zip(blocks, room):
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False,
+                      padding=(0, 1), collapse_padding=True)
+        table.add_column("region", overflow="fold", width=region_w)
+        table.add_column("variable", overflow="fold", width=min(longest, label_w + max(spare, 0)))
+        for k in block:  # numbers fit their width; a longer scenario name folds
+            table.add_column(names[k], justify="right", overflow="fold", width=col_w[k])
+        prev = None
+        for r, (region, label) in enumerate(zip(regions, labels)):
+            last = r + 1 == len(regions) or regions[r + 1] != region
+            table.add_row(region if region != prev else "", label,
+                          *[values[k][r] for k in block], end_section=last)
+            prev = region
+        console.print(table)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()).strip("\n")
 
 
 def status_table(outcomes: Sequence[Outcome]) -> pd.DataFrame:

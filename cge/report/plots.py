@@ -71,8 +71,8 @@ def _fig_ev_by_region(res: ResultsLike) -> Figure:
     summ = res.summary
     fig = new_figure(6.0, 4.0)
     ax = fig.add_subplot()
-    ev = summ[f"EV ({res.unit})"]
-    pct = summ["EV (% of base income)"]
+    ev = summ["ev"]
+    pct = summ["ev_pct_income"]
     bars = ax.bar([str(r) for r in summ.index], ev.to_numpy(),
                   color=["tab:red" if v < 0 else "tab:blue" for v in ev])
     ax.bar_label(bars, labels=[f"{p:+.3g}%" for p in pct], padding=2, fontsize="small")
@@ -102,7 +102,7 @@ def _fig_trade_by_sector(res: ResultsLike) -> Figure | None:
     sectors = [s for s in res.economy.dataset.sectors if s in set(trade.index.get_level_values(2))]
     series = {}
     for e, i in pairs:
-        sub = trade.xs((e, i), level=("exporter", "importer"))["volume (% change)"]
+        sub = trade.xs((e, i), level=("exporter", "importer"))["trade_volume_pct"]
         series[f"{i} ← {e}"] = [float(sub.get(s, np.nan)) for s in sectors]
     fig = new_figure()
     ax = fig.add_subplot()
@@ -114,7 +114,7 @@ def _fig_trade_by_sector(res: ResultsLike) -> Figure | None:
 
 def _fig_output_by_sector(res: ResultsLike) -> Figure:
     """Output (volume) % change by sector, one bar per region."""
-    sec = res.sectors["output (% change)"]
+    sec = res.sectors["output_pct"]
     regions = list(dict.fromkeys(r for r, _ in sec.index))
     sectors = list(dict.fromkeys(s for _, s in sec.index))
     fig = new_figure()
@@ -133,7 +133,7 @@ def _fig_diversion(res: ResultsLike) -> Figure | None:
     if not len(div):
         return None
     shocked = div.index.get_level_values("shocked") == "yes"
-    base = div[f"base ({res.unit})"].where(shocked, 0.0)
+    base = div["sales_base"].where(shocked, 0.0)
     size = base.groupby(level=["importer", "sector"]).sum().sort_values(ascending=False)
     keys = [k for k in size.index[:4]]
     imp_of, sec_of = div.index.get_level_values("importer"), div.index.get_level_values("sector")
@@ -145,7 +145,7 @@ def _fig_diversion(res: ResultsLike) -> Figure | None:
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
     for ax, (imp, sec) in zip(axes, keys):
         sub = market(imp, sec)
-        change = sub[f"change ({res.unit})"]
+        change = sub["sales_change"]
         colors = ["tab:red" if v < 0 else "tab:blue" for v in change]
         ax.barh([str(n) for n in sub.index], change.to_numpy(), color=colors)
         ax.axvline(0, color="0.3", linewidth=0.8)

@@ -1,8 +1,9 @@
 """Result tables as files and text: tidy (long) tables, publication formatting, LaTeX,
 Markdown and plain text.
 
-Column names are ``"variable (unit)"``; :func:`tidy` splits them into ``variable`` and ``unit``
-columns, :func:`publication` formats the numbers (one precision per column or row) for
+Columns are short codes whose label and unit are metadata (:mod:`cge.columns`); :func:`tidy`
+gives one value per row with ``variable`` (the code), ``label`` and ``unit`` columns,
+:func:`publication` formats the numbers (one precision per column or row) for
 :func:`to_latex`, :func:`to_markdown` and :func:`to_text`. :func:`write_tables` writes a set
 of tables in every format (docs/outputs.md).
 """
@@ -18,16 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-#: Index columns of the tidy tables are followed by these three columns.
-TIDY_COLUMNS = ("variable", "unit", "value")
+from ..columns import info, split_unit
 
-_UNIT = re.compile(r"^(?P<var>.*?)\s*\((?P<unit>[^()]*)\)\s*$")
+#: Index columns of the tidy tables are followed by these four columns.
+TIDY_COLUMNS = ("variable", "label", "unit", "value")
 
-
-def split_unit(column: str) -> tuple[str, str]:
-    """``"EV (USD million)"`` → ``("EV", "USD million")``; a name without ``(unit)`` → ``(name, "")``."""
-    m = _UNIT.match(str(column))
-    return (m["var"], m["unit"]) if m else (str(column), "")
+__all__ = ["TIDY_COLUMNS", "PublicationTable", "format_number", "has_parquet", "latex_escape",
+           "publication", "split_unit", "spreadsheet_safe", "tidy", "to_latex", "to_markdown",
+           "to_text", "write_tables"]
 
 
 def _text_to_index(table: pd.DataFrame) -> pd.DataFrame:
@@ -37,24 +36,27 @@ def _text_to_index(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
-    """Long format: the table's index columns, then ``variable``, ``unit``, ``value``.
+    """Long format: the table's index columns, then ``variable``, ``label``, ``unit``, ``value``.
 
-    One value per row; ``variable`` and ``unit`` come from column names ``"variable (unit)"``,
-    so ``EV`` appears twice per region: in the currency unit and in % of base income.
-    Non-numeric columns are kept as label columns, after the index columns.
+    One value per row, in the table's row order (one block of variables per row); ``variable``
+    is the column's code (``ev``, ``ev_pct_income``), ``label`` and ``unit`` its metadata
+    (:mod:`cge.columns`; for a column named ``"label (unit)"`` without metadata, the variable
+    is the label). Non-numeric columns are kept as label columns, after the index columns.
     """
-    table = _text_to_index(table)
-    idx = [n or f"level_{k}" for k, n in enumerate(table.index.names)]
-    wide = table.copy()
-    wide.index.names = idx
-    long = wide.reset_index().melt(id_vars=idx, var_name="column", value_name="value")
-    parts = long.pop("column").map(split_unit)
-    long.insert(len(idx), "variable", parts.str[0])
-    long.insert(len(idx) + 1, "unit", parts.str[1])
-    long["value"] = long["value"].astype(float)
-    # row order: as in the table, one block of variables per row of the wide table
-    order = np.argsort(np.tile(np.arange(len(table)), table.shape[1]), kind="stable")
-    return long.iloc[order].reset_index(drop=True)
+    meta = [info(table, c) for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    wide = _text_to_index(table)
+    codes = [str(c) if c in table.attrs.get("columns", {}) else m[0]
+             for c, m in zip(wide.columns, meta)]
+    n, k = wide.shape
+    keys = wide.index.to_frame(index=False)
+    keys.columns = [c if isinstance(c, str) and c else f"level_{j}"
+                    for j, c in enumerate(keys.columns)]
+    long = keys.iloc[np.repeat(np.arange(n), k)].reset_index(drop=True)
+    long["variable"] = np.tile(np.array(codes, dtype=object), n)
+    long["label"] = np.tile(np.array([m[0] for m in meta], dtype=object), n)
+    long["unit"] = np.tile(np.array([m[1] for m in meta], dtype=object), n)
+    long["value"] = wide.to_numpy(dtype=float).reshape(-1)
+    return long
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
@@ -129,11 +131,12 @@ def publication(table: pd.DataFrame, *, na_rep: str = "") -> PublicationTable:
     A table whose index has a level named ``unit`` (such as a comparison) is formatted by row.
     Non-numeric columns are text columns, placed after the index.
     """
+    parts = {c: info(table, c) for c in table.columns}
     table = _text_to_index(table)
     if "unit" in table.index.names:
         return _by_rows(table, na_rep)
     if table.index.nlevels == 1:
-        parts = [split_unit(c) for c in table.columns]
+        parts = [parts[c] for c in table.columns]
         t = table.T
         t.index = pd.MultiIndex.from_tuples(parts, names=["variable", "unit"])
         return _by_rows(t, na_rep)
@@ -144,7 +147,7 @@ def publication(table: pd.DataFrame, *, na_rep: str = "") -> PublicationTable:
         header.append((str(name), ""))
         numeric.append(False)
     for col in table.columns:
-        var, unit = split_unit(col)
+        var, unit = parts[col]
         vals = table[col].to_numpy(dtype=float)
         d = _decimals(vals, unit)
         cols[len(cols)] = [format_number(v, d, na_rep) for v in vals]
