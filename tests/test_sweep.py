@@ -215,14 +215,15 @@ def test_parameter_overrides_are_members_too():
     eco = cge.Economy()
     key = next(k for k in eco.model.endow if k[0] == "USA")
     members = [sw.Member("labour", params={"endow": {key: 1.02}}), {}, sw.Member("again")]
-    res = cge.sweep(members, workers=1)
+    with pytest.warns(DeprecationWarning, match="dict of tariff rates"):  # fractions: deprecated
+        res = cge.sweep(members, workers=1)
     assert float(res.real_gdp_pct.sel(member="labour", region="USA")) > 0.5
     assert np.allclose(res.ev.sel(member="member1"), 0, atol=1e-6)
     assert np.allclose(res.ev.sel(member="again"), 0, atol=1e-6)
     with pytest.raises(sw.SweepError, match="cannot override parameter 'sigma_m'.*'elasticities'"):
         cge.sweep([sw.Member("x", params={"sigma_m": {("USA", "AUTO"): 2.0}})], workers=1)
     with pytest.raises(sw.SweepError, match="no base-year trade flow"):
-        cge.sweep([{("USA", "USA", "AUTO"): 0.1}], workers=1)
+        cge.sweep([sw.Member("x", tariffs_pct={("USA", "USA", "AUTO"): 10})], workers=1)
 
 
 def test_elasticity_draws_are_members_and_match_solo_solves():
@@ -486,7 +487,10 @@ def test_resume_detects_a_changed_instrument_value_or_revenue_rule(tmp_path):
         digest(sw.Member("m", scenario=sc), eco.closure.with_(revenue="income_tax"))
     # every closure setting is part of a member: the same tariffs under short_run, or under a
     # changed definition of the default, are other members (results never resume across them)
-    tariffs = sw.Member("t", tariffs={("JPN", "USA", "AUTO"): 0.5})
+    tariffs = sw.Member("t", tariffs_pct={("JPN", "USA", "AUTO"): 50})
+    with pytest.warns(DeprecationWarning, match="tariffs_pct"):
+        fractions = sw.Member("t", tariffs={("JPN", "USA", "AUTO"): 0.5})  # the old way: same member
+    assert digest(fractions, None) == digest(tariffs, None)
     assert digest(tariffs, cge.closure.get_closure("short_run")) != digest(tariffs, None) == \
         digest(tariffs, cge.closure.get_closure("default"))
     assert digest(tariffs, None) != digest(tariffs, eco.closure.with_(revenue="household"))
