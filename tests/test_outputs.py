@@ -439,3 +439,83 @@ def test_result_tables_take_partial_lookups_without_warnings(res):
         by_region = res.sectors.loc["JPN"]
     assert list(part.index) == [s for s in ds.sectors if ("JPN", "USA", s) in keys]
     assert len(by_region) == len(ds.sectors)
+
+
+def _fake(ev, pct, description="A test of one region's large gain"):
+    """What the EV figure reads of a result: the summary's two EV columns, unit, scenario."""
+    from types import SimpleNamespace
+
+    regions = [f"R{k}" for k in range(len(ev))]
+    summ = pd.DataFrame({"ev": ev, "ev_pct_income": pct}, index=pd.Index(regions, name="region"))
+    return SimpleNamespace(summary=summ, unit="EUR bn", name="t",
+                           scenario=cge.Scenario("t", description=description))
+
+
+def test_ev_figure_is_sorted_coloured_by_sign_titled_and_in_units():
+    from cge.report import plots
+
+    fig = plots._fig_ev_by_region(_fake([-2.0, 5.0, 1.0, -0.5], [-0.1, 0.2, 0.05, -0.01]))
+    (ax,) = fig.axes
+    bars = sorted(ax.patches, key=lambda b: b.get_y())  # top of the figure first (y inverted)
+    assert [b.get_width() for b in bars] == [5.0, 1.0, -0.5, -2.0]  # largest gain on top
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["R1", "R2", "R3", "R0"]
+    colors = [matplotlib_hex(b.get_facecolor()) for b in bars]
+    assert colors == [plots.GAIN, plots.GAIN, plots.LOSS, plots.LOSS]  # one meaning per colour
+    assert ax.get_xlabel() == "EV (EUR bn)"
+    assert fig._suptitle.get_text().startswith("A test of one region's large gain\n")
+
+
+def test_one_swamping_bar_gets_a_panel_without_it():
+    """R0's EV is 10 times the next largest: a second panel shows the other regions on their
+    own scale (4 times is the threshold, plots.SWAMP)."""
+    from cge.report import plots
+
+    assert plots.swamped([100.0, -10.0, 5.0]) == 0
+    assert plots.swamped([100.0, -30.0, 5.0]) is None  # 100 < 4 x 30
+    assert plots.swamped([100.0, 1.0]) is None  # two bars: nothing to swamp
+    fig = plots._fig_ev_by_region(_fake([100.0, -10.0, 5.0], [1.0, -0.1, 0.05]))
+    left, right = fig.axes
+    assert len(left.patches) == 3 and sorted(b.get_width() for b in right.patches) == [-10.0, 5.0]
+    assert right.get_title() == "without R0"
+
+
+def matplotlib_hex(rgba) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(rgba).upper()
+
+
+def test_figures_leave_the_backend_alone_and_need_no_display(tmp_path):
+    """A process (e.g. a notebook) that chose a backend keeps it after cge draws every kind of
+    figure — a run's, a comparison's, an SSA's — with no display: each is drawn on its own Agg
+    canvas, never through pyplot's backend switch."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"""
+import matplotlib, sys
+import cge, cge.report
+import pandas as pd
+from cge.sensitivity import SSA
+res = cge.run({str(SCENARIO)!r})
+out = cge.report.write_outputs(res, 'run')
+oc = [cge.report.Outcome('a', res), cge.report.Outcome('b', res)]
+cge.report.write_comparison(oc, 'cmp', flows=[('JPN', 'USA')])
+idx = pd.MultiIndex.from_tuples([('EV', r, '') for r in ('JPN', 'USA')],
+                                names=['measure', 'region', 'item'])
+summ = pd.DataFrame({{'mean': [1.0, -2.0], 'sd': [0.5, 0.5], 'lower': [0.0, -3.0],
+                     'upper': [2.0, -1.0], 'point': [1.0, -2.0]}}, index=idx)
+SSA(summ, pd.DataFrame(), pd.DataFrame(index=['a']), 'quadrature', [], 'USD million',
+    't').figure('ssa.svg')
+assert matplotlib.get_backend() == 'svg', matplotlib.get_backend()
+assert (out / 'figures' / 'ev_by_region.png').is_file()
+print('OK')
+"""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent), MPLBACKEND="svg")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip().endswith("OK"), out.stderr[-2000:]
+    for name in ("run/figures/output_by_sector.svg", "cmp/figures/ev_by_scenario.svg", "ssa.svg"):
+        ElementTree.parse(tmp_path / name)

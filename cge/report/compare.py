@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .folders import atomic_dir
-from .plots import grouped_bars, new_figure, save_figure
+from .plots import _panels, hbars, new_figure, save_figure
 from .provenance import now, version, versions, write_metadata
 from .tables import TIDY_COLUMNS, has_parquet, publication, to_latex, to_markdown
 
@@ -167,15 +167,25 @@ def status_table(outcomes: Sequence[Outcome]) -> pd.DataFrame:
 
 
 def _fig_ev_by_scenario(wide: pd.DataFrame, unit: str) -> Figure:
-    """EV by region, one bar per scenario: in the currency unit and in % of base income."""
-    fig = new_figure(10.0, 4.0)
-    for k, u in enumerate([unit, "% of base income"]):
-        ax = fig.add_subplot(1, 2, k + 1)
-        sub = wide.xs(("EV", u), level=("variable", "unit"))
-        grouped_bars(ax, [str(r) for r in sub.index],
-                     {str(c): sub[c].to_numpy(dtype=float) for c in sub.columns})
-        ax.set_ylabel(f"EV ({u})")
-    fig.suptitle("Equivalent variation by region and scenario", fontsize="medium")
+    """EV by region in % of base income, one panel per scenario (small multiples on one
+    scale, each sorted; blue gains, vermillion losses, as in every cge figure), each bar
+    labelled with EV in the currency unit."""
+    pct = wide.xs(("EV", "% of base income"), level=("variable", "unit"))
+    money = wide.xs(("EV", unit), level=("variable", "unit"))
+    names = list(pct.columns)
+    cols = min(len(names), 3)
+    regions = [str(r) for r in pct.index]
+    fig = new_figure(3.3 * cols + 0.4, 0.9 + (0.7 + 0.28 * len(regions)) * -(-len(names) // cols))
+    axes = _panels(fig, len(names), cols)
+    lim = float(np.nanmax(np.abs(pct.to_numpy(dtype=float)))) * 1.3 or 1.0
+    for ax, name in zip(axes, names):
+        hbars(ax, regions, pct[name].to_numpy(dtype=float), unit="EV (% of base income)",
+              annotate=[f"{v:,.0f}" for v in money[name].to_numpy(dtype=float)])
+        ax.set_xlim(-lim, lim)
+        ax.set_title(str(name), fontsize="small")
+        ax.tick_params(labelsize="x-small")
+    fig.suptitle(f"Equivalent variation by region and scenario (labels: EV in {unit})",
+                 fontsize="medium")
     return fig
 
 
