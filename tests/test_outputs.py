@@ -62,7 +62,28 @@ def test_run_writes_the_expected_files(run_dir, res):
         ElementTree.parse(svg)
     assert (run_dir / "scenario.toml").read_bytes() == SCENARIO.read_bytes()
     md = (run_dir / "report.md").read_text()
-    assert md.startswith(f"# {res.name}") and "![ev_by_region](figures/ev_by_region.png)" in md
+    assert md.startswith(f"# {res.name}") and "![EV by region](figures/ev_by_region.png)" in md
+
+
+def test_report_is_one_page_with_the_tables_linked(run_dir, res):
+    """report.md: headline (world EV = the sum of the regions'), the largest gain and loss,
+    what moved most, the assumptions; every table linked in three formats (files that exist),
+    none pasted: the only table is EV by region, one row per region."""
+    md = (run_dir / "report.md").read_text()
+    lines = md.splitlines()
+    assert len(lines) <= 90
+    for head in ("## Headline", "## What moved most", "## Assumptions", "## Tables and figures"):
+        assert head in lines
+    ev = res.summary["ev"]
+    world = report.format_number(ev.sum(), 0).replace("-", "\u2212")  # |EV| > 1000: 0 decimals
+    assert f"- World EV {world} {res.unit}" in md or f"- World EV +{world} {res.unit}" in md
+    assert f"- Largest loss: {ev.idxmin()}, " in md and f"- Largest gain: {ev.idxmax()}, " in md
+    assert sum(line.startswith("|") for line in lines) == len(ev) + 2
+    for name in res.tables():
+        for link in (f"tables/{name}.md", f"tables/{name}.tex", f"{name}.csv"):
+            assert f"]({link})" in md and (run_dir / link).is_file()
+    for a in res.assumptions():
+        assert f"- {a}" in lines
 
 
 def test_tidy_csv_parses_back_to_the_same_numbers(run_dir, res):
@@ -81,12 +102,15 @@ def test_tidy_csv_parses_back_to_the_same_numbers(run_dir, res):
 
 
 def _latex_rows(text: str) -> list[list[str]]:
-    """Body rows of a booktabs tabular, cells unescaped."""
-    body = text.split("\\midrule\n")[1].split("\\bottomrule")[0]
+    """Body rows of a booktabs tabular or longtable, cells unescaped (braces dropped)."""
+    if "\\begin{longtable}" in text:
+        body = text.split("\\endlastfoot\n")[1].split("\\end{longtable}")[0]
+    else:
+        body = text.split("\\midrule\n")[1].split("\\bottomrule")[0]
     rows = []
     for line in body.strip().splitlines():
         cells = line.rstrip().removesuffix("\\\\").split(" & ")
-        rows.append([c.strip().replace("$-$", "-").replace("\\%", "%").replace("\\_", "_")
+        rows.append([c.strip().strip("{}").replace("\\%", "%").replace("\\_", "_")
                      .replace("\\&", "&") for c in cells])
     return rows
 
@@ -102,7 +126,8 @@ def test_latex_tables_parse_back_to_the_numbers(run_dir, res):
     rows = _latex_rows((run_dir / "tables" / "summary.tex").read_text())
     assert len(rows) == summ.shape[1]  # transposed: one row per variable
     text = (run_dir / "tables" / "summary.tex").read_text()
-    assert "\\toprule" in text and "variable & unit & " + " & ".join(summ.index) in text
+    assert "\\toprule" in text and "variable & unit & " + " & ".join(f"{{{r}}}" for r in summ.index) \
+        in text
     code = {(label, unit): c for c, label, unit in res.schema().itertuples(index=False)}
     for variable, unit, *cells in rows:
         col = code[variable, unit]
@@ -116,6 +141,33 @@ def test_latex_tables_parse_back_to_the_numbers(run_dir, res):
         for col, cell in zip(trade.columns, cells):
             value, tol = _number(cell)
             assert abs(value - trade.at[(exporter, importer, sector), col]) <= tol * (1 + 1e-9)
+
+
+def test_latex_tables_are_floats_ready_for_input(run_dir, res):
+    """Every table has its caption, label and notes (data, unit, closure); a long one is a
+    longtable (it breaks across pages, the header repeated); numbers are in siunitx S columns
+    whose table-format holds every cell (integer digits and decimals: decimal alignment)."""
+    for name, table in res.tables().items():
+        text = (run_dir / "tables" / f"{name}.tex").read_text()
+        env = "longtable" if len(table) > report.tables.LONG_ROWS else "table"
+        assert text.startswith(f"\\begin{{{env}}}") and text.endswith(f"\\end{{{env}}}\n")
+        for part in ("\\caption{", f"\\label{{tab:us-autos-232:{name}}}", res.economy.dataset.name,
+                     f"values in {res.unit}", f"Closure: {res.economy.closure.name}"):
+            assert part in text, (name, part)
+        assert text.count("\\begin{") == text.count("\\end{")
+        spec = re.search(r"\\begin\{(?:tabular|longtable)\}\{(.*)\}\n", text).group(1)
+        formats = re.findall(r"S\[table-format=(-?)(\d+)\.(\d+)\]|l", spec)
+        rows = _latex_rows(text)
+        assert len(rows) == (table.shape[1] if table.index.nlevels == 1 else len(table))
+        for k, (sign, ints, decs) in enumerate(formats):
+            if not ints:
+                continue  # a text column
+            cells = [row[k] for row in rows if row[k] not in ("", "failed")]
+            assert all(float(c) == float(c) for c in cells)  # plain numbers, no commas
+            assert max(len(c.lstrip("-").split(".")[0]) for c in cells) == int(ints)
+            assert max(len(c.partition(".")[2]) for c in cells) == int(decs)
+            assert bool(sign) == any(c.startswith("-") for c in cells)
+    assert len(res.trade) > report.tables.LONG_ROWS  # so the loop met a longtable
 
 
 def test_markdown_table_parses_back_to_the_numbers(run_dir, res):

@@ -15,7 +15,7 @@ import pandas as pd
 from .folders import atomic_dir
 from .plots import _panels, hbars, new_figure, save_figure
 from .provenance import now, version, versions, write_metadata
-from .tables import TIDY_COLUMNS, has_parquet, publication, to_latex, to_markdown
+from .tables import TIDY_COLUMNS, has_parquet, latex_escape, publication, to_latex, to_markdown
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -205,7 +205,14 @@ def write_comparison(outcomes: Sequence[Outcome], out_dir: str | Path, *,
         status_table(outcomes).to_csv(tmp / "status.csv", index=False, encoding="utf-8")
         (tmp / "tables").mkdir()
         pub = publication(wide, na_rep="failed")
-        (tmp / "tables" / "comparison.tex").write_text(to_latex(pub), encoding="utf-8")
+        res0 = ok[0].results if ok else None
+        notes = (f"Data: {res0.economy.dataset.name}, values in {res0.unit} at base-year prices; "
+                 "% change relative to the benchmark (the calibrated base year). Closures: "
+                 f"{', '.join((extra or {}).get('closures', [])) or res0.economy.closure.name}. "
+                 "Failed scenarios are marked as failed. Produced by cge.") if res0 else ""
+        tex = to_latex(pub, caption="Scenarios compared: EV, real GDP and goods imports by region",
+                       label="tab:comparison", notes=latex_escape(notes))
+        (tmp / "tables" / "comparison.tex").write_text(tex, encoding="utf-8")
         notes = "".join(f"\n- {oc.name} failed: {oc.error}" for oc in outcomes if not oc.ok)
         (tmp / "tables" / "comparison.md").write_text(to_markdown(pub) + "\n" + notes + "\n",
                                                       encoding="utf-8")
@@ -213,7 +220,6 @@ def write_comparison(outcomes: Sequence[Outcome], out_dir: str | Path, *,
             (tmp / "figures").mkdir()
             save_figure(_fig_ev_by_scenario(wide[[oc.name for oc in ok]], ok[0].results.unit),
                         tmp / "figures" / "ev_by_scenario")
-        res0 = ok[0].results if ok else None
         meta = {"generator": "cge", "cge_version": version("cge"), "timestamp": now(),
                 **(extra or {}),
                 "data": ({"name": res0.economy.dataset.name, "unit": res0.unit,
