@@ -206,12 +206,12 @@ def write_comparison(outcomes: Sequence[Outcome], out_dir: str | Path, *,
         (tmp / "tables").mkdir()
         pub = publication(wide, na_rep="failed")
         res0 = ok[0].results if ok else None
-        notes = (f"Data: {res0.economy.dataset.name}, values in {res0.unit} at base-year prices; "
+        caption_notes = (f"Data: {res0.economy.dataset.name}, values in {res0.unit} at base-year prices; "
                  "% change relative to the benchmark (the calibrated base year). Closures: "
                  f"{', '.join((extra or {}).get('closures', [])) or res0.economy.closure.name}. "
                  "Failed scenarios are marked as failed. Produced by cge.") if res0 else ""
         tex = to_latex(pub, caption="Scenarios compared: EV, real GDP and goods imports by region",
-                       label="tab:comparison", notes=latex_escape(notes))
+                       label="tab:comparison", notes=latex_escape(caption_notes))
         (tmp / "tables" / "comparison.tex").write_text(tex, encoding="utf-8")
         notes = "".join(f"\n- {oc.name} failed: {oc.error}" for oc in outcomes if not oc.ok)
         (tmp / "tables" / "comparison.md").write_text(to_markdown(pub) + "\n" + notes + "\n",
