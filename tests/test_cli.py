@@ -189,7 +189,7 @@ def test_compare_two_scenarios_side_by_side(here):
     assert set(long["scenario"]) == {"us_autos_232", "us_all_10"}
     assert (here / "cmp" / "figures" / "ev_by_scenario.png").exists()
     tex = (here / "cmp" / "tables" / "comparison.tex").read_text()
-    assert "us\\_autos\\_232 & us\\_all\\_10" in tex
+    assert "{us\\_autos\\_232} & {us\\_all\\_10}" in tex and "\\caption{" in tex
     meta = json.loads((here / "cmp" / "metadata.json").read_text())
     assert [s["scenario"] for s in meta["scenarios"]] == ["us_autos_232", "us_all_10"]
     assert meta["data"]["digest"] == cge.load_dataset(DEFAULT).digest

@@ -182,12 +182,20 @@ def shocked_pairs(trade: pd.DataFrame, cells, limit: int = 8) -> list[tuple[str,
 
 
 def _fig_trade_by_sector(res: ResultsLike) -> Figure | None:
-    """Import volume % change by sector, one panel per flow: the shocked flows and the flows
-    in the other direction (small multiples, each sorted)."""
+    """Import volume % change by sector (sorted), two panels: the shocked flow (exporter →
+    importer) with the largest base-year trade in the shocked cells, and the flow in the other
+    direction (else the next shocked flow)."""
     trade = res.trade
-    pairs = shocked_pairs(trade, res.tariff_change.cells, limit=4)
+    cells = res.tariff_change.cells
+    pairs = shocked_pairs(trade, cells)
     if not pairs:
         return None
+    size: dict[tuple[str, str], float] = {}
+    for e, i, s in cells:
+        size[e, i] = size.get((e, i), 0.0) + float(trade.at[(e, i, s), "trade_base_value"])
+    top = max(size, key=size.get)
+    rest = [p for p in pairs if p != top]
+    pairs = [top] + ([top[::-1]] if top[::-1] in rest else rest)[:1]
     sectors = [s for s in res.economy.dataset.sectors if s in set(trade.index.get_level_values(2))]
     width = 3.4 * min(len(pairs), 2) + 1.0
     fig = new_figure(width, 1.2 + 0.22 * len(sectors) * (-(-len(pairs) // 2)))
@@ -201,26 +209,46 @@ def _fig_trade_by_sector(res: ResultsLike) -> Figure | None:
     return fig
 
 
+def diverging_cmap():
+    """Vermillion (loss) → white → blue (gain): the colours of every cge figure as a scale."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("cge_gain_loss", [LOSS, "#FFFFFF", GAIN])
+
+
 def _fig_output_by_sector(res: ResultsLike) -> Figure:
-    """Output volume % change by sector, one panel per region (small multiples, each sorted;
-    one scale for all, unless one bar would swamp the others)."""
+    """Output volume % change by region (columns) and sector (rows, sorted by the mean change
+    across regions, largest on top) as one heat map, blue gains and vermillion losses on a
+    scale symmetric about 0; when one cell swamps the others (:data:`SWAMP`), the scale stops
+    at the next largest and the swamping cell is written out."""
     sec = res.sectors["output_pct"]
     regions = list(dict.fromkeys(r for r, _ in sec.index))
     sectors = list(dict.fromkeys(s for _, s in sec.index))
-    cols = 4 if len(regions) > 6 else min(len(regions), 3)
-    width = 2.6 * cols + 0.6
-    fig = new_figure(width, 0.9 + (0.9 + 0.15 * len(sectors)) * -(-len(regions) // cols))
-    axes = _panels(fig, len(regions), cols)
-    values = np.array([[float(sec[r, s]) for s in sectors] for r in regions])
-    share = swamped(np.abs(values).max(axis=1)) is None  # one scale unless a region swamps
-    lim = float(np.nanmax(np.abs(values))) * 1.05 or 1.0
-    for ax, r, vals in zip(axes, regions, values):
-        hbars(ax, sectors, vals, unit="output volume (% change)")
-        ax.set_title(str(r), fontsize="small")
-        ax.tick_params(labelsize="x-small")
-        if share:
-            ax.set_xlim(-lim, lim)
-    fig.suptitle(title(res, "Output by sector and region, volume", width), fontsize="medium")
+    values = np.array([[float(sec[r, s]) for r in regions] for s in sectors])
+    order = np.argsort(-np.nanmean(values, axis=1), kind="stable")
+    values, sectors = values[order], [sectors[k] for k in order]
+    flat = np.abs(np.nan_to_num(values)).ravel()
+    big = swamped(flat)
+    lim = float(np.sort(flat)[-2] if big is not None else flat.max()) or 1.0
+    width = 1.8 + 0.42 * len(regions)
+    fig = new_figure(max(width, 5.0), 1.6 + 0.24 * len(sectors))
+    ax = fig.add_subplot()
+    im = ax.imshow(values, cmap=diverging_cmap(), vmin=-lim, vmax=lim, aspect="auto",
+                   interpolation="nearest")
+    ax.set_xticks(np.arange(len(regions)), [str(r) for r in regions],
+                  rotation=45 if len(regions) > 8 else 0, ha="right" if len(regions) > 8 else "center")
+    ax.set_yticks(np.arange(len(sectors)), [str(s) for s in sectors])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if big is not None:
+        r, c = divmod(big, len(regions))
+        ax.text(c, r, f"{values[r, c]:+.3g}", ha="center", va="center", fontsize="x-small",
+                color="white")
+    bar = fig.colorbar(im, ax=ax, shrink=0.8, extend="both" if big is not None else "neither")
+    bar.set_label("output volume (% change)")
+    fig.suptitle(title(res, "Output by sector and region, volume (sectors by mean change)",
+                       max(width, 5.0)), fontsize="medium")
     return fig
 
 
