@@ -571,3 +571,22 @@ print('OK')
     assert out.returncode == 0 and out.stdout.strip().endswith("OK"), out.stderr[-2000:]
     for name in ("run/figures/output_by_sector.svg", "cmp/figures/ev_by_scenario.svg", "ssa.svg"):
         ElementTree.parse(tmp_path / name)
+
+
+def test_output_heat_map_sorts_sectors_and_writes_a_swamping_cell():
+    """Sectors by mean change across regions (largest on top); one cell 10 times any other
+    stops the colour scale at the next largest (|-3|) and is written out."""
+    from types import SimpleNamespace
+
+    from cge.report import plots
+
+    idx = pd.MultiIndex.from_product([["R0", "R1"], ["S0", "S1", "S2"]], names=["region", "sector"])
+    sec = pd.DataFrame({"output_pct": [1.0, -3.0, 30.0, 2.0, -1.0, 0.5]}, index=idx)
+    fake = SimpleNamespace(sectors=sec, unit="EUR bn", name="t", scenario=None)
+    fig = plots._fig_output_by_sector(fake)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["S2", "S0", "S1"]  # means 15.25, 1.5, -2
+    (im,) = ax.get_images()
+    assert im.get_clim() == (-3.0, 3.0)
+    assert [t.get_text() for t in ax.texts] == ["+30"]
+    assert fig.axes[1].get_ylabel() == "output volume (% change)"
