@@ -117,6 +117,7 @@ def _report_md(res: ResultsLike, figs: list[str]) -> str:
                                                 for c, v in _ranked(parts, 3)) + ".")
     lines += ["", "## Assumptions", "",
               f"- data: {ds.name} ({ds.unit}), digest `{ds.digest[:12]}`",
+              f"- elasticities: {ds.describe_elasticities()}",
               f"- solve: {info.solver}"
               + (f" (continuation: {info.steps} steps)" if info.steps > 1 else "")
               + f", {info.iterations} iterations, max residual "
