@@ -116,7 +116,7 @@ def test_a_failing_member_is_reported_and_the_others_match_solo_solves():
     they equal a fresh cge.run of each (EV, trade, GDP, output, prices)."""
     eco = cge.Economy(None, "fixed_exchange_rate")
     base = eco.base_tariffs()
-    bad = {k: base[k] + 2.0 for k in base if k[1] == "JPN"}
+    bad = sw.Member("member1", tariffs_pct={k: 100 * base[k] + 200 for k in base if k[1] == "JPN"})
     ok = [_sc("autos", "USA", ("JPN",), ("AUTO",), "add_pct", 25),
           _sc("farm", "JPN", ("USA",), ("AGR", "FOOD"), "set_pct", 40)]
     res = cge.sweep([ok[0], bad, ok[1]], closure="fixed_exchange_rate", workers=1, chunk_size=3)
@@ -422,7 +422,7 @@ def test_members_that_need_different_closures_are_refused_naming_them(tmp_path, 
     plain = _sc("plain", "USA", ("JPN",), ("AUTO",), "add_pct", 25)
     monkeypatch.setattr(sw.job, "solve_chunk", no_solve)
     with pytest.raises(sw.SweepError) as exc:
-        cge.sweep([policy, {}, plain], workers=1)
+        cge.sweep([policy, sw.Member("member1"), plain], workers=1)
     assert str(exc.value).startswith(
         "the members need different closures: default (revenue household; swap emp[USA,LAB] for "
         "pf[USA,LAB]) for 'autos_labour'; default for 'plain' (hint: a sweep runs under one "
@@ -436,7 +436,7 @@ def test_members_that_need_different_closures_are_refused_naming_them(tmp_path, 
                        "pf\\[\\*,LAB\\]\\) for 'short'; default for 'plain'"):
         cge.sweep([short, plain], workers=1)
     monkeypatch.undo()
-    res = cge.sweep([hh, plain, {}], workers=1, revenue="household")
+    res = cge.sweep([hh, plain, sw.Member("member2")], workers=1, revenue="household")
     solo = cge.run(plain, revenue="household")
     _as_run(res.sel(member="plain"), solo, 1e-8)
     assert np.allclose(res.ev.sel(member="member2"), 0, atol=1e-6)
