@@ -23,6 +23,11 @@ class ClosureError(ValueError):
     """A closure or swap that cannot be applied (unknown name, not exogenous, indeterminate)."""
 
 
+#: A variable or equation pattern: a name, optionally with an index in brackets.
+_NAME = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\[(.*)\])?\s*$")
+_EXAMPLES = {"exogenous": "eps[*]", "equations": "eq_trade_balance[*]", "specific_factors": "CAP"}
+
+
 @dataclass(frozen=True)
 class Closure:
     """A macro closure, as data.
@@ -60,8 +65,45 @@ class Closure:
     revenue: str = "regional_household"
     description: str = field(default="", compare=False)
 
+    def __post_init__(self) -> None:
+        """Checked as a row of cge/closures.toml is: pattern names, pairs of swaps, the
+        numeraire and the revenue rule (lists become tuples); one line naming the field."""
+        where = f"Closure {self.name!r}" if isinstance(self.name, str) else "Closure"
+        if not isinstance(self.name, str) or not self.name:
+            raise ClosureError(f"Closure: 'name' must be a non-empty string, not {self.name!r}")
+        for key in ("exogenous", "equations", "specific_factors"):
+            value = getattr(self, key)
+            if isinstance(value, str) or not isinstance(value, tuple | list) or not all(
+                    isinstance(v, str) and (key == "specific_factors" or _NAME.match(v))
+                    for v in value):
+                raise ClosureError(f"{where}: '{key}' must be a tuple of "
+                                   f"{'names' if key == 'specific_factors' else 'patterns'}, not "
+                                   f"{value!r} (e.g. {key}=({_EXAMPLES[key]!r},))")
+            object.__setattr__(self, key, tuple(value))
+        swaps = self.swaps
+        if isinstance(swaps, str) or not isinstance(swaps, tuple | list) or not all(
+                isinstance(sw, tuple | list) and len(sw) == 2
+                and all(isinstance(v, str) and _NAME.match(v) for v in sw) for sw in swaps):
+            raise ClosureError(f"{where}: 'swaps' must be (exogenous, endogenous) pairs of "
+                               f"variable patterns, not {swaps!r} (e.g. swaps=(('fsv[JPN]', "
+                               "'eps[JPN]'),))")
+        object.__setattr__(self, "swaps", tuple(tuple(sw) for sw in swaps))
+        if not isinstance(self.numeraire, str) or not self.numeraire:
+            raise ClosureError(f"{where}: 'numeraire' must be 'cpi' or a factor's name, not "
+                               f"{self.numeraire!r}")
+        if self.reference_region is not None and (not isinstance(self.reference_region, str)
+                                                  or not self.reference_region):
+            raise ClosureError(f"{where}: 'reference_region' must be a region's name or None, "
+                               f"not {self.reference_region!r}")
+        rules = _TABLE.get("revenue", {})
+        if self.revenue not in rules:
+            raise ClosureError(f"{where}: unknown revenue rule {self.revenue!r}; rules are "
+                               f"{', '.join(rules)}")
+        if not isinstance(self.description, str):
+            raise ClosureError(f"{where}: 'description' must be text, not {self.description!r}")
+
     def with_(self, **changes) -> Closure:
-        """A copy with some fields changed."""
+        """A copy with some fields changed (checked as a new Closure is)."""
         return replace(self, **changes)
 
     @property
@@ -122,8 +164,6 @@ def get_closure(closure: str | Closure | None) -> Closure:
                          f"{', '.join(CLOSURES)}") from None
 
 
-# ---------------------------------------------------------------------------------- names
-_NAME = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\[(.*)\])?\s*$")
 
 
 def _keys(comp) -> list:

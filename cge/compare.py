@@ -79,17 +79,25 @@ class Comparison:
         (currency unit and % of base income), real GDP (% change) and goods imports by flow."""
         return report.comparison_wide(report.comparison(self.outcomes, self.flows), self.outcomes)
 
-    def describe(self) -> str:
-        """The text ``cge compare`` prints: data, closures and solver; the table (failed
-        scenarios shown as ``failed``); one status line per scenario."""
-        status = [f"  {oc.name}: " + (f"ok, {oc.results.info.iterations} iterations, max residual "
-                                      f"{oc.results.info.max_residual:.1e}" if oc.ok
-                                      else f"FAILED: {oc.error}") for oc in self.outcomes]
+    def describe(self, width: int | None = None) -> str:
+        """The text ``cge compare`` prints, at most ``width`` characters wide (default: the
+        terminal's, else 100): data, closures and solver; the table (:func:`cge.report.
+        terminal_table`; failed scenarios shown as ``failed``); one status line per scenario."""
+        import shutil
+        import textwrap
+
+        width = width or shutil.get_terminal_size((100, 24)).columns
+        status = [f"{oc.name}: " + (f"ok, {oc.results.info.iterations} iterations, max residual "
+                                    f"{oc.results.info.max_residual:.1e}" if oc.ok
+                                    else f"FAILED: {oc.error}") for oc in self.outcomes]
         head = (f"data {self.dataset.name} ({self.dataset.unit}); closure "
                 f"{', '.join(self.closures)}; elasticities "
                 f"{', '.join(self.elasticities or [self.dataset.elasticity_set])}; solver {self.solver}")
-        table = report.to_text(report.publication(self.table(), na_rep="failed"))
-        return "\n".join([head, "", table, "", *status])
+        table = report.terminal_table(self.table(), width, na_rep="failed")
+        wrap = textwrap.TextWrapper(width=width, initial_indent="  ", subsequent_indent="    ",
+                                    break_long_words=True, break_on_hyphens=False)
+        return "\n".join([textwrap.fill(head, width), "", table, "",
+                          *[line for s in status for line in wrap.wrap(s)]])
 
     def metadata(self, *, command: list[str] | None = None,
                  wall_seconds: float | None = None) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .columns import annotate
 from .indicators import View
 
 DOMESTIC = "domestic"
@@ -51,11 +52,18 @@ def diversion_table(economy, solution, cells, unit: str) -> pd.DataFrame:
             rows.append((imp, sec, name, "yes" if is_shocked else "no", v, new[name], change,
                          100 * change / v, 100 * v / base_tot, 100 * new[name] / new_tot,
                          0.0 if abs(lost) < 1e-12 * base_tot else 100 * change / lost))
-    cols = [f"base ({unit})", f"new ({unit})", f"change ({unit})", "change (%)",
-            "share of market, base (%)", "share of market, new (%)",
-            "change (% of the shocked suppliers' loss)"]
-    frame = pd.DataFrame([row[4:] for row in rows], columns=cols,
+    meta = column_meta(unit)
+    frame = pd.DataFrame([row[4:] for row in rows], columns=list(meta),
                          index=pd.MultiIndex.from_tuples(
                              [row[:4] for row in rows],
                              names=["importer", "sector", "supplier", "shocked"]))
-    return frame
+    return annotate(frame, meta)
+
+
+def column_meta(unit: str) -> dict[str, tuple[str, str]]:
+    """Code → (label, unit) of the diversion table's columns, in order (``unit``: the data's)."""
+    return {"sales_base": ("base", unit), "sales_new": ("new", unit),
+            "sales_change": ("change", unit), "sales_change_pct": ("change", "%"),
+            "share_base_pct": ("share of market, base", "%"),
+            "share_new_pct": ("share of market, new", "%"),
+            "share_of_loss_pct": ("change", "% of the shocked suppliers' loss")}

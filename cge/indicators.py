@@ -150,8 +150,9 @@ class View:
 @dataclass(frozen=True)
 class Indicator:
     """A reported quantity: ``name`` (identifier), ``dims`` (a key of :data:`DIMS`),
-    ``label`` and ``unit`` (a table column is ``"label (unit)"``; ``{unit}`` is the data's
-    currency unit), ``meaning``, and ``compute(view)`` → a dense array over the dims."""
+    ``label`` and ``unit`` (a table column is named ``name``, with label and unit as metadata:
+    cge.columns; ``{unit}`` is the data's currency unit), ``meaning``, and ``compute(view)``
+    → a dense array over the dims."""
 
     name: str
     dims: str
@@ -160,9 +161,13 @@ class Indicator:
     meaning: str
     compute: Callable[[View], np.ndarray]
 
+    def unit_in(self, unit: str) -> str:
+        """The unit with the data's currency unit filled in, e.g. ``"USD million"``."""
+        return self.unit.format(unit=unit)
+
     def column(self, unit: str) -> str:
-        """The table column: ``"label (unit)"`` with the data's currency unit filled in."""
-        return f"{self.label} ({self.unit.format(unit=unit)})"
+        """``"label (unit)"`` with the data's currency unit filled in (a heading for text)."""
+        return f"{self.label} ({self.unit_in(unit)})"
 
 
 def _pct(a: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .assumptions import assumptions
+from .columns import annotate
 from .indicators import INDICATORS, compute, layout
 from .scenario import Scenario, TariffChange
 from .solution import Solution
@@ -50,7 +51,9 @@ SECTORS = ("output_base", "output_pct", "exports_pct", "imports_pct", "producer_
 
 @dataclass
 class Results:
-    """Tables of one solved scenario (pandas DataFrames, units in column names).
+    """Tables of one solved scenario (pandas DataFrames whose columns are short codes, such as
+    ``ev`` or ``trade_volume_pct``; each column's label and unit are in ``frame.attrs["columns"]``
+    and in :meth:`schema`; docs/outputs.md §3).
 
     ``economy`` is the :class:`~cge.economy.Economy` that was solved, ``scenario`` the scenario
     (None for the benchmark), ``solution`` the :class:`~cge.solution.Solution` (a SolveInfo
@@ -101,8 +104,8 @@ class Results:
         and partner, long format).
 
         Writers (:func:`cge.report.write_outputs`) iterate over this dict; a new column is one
-        entry in :data:`cge.indicators.INDICATORS` and in the table's list here. Column names
-        are ``"variable (unit)"``.
+        entry in :data:`cge.indicators.INDICATORS` and in the table's list here. Columns are
+        codes; :meth:`schema` gives each one's label and unit.
         """
         out = {"summary": self.summary, "world": self.world, "welfare": self.welfare,
                "trade": self.trade, "sectors": self.sectors,
@@ -112,6 +115,13 @@ class Results:
         if len(self.diversion):
             out["diversion"] = self.diversion
         return out
+
+    def schema(self, table: str = "summary") -> pd.DataFrame:
+        """The columns of a table: ``variable`` (the code), ``label``, ``unit`` (docs/outputs.md
+        §3), e.g. ``ev``, ``EV``, ``USD million``."""
+        from .columns import schema
+
+        return schema(self._get(table))
 
     def indicators(self, names) -> dict[str, np.ndarray]:
         """Indicators of :data:`cge.indicators.INDICATORS` at this solution (dense arrays)."""
@@ -132,7 +142,7 @@ class Results:
 
     def _decomposition(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         from .solver import SolveError
-        from .welfare import COMPONENTS, decompose
+        from .welfare import CODES, COMPONENTS, decompose
 
         if "_dec" not in self._cache:
             u = self.unit
@@ -153,10 +163,11 @@ class Results:
                                                "partner", "value"])
             label = {c: c if g == c else f"{g}: {c}" for c, g in COMPONENTS.items()}
             label["EV, regional"] = "EV"
-            summ = summ.rename(columns=lambda c: f"{label.get(c, c)} ({u})")
+            summ = summ.rename(columns=CODES)
+            annotate(summ, {CODES[c]: (label.get(c, c), u) for c in CODES})
             summ.index.name = "region"
-            detail = detail.rename(columns={"value": f"value ({u})"})
             detail = detail.set_index(["region", "component", "group", "sector", "partner"])
+            annotate(detail, {"value": ("contribution to EV", u)})
             self._cache["_dec"] = (summ, detail)
         return self._cache["_dec"]
 
@@ -169,10 +180,15 @@ class Results:
             col = vals[n][cells] if vals[n].ndim > 1 else vals[n][cells[0]]
             if fill is not None:
                 col = np.where(np.isnan(col), fill, col)
-            cols[INDICATORS[n].column(self.unit)] = col
+            cols[n] = col
         frame = pd.DataFrame(cols, index=self._index(keys, index) if len(index) > 1
                              else pd.Index(keys, name=index[0]))
-        return frame
+        return self._annotate(frame, names)
+
+    def _annotate(self, frame: pd.DataFrame, names) -> pd.DataFrame:
+        """Record label and unit of the indicator columns ``names`` (cge.columns)."""
+        return annotate(frame, {n: (INDICATORS[n].label, INDICATORS[n].unit_in(self.unit))
+                                for n in names})
 
     def _index(self, keys: list, names: list[str]) -> pd.MultiIndex:
         """A MultiIndex of ``keys`` whose levels are in the data's order (regions, sectors as in
@@ -216,8 +232,8 @@ class Results:
         volume and tariff revenue."""
         def build():
             vals = self.indicators(WORLD)
-            return pd.DataFrame({INDICATORS[n].column(self.unit): [float(vals[n])] for n in WORLD},
-                                index=pd.Index(["world"], name="region"))
+            return self._annotate(pd.DataFrame({n: [float(vals[n])] for n in WORLD},
+                                               index=pd.Index(["world"], name="region")), WORLD)
         return self._table("world", build)
 
     def assumptions(self) -> list[str]:
@@ -246,12 +262,13 @@ class Results:
             keys = [q.cell for q in quotas]
             index = ["exporter", "importer", "sector"]
             if not keys:
-                cols = [INDICATORS[n].column(self.unit) for n in QUOTAS]
-                return pd.DataFrame(columns=["rent to", *cols],
-                                    index=pd.MultiIndex.from_tuples([], names=index))
-            frame = self._frame(QUOTAS, "bilateral", keys, index)
-            frame.insert(0, "rent to", [q.rent for q in quotas])
-            return frame
+                frame = pd.DataFrame(columns=["rent_to", *QUOTAS],
+                                     index=pd.MultiIndex.from_tuples([], names=index))
+                frame = self._annotate(frame, QUOTAS)
+            else:
+                frame = self._frame(QUOTAS, "bilateral", keys, index)
+                frame.insert(0, "rent_to", [q.rent for q in quotas])
+            return annotate(frame, {"rent_to": ("rent to", "")})
         return self._table("quotas", build)
 
     @property
@@ -311,8 +328,7 @@ class Results:
         tr = self.trade
         changed = tr.loc[self.tariff_change.cells]
         if not changed.empty:
-            cols = ["base tariff (%)", "tariff (%)", f"base value ({self.unit})",
-                    "volume (% change)"]
+            cols = ["base_tariff_pct", "tariff_pct", "trade_base_value", "trade_volume_pct"]
             lines += ["", "shocked trade flows:", to_text(changed[cols])]
         if sc is not None and sc.quotas:
             lines += ["", "quotas (volume fixed; the equivalent adjusts, its rent goes to the "

@@ -76,6 +76,23 @@ class Shock:
     value: float
     group: str = ""  # label for subtotals (cge.sensitivity); shocks may share one
 
+    def __post_init__(self) -> None:
+        """Checked as a ``[[shock]]`` table is: built from Python, the same rules and errors."""
+        where = "Shock"
+        _name(where, "importer", self.importer)
+        for key in ("exporters", "sectors"):
+            object.__setattr__(self, key, _names(where, key, getattr(self, key)))
+        if self.operation not in OPERATIONS:
+            raise ScenarioError(f"{where}: unknown operation {quote(self.operation)}",
+                                hint=f"one of {', '.join(OPERATIONS)}; the value is in percent "
+                                "(25 for 25%)")
+        object.__setattr__(self, "value", _number(where, self.operation, self.value,
+                                                  f"a percentage, e.g. {self.operation} = 25"))
+        if self.operation != "add_pct" and self.value <= -100:
+            raise ScenarioError(f"{where}: {self.operation} = {self.value:g} is at or below -100%",
+                                hint="a tariff must stay above -100% (values are in percent)")
+        _label(where, self.group)
+
     def new_rate(self, rate: float) -> float:
         """The tariff rate (fraction) after this shock, given the rate before it."""
         v = self.value / 100.0
@@ -119,6 +136,25 @@ class InstrumentShock:
     value: float
     group: str = ""
 
+    def __post_init__(self) -> None:
+        """Checked as an ``[[instrument]]`` table is."""
+        where = "InstrumentShock"
+        if self.parameter not in INSTRUMENTS:
+            raise ScenarioError(f"{where}: unknown parameter {quote(self.parameter)}",
+                                hint=f"instruments are {listing(INSTRUMENTS)} (tariffs are Shocks)")
+        index = (self.index,) if isinstance(self.index, str) else self.index
+        if not (isinstance(index, tuple | list) and index
+                and all(isinstance(i, str) for i in index)):
+            raise ScenarioError(f"{where}: 'index' must be a tuple of names, not "
+                                f"{quote(self.index)}", hint='e.g. ("USA", "LAB"), or ("*",)')
+        object.__setattr__(self, "index", tuple(index))
+        if self.operation not in INSTRUMENT_OPS:
+            raise ScenarioError(f"{where}: unknown operation {quote(self.operation)}",
+                                hint=f"one of {', '.join(INSTRUMENT_OPS)}")
+        object.__setattr__(self, "value", _number(where, self.operation, self.value,
+                                                  "e.g. mul = 1.05"))
+        _label(where, self.group)
+
 
 #: Who gets a quota's rent → the variable that becomes endogenous (docs/model.md §5.3).
 QUOTA_RENTS: dict[str, tuple[str, str]] = {
@@ -147,6 +183,23 @@ class Quota:
     sector: str
     volume: float
     rent: str
+
+    def __post_init__(self) -> None:
+        """Checked as a ``[[quota]]`` table is."""
+        where = "Quota"
+        for key in ("exporter", "importer", "sector"):
+            _name(where, key, getattr(self, key))
+        if self.exporter == self.importer:
+            raise ScenarioError(f"{where}: exporter and importer are both {show(self.importer)}",
+                                hint="a region does not trade with itself")
+        vol = _number(where, "volume", self.volume, "a share of the base volume, e.g. 0.85")
+        if vol <= 0:
+            raise ScenarioError(f"{where}: volume = {vol:g} must be above 0",
+                                hint="a share of the base volume, e.g. 0.85")
+        object.__setattr__(self, "volume", vol)
+        if self.rent not in QUOTA_RENTS:
+            raise ScenarioError(f"{where}: unknown rent {quote(self.rent)}",
+                                hint='"importer" (import quota) or "exporter" (VER)')
 
     @property
     def cell(self) -> tuple[str, str, str]:
@@ -197,6 +250,34 @@ class Scenario:
     data: str | None = None
     digest: str = ""
     path: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        """Checked as a scenario file is: names of closure and revenue rule, and the types of
+        the shocks, instrument shocks, quotas and swaps (lists become tuples)."""
+        where = f"Scenario {self.name!r}" if isinstance(self.name, str) else "Scenario"
+        if not isinstance(self.name, str) or not self.name:
+            raise ScenarioError(f"Scenario: 'name' must be a non-empty string, not "
+                                f"{quote(self.name)}", hint='e.g. name = "us_autos_232"')
+        for key, kind in (("shocks", Shock), ("instruments", InstrumentShock), ("quotas", Quota)):
+            items = getattr(self, key)
+            if not (isinstance(items, tuple | list) and all(isinstance(i, kind) for i in items)):
+                raise ScenarioError(f"{where}: '{key}' must be a tuple of {kind.__name__}, not "
+                                    f"{quote(items)}", hint=f"e.g. ({kind.__name__}(...),)")
+            object.__setattr__(self, key, tuple(items))
+        if self.closure is not None and self.closure not in CLOSURES:
+            raise ScenarioError(f"{where}: unknown closure {quote(self.closure)}",
+                                hint=f"closures are {listing(CLOSURES)} (see docs/model.md)")
+        if self.revenue is not None and self.revenue not in REVENUE:
+            raise ScenarioError(f"{where}: unknown revenue rule {quote(self.revenue)}",
+                                hint=f"rules are {listing(REVENUE)} (see docs/model.md §7)")
+        swaps = self.swaps
+        if not (isinstance(swaps, tuple | list) and all(
+                isinstance(sw, tuple | list) and len(sw) == 2
+                and all(isinstance(v, str) for v in sw) for sw in swaps)):
+            raise ScenarioError(f"{where}: 'swaps' must be (exogenous, endogenous) pairs of "
+                                f"variable names, not {quote(swaps)}",
+                                hint='e.g. swaps=(("fsv[JPN]", "eps[JPN]"),)')
+        object.__setattr__(self, "swaps", tuple(tuple(sw) for sw in swaps))
 
     def tariffs(self, ds: Dataset, base: dict) -> dict:
         """New tariff rates (fractions) keyed by (exporter, importer, sector), for flows in ``base``.
@@ -361,6 +442,30 @@ def all_goods(ds_or_sectors: Dataset | Sequence[str], services: Sequence[str] = 
     return [i for i in ds_or_sectors if i not in set(services)]
 
 
+def _name(where: str, key: str, value) -> None:
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(f"{where}: '{key}' must be one name, not {quote(value)}",
+                            hint='e.g. "USA"')
+
+
+def _names(where: str, key: str, value) -> tuple[str, ...] | str:
+    """``"all"``, or names as a tuple, as in a scenario file (a single name, a list or tuple)."""
+    return parse_names(where, key, list(value) if isinstance(value, tuple) else value)
+
+
+def _number(where: str, key: str, value, hint: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ScenarioError(f"{where}: {key} must be a finite number, not {quote(value)}",
+                            hint=hint)
+    return float(value)
+
+
+def _label(where: str, group) -> None:
+    if not isinstance(group, str):
+        raise ScenarioError(f"{where}: 'group' must be a label, not {quote(group)}",
+                            hint='e.g. group = "Japanese retaliation"')
+
+
 def _known(where: str, what: str, names: list, allowed) -> None:
     bad = [n for n in names if n not in allowed]
     if bad:
@@ -377,7 +482,7 @@ def parse_names(where: str, key: str, value, error: type[ScenarioError] = Scenar
         return "all"
     if isinstance(value, str):
         return (value,)
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+    if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
         twice = sorted({v for v in value if value.count(v) > 1})
         if twice:  # an additive shock would apply once per repetition
             raise error(f"{where}: '{key}' names {', '.join(map(quote, twice))} more than once",

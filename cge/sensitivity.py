@@ -263,6 +263,9 @@ class SSA:
     parameters: pd.DataFrame
     method: str
     failed: list[int]
+    #: The data's currency unit (the EV axis of :meth:`figure`) and the scenario's description.
+    unit: str = ""
+    title: str = ""
 
     def ev(self) -> pd.DataFrame:
         """Mean and standard deviation of regional EV by region (the headline SSA table)."""
@@ -270,27 +273,32 @@ class SSA:
         return t[["mean", "sd", "lower", "upper", "point"]]
 
     def figure(self, path=None):
-        """EV by region: mean with ±2 sd (or the Monte Carlo interval) as error bars.
+        """EV by region (in the data's unit), sorted: mean with ±2 sd (or the Monte Carlo
+        interval) as error bars, the point at the data's elasticities as a diamond; blue gains,
+        vermillion losses, as in every figure of :mod:`cge.report.plots`.
 
         A :class:`matplotlib.figure.Figure` on its own Agg canvas (no pyplot: the process's
         backend, e.g. a notebook's, is left alone); written to ``path`` if given."""
         from ._deps import load
+        from .report.plots import _style, new_figure, sign_colors
 
         matplotlib = load("matplotlib")  # past Pyomo's hook (pyplot): see cge._deps
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        t = self.ev()
+        t = self.ev().sort_values("mean", ascending=False)
+        interval = "±2 s.d." if self.method == "quadrature" else "2.5–97.5% quantiles"
         with matplotlib.rc_context({"text.parse_math": False}):  # names are text, never mathtext
-            fig = Figure(figsize=(5, 3.2))
-            FigureCanvasAgg(fig)
+            fig = new_figure(max(4.5, 0.5 * len(t) + 1.5), 3.6)
             ax = fig.add_subplot()
             err = np.vstack([t["mean"] - t["lower"], t["upper"] - t["mean"]])
-            ax.bar(t.index, t["mean"], yerr=err, capsize=4, color="#4c72b0")
-            ax.axhline(0, color="black", lw=0.8)
-            ax.set_ylabel("EV")
-            ax.set_title(f"EV by region ({self.method}, {len(self.parameters)} parameters)")
-            fig.tight_layout()
+            ax.bar([str(r) for r in t.index], t["mean"], yerr=err, capsize=4,
+                   color=sign_colors(t["mean"]), ecolor="black")
+            ax.plot([str(r) for r in t.index], t["point"], "D", color="black", markersize=3,
+                    label="at the data's elasticities")
+            _style(ax)
+            ax.set_ylabel(f"EV ({self.unit})" if self.unit else "EV (data unit)")
+            ax.legend(frameon=False, fontsize="x-small")
+            head = (self.title + "\n") if self.title else ""
+            fig.suptitle(f"{head}EV by region: mean and {interval} ({self.method}, "
+                         f"{len(self.parameters)} parameters)", fontsize="medium")
             if path is not None:
                 fig.savefig(path)
         return fig
@@ -476,4 +484,5 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
           "mean": (float(np.mean([current[k] for k in keys_])) if keys_ else 1.0)}
          for name, keys_, w in params]).set_index("parameter")
     return SSA(summary=summary, points=points, parameters=parameters, method=method,
-               failed=failed)
+               failed=failed, unit=economy.dataset.unit,
+               title=scenario.description or scenario.name)

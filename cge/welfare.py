@@ -68,6 +68,15 @@ COMPONENTS = {
     "spending mix": "spending mix",
 }
 
+#: Column codes of the ``welfare`` table (:attr:`cge.results.Results.welfare`): the regional
+#: EV, each component of :data:`COMPONENTS` (``ae_``: allocative efficiency) and the residual.
+CODES = {"EV, regional": "ev", "tariffs": "ae_tariffs", "import quotas": "ae_import_quotas",
+         "export taxes": "ae_export_taxes", "export restraints": "ae_export_restraints",
+         "production taxes": "ae_production_taxes", "technology": "technology",
+         "terms of trade": "terms_of_trade", "investment-savings": "investment_savings",
+         "endowments": "endowments", "employment": "endowments_employment",
+         "spending mix": "spending_mix", "residual": "residual"}
+
 
 @dataclass
 class Decomposition:

@@ -46,7 +46,7 @@ def main() -> None:
                 data, scenario_closure(get_closure(case[0]).with_(revenue=case[1]), sc),
                 args.elasticities)
             res = cge.run(sc, economy=eco)
-            ev = res.summary["EV (% of base income)"].to_numpy()
+            ev = res.summary["ev_pct_income"].to_numpy()
             world = float(res.world.iloc[0, 0])
             if ref is None:
                 ref, flips = (ev, world), ""

@@ -27,8 +27,8 @@ def _imports_from_japan(res) -> tuple[float, float]:
     goods = set(res.economy.dataset.goods)
     rows = t.xs(("JPN", "USA"), level=("exporter", "importer"))
     rows = rows[rows.index.isin(goods)]
-    base = rows["base value (USD million)"]
-    vol = rows["volume at base prices (USD million)"]
+    base = rows["trade_base_value"]
+    vol = rows["trade_volume"]
     auto = 100 * (vol["AUTO"] / base["AUTO"] - 1) if "AUTO" in base.index else float("nan")
     return auto, 100 * (vol.sum() / base.sum() - 1)
 
@@ -47,7 +47,7 @@ def table(folder: Path) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
             res = cge.run(sc, economy=economies[key])
-            ev = res.summary["EV (% of base income)"]
+            ev = res.summary["ev_pct_income"]
             world = res.world
             auto, goods = _imports_from_japan(res)
         if not regions:
@@ -55,8 +55,8 @@ def table(folder: Path) -> str:
             lines += ["| scenario | " + " | ".join(f"EV {r}" for r in regions)
                       + " | EV world | EV world (USD bn) | US imports from JPN: autos | all goods |",
                       "|---|" + "---:|" * (len(regions) + 4)]
-        w_pct = float(world["EV, world (% of base income)"].iloc[0])
-        w_usd = float(world["EV, world (USD million)"].iloc[0]) / 1000
+        w_pct = float(world["world_ev_pct_income"].iloc[0])
+        w_usd = float(world["world_ev"].iloc[0]) / 1000
         cells = " | ".join(f"{ev[r]:+.3f}" for r in regions)
         lines.append(f"| {sc.name} | {cells} | {w_pct:+.3f} | {w_usd:+,.1f} | {auto:+.1f}% | {goods:+.1f}% |")
     return "\n".join(lines)

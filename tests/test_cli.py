@@ -178,8 +178,9 @@ def test_compare_two_scenarios_side_by_side(here):
     a, b = SCENARIOS / "bilateral" / "us_autos_232.toml", here / "all10.toml"
     b.write_text('name = "us_all_10"\n[[shock]]\nimporter = "USA"\nexporters = "all"\n'
                  'sectors = "all"\nadd_pct = 10\n')
-    out = CliRunner().invoke(main, ["compare", str(a), str(b), "--out", "cmp"])
+    out = CliRunner(env={"COLUMNS": "100"}).invoke(main, ["compare", str(a), str(b), "--out", "cmp"])
     assert out.exit_code == 0, out.output
+    assert max(len(line) for line in out.output.splitlines()) <= 100  # the terminal's width
     header = next(line for line in out.output.splitlines() if line.startswith("region"))
     assert header.split()[-2:] == ["us_autos_232", "us_all_10"]
     assert "goods imports from JPN, volume" in out.output
@@ -188,7 +189,7 @@ def test_compare_two_scenarios_side_by_side(here):
     assert set(long["scenario"]) == {"us_autos_232", "us_all_10"}
     assert (here / "cmp" / "figures" / "ev_by_scenario.png").exists()
     tex = (here / "cmp" / "tables" / "comparison.tex").read_text()
-    assert "us\\_autos\\_232 & us\\_all\\_10" in tex
+    assert "{us\\_autos\\_232} & {us\\_all\\_10}" in tex and "\\caption{" in tex
     meta = json.loads((here / "cmp" / "metadata.json").read_text())
     assert [s["scenario"] for s in meta["scenarios"]] == ["us_autos_232", "us_all_10"]
     assert meta["data"]["digest"] == cge.load_dataset(DEFAULT).digest

@@ -48,7 +48,10 @@ def test_comparison_of_one_scenario_twice(tmp_path, twocge):
     text = cmp.describe().splitlines()
     assert text[0] == "data twocge (USD); closure default; elasticities default; solver newton"
     assert text[1] == ""
-    assert any(line.startswith("USA     goods imports from JPN, volume") for line in text)
+    usa = text.index(next(line for line in text if line.startswith("USA ")))
+    rows = text[usa:text.index("", usa)]  # the USA block: up to the blank line
+    assert any(line.lstrip().startswith("goods imports from JPN, volume (USD, change at base "
+                                        "prices)") for line in rows)
     assert text[-1].startswith("  brd#2: ok, ") and "max residual" in text[-1]
     meta = cmp.metadata(command=["cge"], wall_seconds=1.5)
     assert list(meta) == ["command", "closures", "elasticities", "solver", "flows", "wall_seconds"]
@@ -95,14 +98,14 @@ def test_compare_revenue_option_equals_running_each_scenario_with_that_rule(tmp_
         rows = table[table.scenario == name].set_index(["region", "variable", "unit"])["value"]
         for rule in ("household", None):
             summ = cge.run(path, revenue=rule, data="usjpn2024").summary  # a.toml names usjpn2024
-            ev = rows.xs(("EV", "USD million"), level=("variable", "unit")).loc[summ.index]
-            gdp = rows.xs(("real GDP", "% change"), level=("variable", "unit")).loc[summ.index]
+            ev = rows.xs("ev", level="variable").loc[summ.index]
+            gdp = rows.xs("real_gdp_pct", level="variable").loc[summ.index]
             if rule == "household":
-                np.testing.assert_allclose(ev.to_numpy(), summ["EV (USD million)"], rtol=1e-10)
-                np.testing.assert_allclose(gdp.to_numpy(), summ["real GDP (% change)"],
+                np.testing.assert_allclose(ev.to_numpy(), summ["ev"], rtol=1e-10)
+                np.testing.assert_allclose(gdp.to_numpy(), summ["real_gdp_pct"],
                                            rtol=1e-10, atol=1e-12)
             else:  # the scenario's own rule (or the closure's): other numbers
-                assert np.max(np.abs(ev.to_numpy() - summ["EV (USD million)"].to_numpy())) > 10
+                assert np.max(np.abs(ev.to_numpy() - summ["ev"].to_numpy())) > 10
     meta = json.loads((tmp_path / "cmp" / "metadata.json").read_text())
     assert meta["command"][meta["command"].index("--revenue") + 1] == "household"
 
@@ -125,12 +128,12 @@ def test_sensitivity_revenue_option_and_a_scenario_with_instruments(tmp_path, mo
                                     "household", "--out", "sens"])
     assert out.exit_code == 0, out.output
     st = pd.read_csv(tmp_path / "sens" / "subtotals_ev.csv", index_col="region")
-    ref = cge.run("s.toml", revenue="household").summary["EV (USD million)"]
+    ref = cge.run("s.toml", revenue="household").summary["ev"]
     np.testing.assert_allclose(st.loc[ref.index, "total"], ref.to_numpy(), rtol=1e-10)
     assert "other" in st.columns and (st["other"].abs() > 100).any()
     parts = st.drop(columns=["total", "residual"]).sum(axis=1) + st["residual"]
     np.testing.assert_allclose(parts, st["total"], rtol=1e-12)
-    gov = cge.run("s.toml").summary["EV (USD million)"]
+    gov = cge.run("s.toml").summary["ev"]
     assert np.max(np.abs(gov.to_numpy() - st.loc[ref.index, "total"].to_numpy())) > 10
     meta = json.loads((tmp_path / "sens" / "metadata.json").read_text())
     assert meta["closure"]["revenue"] == "household"

@@ -38,15 +38,15 @@ def test_one_good_diversion_is_the_closed_form():
     div = res.diversion.loc[("A", "GOOD")]
     assert div.xs("yes", level="shocked").index.tolist() == ["B"]
     div = div.droplevel("shocked")
-    base = div["base (unit)"]
+    base = div["sales_base"]
     assert base["B"] == pytest.approx(20 * 1.05) and base["domestic"] == pytest.approx(80)
-    assert div.at["B", "new (unit)"] == pytest.approx(21 * imports, rel=1e-9)
-    assert div.at["domestic", "new (unit)"] == pytest.approx(80 * domestic, rel=1e-9)
-    col = "change (% of the shocked suppliers' loss)"
+    assert div.at["B", "sales_new"] == pytest.approx(21 * imports, rel=1e-9)
+    assert div.at["domestic", "sales_new"] == pytest.approx(80 * domestic, rel=1e-9)
+    col = "share_of_loss_pct"
     assert div.at["B", col] == pytest.approx(-100.0)
     lost = 21 * (1 - imports)
     assert div.at["domestic", col] == pytest.approx(100 * 80 * (domestic - 1) / lost, rel=1e-9)
-    assert div["share of market, new (%)"].sum() == pytest.approx(100.0)
+    assert div["share_new_pct"].sum() == pytest.approx(100.0)
 
 
 def test_japanese_cars_are_replaced_by_other_suppliers():
@@ -54,7 +54,7 @@ def test_japanese_cars_are_replaced_by_other_suppliers():
     are substitutes in the Armington nests), and the figure is written."""
     res = cge.run("scenarios/bilateral/us_autos_232.toml")
     div = res.diversion.loc[("USA", "AUTO")].droplevel("shocked")
-    change = div["change (USD million)"]
+    change = div["sales_change"]
     assert change["JPN"] < 0
     assert (change.drop("JPN") > 0).all()
     from cge.report.plots import figures

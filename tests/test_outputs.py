@@ -62,30 +62,55 @@ def test_run_writes_the_expected_files(run_dir, res):
         ElementTree.parse(svg)
     assert (run_dir / "scenario.toml").read_bytes() == SCENARIO.read_bytes()
     md = (run_dir / "report.md").read_text()
-    assert md.startswith(f"# {res.name}") and "![ev_by_region](figures/ev_by_region.png)" in md
+    assert md.startswith(f"# {res.name}") and "![EV by region](figures/ev_by_region.png)" in md
+
+
+def test_report_is_one_page_with_the_tables_linked(run_dir, res):
+    """report.md: headline (world EV = the sum of the regions'), the largest gain and loss,
+    what moved most, the assumptions; every table linked in three formats (files that exist),
+    none pasted: the only table is EV by region, one row per region."""
+    md = (run_dir / "report.md").read_text()
+    lines = md.splitlines()
+    assert len(lines) <= 90
+    for head in ("## Headline", "## What moved most", "## Assumptions", "## Tables and figures"):
+        assert head in lines
+    ev = res.summary["ev"]
+    world = report.format_number(ev.sum(), 0).replace("-", "\u2212")  # |EV| > 1000: 0 decimals
+    assert f"- World EV {world} {res.unit}" in md or f"- World EV +{world} {res.unit}" in md
+    assert f"- Largest loss: {ev.idxmin()}, " in md and f"- Largest gain: {ev.idxmax()}, " in md
+    assert sum(line.startswith("|") for line in lines) == len(ev) + 2
+    for name in res.tables():
+        for link in (f"tables/{name}.md", f"tables/{name}.tex", f"{name}.csv"):
+            assert f"]({link})" in md and (run_dir / link).is_file()
+    for a in res.assumptions():
+        assert f"- {a}" in lines
 
 
 def test_tidy_csv_parses_back_to_the_same_numbers(run_dir, res):
     for name, table in res.tables().items():
         back = pd.read_csv(run_dir / f"{name}.csv", converters={"value": float},
                            keep_default_na=False)
-        assert list(back.columns) == [*table.index.names, "variable", "unit", "value"]
+        assert list(back.columns) == [*table.index.names, "variable", "label", "unit", "value"]
         assert len(back) == table.size  # one value per row
+        meta = {c: (label, unit) for c, label, unit in res.schema(name).itertuples(index=False)}
         for row in back.itertuples(index=False):
             key = tuple(row[:table.index.nlevels])
-            col = f"{row.variable} ({row.unit})" if row.unit else row.variable
-            assert table.loc[key if len(key) > 1 else key[0], col] == row.value  # exact
+            assert (row.label, row.unit) == meta[row.variable]
+            assert table.loc[key if len(key) > 1 else key[0], row.variable] == row.value  # exact
         if HAS_PARQUET:
             pd.testing.assert_frame_equal(pd.read_parquet(run_dir / f"{name}.parquet"), back)
 
 
 def _latex_rows(text: str) -> list[list[str]]:
-    """Body rows of a booktabs tabular, cells unescaped."""
-    body = text.split("\\midrule\n")[1].split("\\bottomrule")[0]
+    """Body rows of a booktabs tabular or longtable, cells unescaped (braces dropped)."""
+    if "\\begin{longtable}" in text:
+        body = text.split("\\endlastfoot\n")[1].split("\\end{longtable}")[0]
+    else:
+        body = text.split("\\midrule\n")[1].split("\\bottomrule")[0]
     rows = []
     for line in body.strip().splitlines():
         cells = line.rstrip().removesuffix("\\\\").split(" & ")
-        rows.append([c.strip().replace("$-$", "-").replace("\\%", "%").replace("\\_", "_")
+        rows.append([c.strip().strip("{}").replace("\\%", "%").replace("\\_", "_")
                      .replace("\\&", "&") for c in cells])
     return rows
 
@@ -101,9 +126,11 @@ def test_latex_tables_parse_back_to_the_numbers(run_dir, res):
     rows = _latex_rows((run_dir / "tables" / "summary.tex").read_text())
     assert len(rows) == summ.shape[1]  # transposed: one row per variable
     text = (run_dir / "tables" / "summary.tex").read_text()
-    assert "\\toprule" in text and "variable & unit & " + " & ".join(summ.index) in text
+    assert "\\toprule" in text and "variable & unit & " + " & ".join(f"{{{r}}}" for r in summ.index) \
+        in text
+    code = {(label, unit): c for c, label, unit in res.schema().itertuples(index=False)}
     for variable, unit, *cells in rows:
-        col = f"{variable} ({unit})" if unit else variable
+        col = code[variable, unit]
         for region, cell in zip(summ.index, cells):
             value, tol = _number(cell)
             assert abs(value - summ.at[region, col]) <= tol * (1 + 1e-9), (col, region, cell)
@@ -116,11 +143,39 @@ def test_latex_tables_parse_back_to_the_numbers(run_dir, res):
             assert abs(value - trade.at[(exporter, importer, sector), col]) <= tol * (1 + 1e-9)
 
 
+def test_latex_tables_are_floats_ready_for_input(run_dir, res):
+    """Every table has its caption, label and notes (data, unit, closure); a long one is a
+    longtable (it breaks across pages, the header repeated); numbers are in siunitx S columns
+    whose table-format holds every cell (integer digits and decimals: decimal alignment)."""
+    for name, table in res.tables().items():
+        text = (run_dir / "tables" / f"{name}.tex").read_text()
+        env = "longtable" if len(table) > report.tables.LONG_ROWS else "table"
+        assert text.startswith(f"\\begin{{{env}}}") and text.endswith(f"\\end{{{env}}}\n")
+        for part in ("\\caption{", f"\\label{{tab:us-autos-232:{name}}}", res.economy.dataset.name,
+                     f"values in {res.unit}", f"Closure: {res.economy.closure.name}"):
+            assert part in text, (name, part)
+        assert text.count("\\begin{") == text.count("\\end{")
+        spec = re.search(r"\\begin\{(?:tabular|longtable)\}\{(.*)\}\n", text).group(1)
+        formats = re.findall(r"S\[table-format=(-?)(\d+)\.(\d+)\]|l", spec)
+        rows = _latex_rows(text)
+        assert len(rows) == (table.shape[1] if table.index.nlevels == 1 else len(table))
+        for k, (sign, ints, decs) in enumerate(formats):
+            if not ints:
+                continue  # a text column
+            cells = [row[k] for row in rows if row[k] not in ("", "failed")]
+            assert all(float(c) == float(c) for c in cells)  # plain numbers, no commas
+            assert max(len(c.lstrip("-").split(".")[0]) for c in cells) == int(ints)
+            assert max(len(c.partition(".")[2]) for c in cells) == int(decs)
+            assert bool(sign) == any(c.startswith("-") for c in cells)
+    assert len(res.trade) > report.tables.LONG_ROWS  # so the loop met a longtable
+
+
 def test_markdown_table_parses_back_to_the_numbers(run_dir, res):
     sectors = res.sectors
     lines = (run_dir / "tables" / "sectors.md").read_text().strip().splitlines()
     header = [c.strip() for c in lines[0].strip("|").split("|")]
-    assert header == ["region", "sector", *sectors.columns]
+    assert header == ["region", "sector", *[f"{label} ({unit})" for _, label, unit
+                                            in res.schema("sectors").itertuples(index=False)]]
     assert len(lines) == 2 + len(sectors)
     for line in lines[2:]:
         region, sector, *cells = [c.strip() for c in line.strip("|").split("|")]
@@ -162,9 +217,12 @@ def test_results_convenience_methods(res, tmp_path):
                                              "trade.csv", "welfare.csv", "welfare_detail.csv",
                                              "world.csv"]
     long = res.tidy("summary")
-    assert list(long.columns) == ["region", "variable", "unit", "value"]
-    ev = long[(long.variable == "EV") & (long.unit == res.unit)].set_index("region")["value"]
-    assert (ev == res.summary[f"EV ({res.unit})"]).all()
+    assert list(long.columns) == ["region", "variable", "label", "unit", "value"]
+    ev = long[long.variable == "ev"].set_index("region")
+    assert (ev["value"] == res.summary["ev"]).all()
+    assert set(ev["label"]) == {"EV"} and set(ev["unit"]) == {res.unit}
+    pct = long[long.variable == "ev_pct_income"]
+    assert set(pct["label"]) == {"EV"} and set(pct["unit"]) == {"% of base income"}
 
 
 def test_results_are_snapshots(economy, res):
@@ -184,10 +242,11 @@ def test_split_unit_and_tidy():
     assert report.split_unit("utility") == ("utility", "")
     t = pd.DataFrame({"a (%)": [1.0, 2.0], "b": [3.0, 4.0]}, index=pd.Index(["x", "y"], name="r"))
     long = report.tidy(t)
-    assert long.values.tolist() == [["x", "a", "%", 1.0], ["x", "b", "", 3.0],
-                                     ["y", "a", "%", 2.0], ["y", "b", "", 4.0]]
+    assert long.values.tolist() == [["x", "a", "a", "%", 1.0], ["x", "b", "b", "", 3.0],
+                                     ["y", "a", "a", "%", 2.0], ["y", "b", "b", "", 4.0]]
     labelled = t.assign(group=["g1", "g2"])  # a text column is a label, not a value
-    assert report.tidy(labelled).columns.tolist() == ["r", "group", "variable", "unit", "value"]
+    assert report.tidy(labelled).columns.tolist() == ["r", "group", "variable", "label", "unit",
+                                                      "value"]
     assert report.publication(labelled).flat_header() == ["r", "group", "a (%)", "b"]
     assert report.format_number(-0.00001, 3) == "0.000"
     assert report.format_number(-12345.678, 1) == "-12,345.7"
@@ -252,15 +311,39 @@ def test_comparison_tables(res):
     wide = report.comparison_wide(long, [ok, failed])
     assert list(wide.columns) == ["a", "b"] and wide["b"].isna().all()
     ev = wide.loc[("USA", "EV", res.unit), "a"]
-    assert ev == res.summary.at["USA", f"EV ({res.unit})"]
+    assert ev == res.summary.at["USA", "ev"]
     goods = [s for s in res.economy.dataset.sectors if s != "SERV"]
     tr = res.trade.loc[[("JPN", "USA", s) for s in goods if ("JPN", "USA", s) in res.trade.index]]
-    pct = 100 * (tr[f"volume at base prices ({res.unit})"].sum()
-                 / tr[f"base value ({res.unit})"].sum() - 1)
+    pct = 100 * (tr["trade_volume"].sum()
+                 / tr["trade_base_value"].sum() - 1)
     assert np.isclose(wide.loc[("USA", "goods imports from JPN, volume", "% change"), "a"], pct,
                       rtol=1e-12)
     text = report.to_text(report.publication(wide, na_rep="failed"))
     assert "failed" in text and "goods imports from JPN" in text
+
+
+def test_compare_terminal_table_fits_100_columns(res):
+    """The shipped scenarios (scenarios/*.toml) side by side, with one failed and both
+    directions of the headline flow: no line is longer than 100 characters; every scenario is
+    there (in blocks of columns when they do not fit side by side), each with every row."""
+    names = sorted(p.stem for p in (SCENARIO.parent.parent).glob("*.toml"))
+    assert len(names) >= 10
+    outcomes = [report.Outcome(n, res) for n in names] + [report.Outcome("broken", None, "x")]
+    wide = report.comparison_wide(report.comparison(outcomes, [("JPN", "USA"), ("USA", "JPN")]),
+                                  outcomes)
+    text = report.terminal_table(wide, 100)
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 100
+    blocks = sum(line.lstrip().startswith("region") for line in lines)
+    assert 2 <= blocks <= len(outcomes)  # 12 columns of numbers cannot fit in one block
+    ev = report.format_number(res.summary.at["USA", "ev"], 0)  # EV in USD million: 0 decimals
+    usa = [line for line in lines if line.startswith("USA ")]
+    assert len(usa) == blocks  # the region is named once per block, on its first row
+    assert sum(line.split().count(ev) for line in usa) == len(names)
+    assert sum(line.split().count("failed") for line in lines) == len(wide)
+    assert max(map(len, report.terminal_table(wide, 250).splitlines())) > 100  # uses the room
+    assert sum(line.lstrip().startswith("region") for line in
+               report.terminal_table(wide, 250).splitlines()) < blocks
 
 
 def test_scenario_with_a_byte_order_mark_is_copied_byte_for_byte(tmp_path, monkeypatch):
@@ -408,3 +491,102 @@ def test_result_tables_take_partial_lookups_without_warnings(res):
         by_region = res.sectors.loc["JPN"]
     assert list(part.index) == [s for s in ds.sectors if ("JPN", "USA", s) in keys]
     assert len(by_region) == len(ds.sectors)
+
+
+def _fake(ev, pct, description="A test of one region's large gain"):
+    """What the EV figure reads of a result: the summary's two EV columns, unit, scenario."""
+    from types import SimpleNamespace
+
+    regions = [f"R{k}" for k in range(len(ev))]
+    summ = pd.DataFrame({"ev": ev, "ev_pct_income": pct}, index=pd.Index(regions, name="region"))
+    return SimpleNamespace(summary=summ, unit="EUR bn", name="t",
+                           scenario=cge.Scenario("t", description=description))
+
+
+def test_ev_figure_is_sorted_coloured_by_sign_titled_and_in_units():
+    from cge.report import plots
+
+    fig = plots._fig_ev_by_region(_fake([-2.0, 5.0, 1.0, -0.5], [-0.1, 0.2, 0.05, -0.01]))
+    (ax,) = fig.axes
+    bars = sorted(ax.patches, key=lambda b: b.get_y())  # top of the figure first (y inverted)
+    assert [b.get_width() for b in bars] == [5.0, 1.0, -0.5, -2.0]  # largest gain on top
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["R1", "R2", "R3", "R0"]
+    colors = [matplotlib_hex(b.get_facecolor()) for b in bars]
+    assert colors == [plots.GAIN, plots.GAIN, plots.LOSS, plots.LOSS]  # one meaning per colour
+    assert ax.get_xlabel() == "EV (EUR bn)"
+    assert fig._suptitle.get_text().startswith("A test of one region's large gain\n")
+
+
+def test_one_swamping_bar_gets_a_panel_without_it():
+    """R0's EV is 10 times the next largest: a second panel shows the other regions on their
+    own scale (4 times is the threshold, plots.SWAMP)."""
+    from cge.report import plots
+
+    assert plots.swamped([100.0, -10.0, 5.0]) == 0
+    assert plots.swamped([100.0, -30.0, 5.0]) is None  # 100 < 4 x 30
+    assert plots.swamped([100.0, 1.0]) is None  # two bars: nothing to swamp
+    fig = plots._fig_ev_by_region(_fake([100.0, -10.0, 5.0], [1.0, -0.1, 0.05]))
+    left, right = fig.axes
+    assert len(left.patches) == 3 and sorted(b.get_width() for b in right.patches) == [-10.0, 5.0]
+    assert right.get_title() == "without R0"
+
+
+def matplotlib_hex(rgba) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(rgba).upper()
+
+
+def test_figures_leave_the_backend_alone_and_need_no_display(tmp_path):
+    """A process (e.g. a notebook) that chose a backend keeps it after cge draws every kind of
+    figure — a run's, a comparison's, an SSA's — with no display: each is drawn on its own Agg
+    canvas, never through pyplot's backend switch."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"""
+import matplotlib, sys
+import cge, cge.report
+import pandas as pd
+from cge.sensitivity import SSA
+res = cge.run({str(SCENARIO)!r})
+out = cge.report.write_outputs(res, 'run')
+oc = [cge.report.Outcome('a', res), cge.report.Outcome('b', res)]
+cge.report.write_comparison(oc, 'cmp', flows=[('JPN', 'USA')])
+idx = pd.MultiIndex.from_tuples([('EV', r, '') for r in ('JPN', 'USA')],
+                                names=['measure', 'region', 'item'])
+summ = pd.DataFrame({{'mean': [1.0, -2.0], 'sd': [0.5, 0.5], 'lower': [0.0, -3.0],
+                     'upper': [2.0, -1.0], 'point': [1.0, -2.0]}}, index=idx)
+SSA(summ, pd.DataFrame(), pd.DataFrame(index=['a']), 'quadrature', [], 'USD million',
+    't').figure('ssa.svg')
+assert matplotlib.get_backend() == 'svg', matplotlib.get_backend()
+assert (out / 'figures' / 'ev_by_region.png').is_file()
+print('OK')
+"""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent), MPLBACKEND="svg")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip().endswith("OK"), out.stderr[-2000:]
+    for name in ("run/figures/output_by_sector.svg", "cmp/figures/ev_by_scenario.svg", "ssa.svg"):
+        ElementTree.parse(tmp_path / name)
+
+
+def test_output_heat_map_sorts_sectors_and_writes_a_swamping_cell():
+    """Sectors by mean change across regions (largest on top); one cell 10 times any other
+    stops the colour scale at the next largest (|-3|) and is written out."""
+    from types import SimpleNamespace
+
+    from cge.report import plots
+
+    idx = pd.MultiIndex.from_product([["R0", "R1"], ["S0", "S1", "S2"]], names=["region", "sector"])
+    sec = pd.DataFrame({"output_pct": [1.0, -3.0, 30.0, 2.0, -1.0, 0.5]}, index=idx)
+    fake = SimpleNamespace(sectors=sec, unit="EUR bn", name="t", scenario=None)
+    fig = plots._fig_output_by_sector(fake)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["S2", "S0", "S1"]  # means 15.25, 1.5, -2
+    (im,) = ax.get_images()
+    assert im.get_clim() == (-3.0, 3.0)
+    assert [t.get_text() for t in ax.texts] == ["+30"]
+    assert fig.axes[1].get_ylabel() == "output volume (% change)"

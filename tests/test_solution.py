@@ -72,8 +72,8 @@ def test_goods_imports_of_a_pair_add_up_the_trade_table():
     res = cge.run(A)
     tr = res.trade.xs(("JPN", "USA"), level=("exporter", "importer"))
     goods = tr.drop(index="SERV")
-    want = 100 * (goods["volume at base prices (USD million)"].sum()
-                  / goods["base value (USD million)"].sum() - 1)
+    want = 100 * (goods["trade_volume"].sum()
+                  / goods["trade_base_value"].sum() - 1)
     v = res.indicators(["goods_imports_volume_pct", "goods_imports_volume_change"])
     jpn, usa = list(res.economy.benchmark.regions).index("JPN"), 0
     assert v["goods_imports_volume_pct"][jpn, usa] == pytest.approx(want, rel=1e-12)
@@ -83,11 +83,11 @@ def test_goods_imports_of_a_pair_add_up_the_trade_table():
 def test_world_totals_add_up_the_regions_and_the_assumptions_are_stated():
     res = cge.run("scenarios/bilateral/jpn_retaliation_farm.toml")
     w, s, tr = res.world.iloc[0], res.summary, res.trade
-    assert w["EV, world (USD million)"] == pytest.approx(s["EV (USD million)"].sum(), rel=1e-12)
-    vol = tr["volume at base prices (USD million)"].sum() / tr["base value (USD million)"].sum()
-    assert w["world trade, volume (% change)"] == pytest.approx(100 * (vol - 1), rel=1e-10)
-    assert w["tariff revenue, world, base (USD million)"] == pytest.approx(
-        s["tariff revenue, base (USD million)"].sum(), rel=1e-12)
+    assert w["world_ev"] == pytest.approx(s["ev"].sum(), rel=1e-12)
+    vol = tr["trade_volume"].sum() / tr["trade_base_value"].sum()
+    assert w["world_trade_volume_pct"] == pytest.approx(100 * (vol - 1), rel=1e-10)
+    assert w["world_tariff_revenue_base"] == pytest.approx(
+        s["tariff_revenue_base"].sum(), rel=1e-12)
     lines = res.assumptions()
     assert any(a.startswith("retaliation: tariffs change in 2 regions") for a in lines)
     assert "what this run assumes:" in res.describe()

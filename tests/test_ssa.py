@@ -111,14 +111,14 @@ def test_ssa_of_a_scenario_with_instruments_and_a_revenue_rule_solves_it_as_cge_
     from cge.sensitivity_study import study
 
     sc = cge.parse_scenario(POLICY)
-    ref = cge.run(sc).summary["EV (USD million)"]
+    ref = cge.run(sc).summary["ev"]
     st = study(sc, widths={"sigma_m": 1e-7})
     ev = st.tables["ssa_summary"].xs("EV", level="measure").droplevel("item").loc[ref.index]
     assert len(st.tables["ssa_points"]) == 20  # 10 sectors' sigma_m: 2N points
     np.testing.assert_allclose(ev["point"].to_numpy(), ref.to_numpy(), rtol=1e-10)
     np.testing.assert_allclose(ev["mean"].to_numpy(), ref.to_numpy(), rtol=1e-8)
     tariffs_only = cge.run(dataclasses.replace(sc, instruments=(), revenue=None, swaps=()))
-    assert np.max(np.abs(tariffs_only.summary["EV (USD million)"].to_numpy() - ev["mean"])) > 100
+    assert np.max(np.abs(tariffs_only.summary["ev"].to_numpy() - ev["mean"])) > 100
     # the economy is left at the scenario: its instrument set, its closure
     eco = st.economy
     assert eco.model.endow["USA", "CAP"].value == pytest.approx(1.02)

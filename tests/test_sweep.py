@@ -116,7 +116,7 @@ def test_a_failing_member_is_reported_and_the_others_match_solo_solves():
     they equal a fresh cge.run of each (EV, trade, GDP, output, prices)."""
     eco = cge.Economy(None, "fixed_exchange_rate")
     base = eco.base_tariffs()
-    bad = {k: base[k] + 2.0 for k in base if k[1] == "JPN"}
+    bad = sw.Member("member1", tariffs_pct={k: 100 * base[k] + 200 for k in base if k[1] == "JPN"})
     ok = [_sc("autos", "USA", ("JPN",), ("AUTO",), "add_pct", 25),
           _sc("farm", "JPN", ("USA",), ("AGR", "FOOD"), "set_pct", 40)]
     res = cge.sweep([ok[0], bad, ok[1]], closure="fixed_exchange_rate", workers=1, chunk_size=3)
@@ -133,24 +133,24 @@ def test_a_failing_member_is_reported_and_the_others_match_solo_solves():
         m = res.sel(member=sc.name)
         summ, trade, sec = solo.summary, solo.trade, solo.sectors
         for r in ("USA", "JPN", "ROW"):
-            assert float(m.ev.sel(region=r)) == pytest.approx(summ.at[r, "EV (USD million)"],
+            assert float(m.ev.sel(region=r)) == pytest.approx(summ.at[r, "ev"],
                                                               rel=1e-8, abs=1e-6)
             assert float(m.ev_household.sel(region=r)) == pytest.approx(
-                summ.at[r, "EV, household (USD million)"], rel=1e-8, abs=1e-6)
+                summ.at[r, "ev_household"], rel=1e-8, abs=1e-6)
             assert float(m.real_gdp_pct.sel(region=r)) == pytest.approx(
-                summ.at[r, "real GDP (% change)"], rel=1e-7, abs=1e-10)
+                summ.at[r, "real_gdp_pct"], rel=1e-7, abs=1e-10)
             assert float(m.terms_of_trade_pct.sel(region=r)) == pytest.approx(
-                summ.at[r, "terms of trade (% change)"], rel=1e-7, abs=1e-10)
+                summ.at[r, "terms_of_trade_pct"], rel=1e-7, abs=1e-10)
         for (s, r, i), row in trade.iterrows():
             assert float(m.trade_volume_pct.sel(exporter=s, importer=r, sector=i)) == pytest.approx(
-                row["volume (% change)"], rel=1e-7, abs=1e-9)
+                row["trade_volume_pct"], rel=1e-7, abs=1e-9)
             assert float(m.tariff_pct.sel(exporter=s, importer=r, sector=i)) == pytest.approx(
-                row["tariff (%)"])
+                row["tariff_pct"])
         for (r, i), row in sec.iterrows():
             assert float(m.output_pct.sel(region=r, sector=i)) == pytest.approx(
-                row["output (% change)"], rel=1e-7, abs=1e-9)
+                row["output_pct"], rel=1e-7, abs=1e-9)
             assert float(m.armington_price_pct.sel(region=r, sector=i)) == pytest.approx(
-                row["consumer (Armington) price (% change)"], rel=1e-7, abs=1e-9)
+                row["armington_price_pct"], rel=1e-7, abs=1e-9)
 
 
 def test_resume_solves_only_the_rest_and_equals_a_clean_run(grid, serial, tmp_path, monkeypatch):
@@ -215,14 +215,15 @@ def test_parameter_overrides_are_members_too():
     eco = cge.Economy()
     key = next(k for k in eco.model.endow if k[0] == "USA")
     members = [sw.Member("labour", params={"endow": {key: 1.02}}), {}, sw.Member("again")]
-    res = cge.sweep(members, workers=1)
+    with pytest.warns(DeprecationWarning, match="dict of tariff rates"):  # fractions: deprecated
+        res = cge.sweep(members, workers=1)
     assert float(res.real_gdp_pct.sel(member="labour", region="USA")) > 0.5
     assert np.allclose(res.ev.sel(member="member1"), 0, atol=1e-6)
     assert np.allclose(res.ev.sel(member="again"), 0, atol=1e-6)
     with pytest.raises(sw.SweepError, match="cannot override parameter 'sigma_m'.*'elasticities'"):
         cge.sweep([sw.Member("x", params={"sigma_m": {("USA", "AUTO"): 2.0}})], workers=1)
     with pytest.raises(sw.SweepError, match="no base-year trade flow"):
-        cge.sweep([{("USA", "USA", "AUTO"): 0.1}], workers=1)
+        cge.sweep([sw.Member("x", tariffs_pct={("USA", "USA", "AUTO"): 10})], workers=1)
 
 
 def test_elasticity_draws_are_members_and_match_solo_solves():
@@ -382,7 +383,7 @@ def _as_run(member: xr.Dataset, solo: cge.Results, tol: float) -> None:
         assert np.max(np.abs(got[ok] - ref[ok]) / np.maximum(1.0, np.abs(ref[ok])), initial=0) <= tol, name
     for r in solo.economy.benchmark.regions:
         assert float(member.ev.sel(region=r)) == pytest.approx(
-            solo.summary.at[r, "EV (USD million)"], rel=tol, abs=tol)
+            solo.summary.at[r, "ev"], rel=tol, abs=tol)
 
 
 def test_a_scenario_with_instruments_a_revenue_rule_and_swaps_sweeps_as_cge_run_runs_it(tmp_path):
@@ -398,7 +399,7 @@ def test_a_scenario_with_instruments_a_revenue_rule_and_swaps_sweeps_as_cge_run_
     assert "revenue change rebated" in res.attrs["closure"] and res.attrs["revenue"] == "household"
     _as_run(res.isel(member=0), solo, 1e-10)
     for part in ({"instruments": ()}, {"revenue": None}, {"swaps": ()}):
-        other = cge.run(dataclasses.replace(sc, **part)).summary["EV (USD million)"]
+        other = cge.run(dataclasses.replace(sc, **part)).summary["ev"]
         assert np.max(np.abs(other.to_numpy() - res.ev.values[0])) > 100, part
     # a sweep file: the base scenario's instrument, revenue rule and swap in every member
     (tmp_path / "grid.toml").write_text('name = "g"\nbase = "policy.toml"\n[[axis]]\nname = "more"\n'
@@ -421,7 +422,7 @@ def test_members_that_need_different_closures_are_refused_naming_them(tmp_path, 
     plain = _sc("plain", "USA", ("JPN",), ("AUTO",), "add_pct", 25)
     monkeypatch.setattr(sw.job, "solve_chunk", no_solve)
     with pytest.raises(sw.SweepError) as exc:
-        cge.sweep([policy, {}, plain], workers=1)
+        cge.sweep([policy, sw.Member("member1"), plain], workers=1)
     assert str(exc.value).startswith(
         "the members need different closures: default (revenue household; swap emp[USA,LAB] for "
         "pf[USA,LAB]) for 'autos_labour'; default for 'plain' (hint: a sweep runs under one "
@@ -435,11 +436,11 @@ def test_members_that_need_different_closures_are_refused_naming_them(tmp_path, 
                        "pf\\[\\*,LAB\\]\\) for 'short'; default for 'plain'"):
         cge.sweep([short, plain], workers=1)
     monkeypatch.undo()
-    res = cge.sweep([hh, plain, {}], workers=1, revenue="household")
+    res = cge.sweep([hh, plain, sw.Member("member2")], workers=1, revenue="household")
     solo = cge.run(plain, revenue="household")
     _as_run(res.sel(member="plain"), solo, 1e-8)
     assert np.allclose(res.ev.sel(member="member2"), 0, atol=1e-6)
-    gov = cge.run(plain).summary["EV (USD million)"].to_numpy()
+    gov = cge.run(plain).summary["ev"].to_numpy()
     assert np.max(np.abs(res.ev.sel(member="plain").values - gov)) > 10  # the rule matters
     # the CLI: one line, exit code 2, for a sweep file whose scenarios need different closures
     monkeypatch.chdir(tmp_path)
@@ -486,7 +487,10 @@ def test_resume_detects_a_changed_instrument_value_or_revenue_rule(tmp_path):
         digest(sw.Member("m", scenario=sc), eco.closure.with_(revenue="income_tax"))
     # every closure setting is part of a member: the same tariffs under short_run, or under a
     # changed definition of the default, are other members (results never resume across them)
-    tariffs = sw.Member("t", tariffs={("JPN", "USA", "AUTO"): 0.5})
+    tariffs = sw.Member("t", tariffs_pct={("JPN", "USA", "AUTO"): 50})
+    with pytest.warns(DeprecationWarning, match="tariffs_pct"):
+        fractions = sw.Member("t", tariffs={("JPN", "USA", "AUTO"): 0.5})  # the old way: same member
+    assert digest(fractions, None) == digest(tariffs, None)
     assert digest(tariffs, cge.closure.get_closure("short_run")) != digest(tariffs, None) == \
         digest(tariffs, cge.closure.get_closure("default"))
     assert digest(tariffs, None) != digest(tariffs, eco.closure.with_(revenue="household"))
@@ -504,7 +508,7 @@ def test_cli_sweep_revenue_option_overrides_the_scenarios(tmp_path, monkeypatch)
     res = xr.open_dataset(tmp_path / "g" / "sweep.nc", engine="scipy").load()
     solo = cge.run(SCENARIOS / "bilateral" / "us_autos_232.toml", revenue="household")
     _as_run(res.isel(member=0), solo, 1e-10)
-    gov = cge.run(SCENARIOS / "bilateral" / "us_autos_232.toml").summary["EV (USD million)"].to_numpy()
+    gov = cge.run(SCENARIOS / "bilateral" / "us_autos_232.toml").summary["ev"].to_numpy()
     assert np.max(np.abs(res.ev.values[0] - gov)) > 10
     manifest = json.loads((tmp_path / "g" / "manifest.json").read_text())
     assert manifest["closure"]["revenue"] == "household"

@@ -21,7 +21,14 @@ Modules, by concern (the names below are re-exported here, ``cge.report.X``):
 
 from __future__ import annotations
 
-from .compare import Outcome, comparison, comparison_wide, status_table, write_comparison
+from .compare import (
+    Outcome,
+    comparison,
+    comparison_wide,
+    status_table,
+    terminal_table,
+    write_comparison,
+)
 from .folders import METADATA, OutputError, atomic_dir, atomic_write, check_target, default_dir
 from .plots import figures, shocked_pairs
 from .protocol import ResultsLike
@@ -46,6 +53,7 @@ __all__ = ["OutputError", "Outcome", "split_unit", "tidy", "publication", "Publi
            "to_latex", "to_markdown", "to_text", "figures", "metadata", "solve_metadata",
            "write_metadata", "versions",
            "write_tables", "write_outputs", "atomic_dir", "check_target", "default_dir",
-           "comparison", "comparison_wide", "status_table", "write_comparison", "shocked_pairs",
+           "comparison", "comparison_wide", "status_table", "terminal_table", "write_comparison",
+           "shocked_pairs",
            "METADATA", "TIDY_COLUMNS", "format_number", "latex_escape", "has_parquet",
            "atomic_write", "ResultsLike"]

@@ -14,9 +14,9 @@ import pandas as pd
 
 from ..version import __version__
 from .folders import atomic_dir
-from .plots import grouped_bars, new_figure, save_figure
+from .plots import _panels, hbars, new_figure, save_figure
 from .provenance import now, versions, write_metadata
-from .tables import TIDY_COLUMNS, has_parquet, publication, to_latex, to_markdown
+from .tables import TIDY_COLUMNS, has_parquet, latex_escape, publication, to_latex, to_markdown
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -40,12 +40,14 @@ class Outcome:
 
 
 def comparison(outcomes: Sequence[Outcome], flows: Sequence[tuple[str, str]] = ()) -> pd.DataFrame:
-    """Tidy comparison: ``scenario, region, variable, unit, value``.
+    """Tidy comparison: ``scenario, region, partner, variable, label, unit, value``.
 
-    Per scenario and region: EV (currency unit and % of base income) and real GDP (% change);
-    per (exporter, importer) in ``flows``: the importer's goods imports from the exporter in
-    volume (at base prices), change in the currency unit and in %. Failed scenarios have no
-    rows (see :func:`comparison_wide`).
+    Per scenario and region: EV (``ev``: currency unit; ``ev_pct_income``: % of base income)
+    and real GDP (``real_gdp_pct``: % change), ``partner`` empty; per (exporter, importer) in
+    ``flows``: the importer's (``region``) goods imports from the exporter (``partner``) in
+    volume at base prices, change in the currency unit (``goods_imports_volume_change``) and
+    in % (``goods_imports_volume_pct``). Failed scenarios have no rows (see
+    :func:`comparison_wide`).
     """
     rows = []
     for oc in outcomes:
@@ -57,31 +59,97 @@ def comparison(outcomes: Sequence[Outcome], flows: Sequence[tuple[str, str]] = (
         regions = list(res.economy.benchmark.regions)
         at = {r: k for k, r in enumerate(regions)}
         for k, r in enumerate(regions):
-            rows += [(oc.name, r, "EV", res.unit, v["ev"][k]),
-                     (oc.name, r, "EV", "% of base income", v["ev_pct_income"][k]),
-                     (oc.name, r, "real GDP", "% change", v["real_gdp_pct"][k])]
+            rows += [(oc.name, r, "", "ev", "EV", res.unit, v["ev"][k]),
+                     (oc.name, r, "", "ev_pct_income", "EV", "% of base income",
+                      v["ev_pct_income"][k]),
+                     (oc.name, r, "", "real_gdp_pct", "real GDP", "% change",
+                      v["real_gdp_pct"][k])]
         for e, i in flows:
-            var = f"goods imports from {e}, volume"
+            label = f"goods imports from {e}, volume"
             cell = (at[e], at[i])
-            rows += [(oc.name, i, var, f"{res.unit}, change at base prices",
+            rows += [(oc.name, i, e, "goods_imports_volume_change", label,
+                      f"{res.unit}, change at base prices",
                       v["goods_imports_volume_change"][cell]),
-                     (oc.name, i, var, "% change", v["goods_imports_volume_pct"][cell])]
-    return pd.DataFrame(rows, columns=["scenario", "region", *TIDY_COLUMNS])
+                     (oc.name, i, e, "goods_imports_volume_pct", label, "% change",
+                      v["goods_imports_volume_pct"][cell])]
+    return pd.DataFrame(rows, columns=["scenario", "region", "partner", *TIDY_COLUMNS])
 
 
 def comparison_wide(long: pd.DataFrame, outcomes: Sequence[Outcome]) -> pd.DataFrame:
-    """Side by side: rows ``(region, variable, unit)``, one column per scenario (NaN if failed)."""
+    """Side by side: rows ``(region, variable, unit)`` with the variable's label (``EV``, ``goods
+    imports from JPN, volume``), one column per scenario (NaN if failed)."""
     names = [oc.name for oc in outcomes]
     if long.empty:
         idx = pd.MultiIndex.from_tuples([], names=["region", "variable", "unit"])
         return pd.DataFrame(index=idx, columns=names, dtype=float)
+    long = long.drop(columns="variable").rename(columns={"label": "variable"})
     keys = list(dict.fromkeys(zip(long["region"], long["variable"], long["unit"])))
+    first = {r: k for k, r in reversed(list(enumerate(r for r, _, _ in keys)))}
+    keys.sort(key=lambda key: first[key[0]])  # each region's rows together (stable)
     wide = long.pivot_table(index=["region", "variable", "unit"], columns="scenario",
                             values="value", sort=False)
     wide = wide.reindex(index=pd.MultiIndex.from_tuples(keys, names=["region", "variable", "unit"]),
                         columns=names)
     wide.columns.name = None
     return wide
+
+
+def terminal_table(wide: pd.DataFrame, width: int = 100, *, na_rep: str = "failed") -> str:
+    """The side-by-side comparison as terminal text (``rich`` tables) at most ``width``
+    characters wide.
+
+    Rows are (region, variable and unit); each scenario is a column of numbers formatted as in
+    :func:`publication` (one precision per row). Long labels and scenario names wrap; when the
+    scenarios do not fit side by side, they are shown in several blocks of columns, one below
+    the other, each repeating the row labels, so no line is longer than ``width``.
+    """
+    from io import StringIO
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    pub = publication(wide, na_rep=na_rep)
+    cells = pub.cells
+    regions = cells.iloc[:, 0].tolist()
+    labels = [f"{v} ({u})" if u else v for v, u in zip(cells.iloc[:, 1], cells.iloc[:, 2])]
+    names = [h for h, _ in pub.header[3:]]
+    values = [cells.iloc[:, 3 + k].tolist() for k in range(len(names))]
+    width = max(int(width), 40)
+    region_w = max([len("region"), *map(len, regions)])
+    label_w = min(max([len("variable"), *map(len, labels)], default=8), max(16, width // 4))
+    # a number column: its widest number, and room for at least 8 characters of the name
+    col_w = [max([min(len(n), 12), 8, *map(len, vals)]) for n, vals in zip(names, values)]
+    col_w = [min(w, width - region_w - label_w - 6) for w in col_w]
+    fixed = region_w + label_w + 4  # two label columns, one space of padding either side each
+    blocks, cur, used = [], [], fixed
+    for k, w in enumerate(col_w):
+        if cur and used + w + 2 > width:
+            blocks.append(cur)
+            cur, used = [], fixed
+        cur.append(k)
+        used += w + 2
+    blocks.append(cur)
+    longest = max([len("variable"), *map(len, labels)])
+    room = [width - fixed - sum(col_w[k] + 2 for k in block) for block in blocks]
+    out = StringIO()
+    console = Console(file=out, width=width, color_system=None, force_terminal=False,
+                      legacy_windows=False, highlight=False, emoji=False, markup=False)
+    for block, spare in zip(blocks, room):
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False,
+                      padding=(0, 1), collapse_padding=True)
+        table.add_column("region", overflow="fold", width=region_w)
+        table.add_column("variable", overflow="fold", width=min(longest, label_w + max(spare, 0)))
+        for k in block:  # numbers fit their width; a longer scenario name folds
+            table.add_column(names[k], justify="right", overflow="fold", width=col_w[k])
+        prev = None
+        for r, (region, label) in enumerate(zip(regions, labels)):
+            last = r + 1 == len(regions) or regions[r + 1] != region
+            table.add_row(region if region != prev else "", label,
+                          *[values[k][r] for k in block], end_section=last)
+            prev = region
+        console.print(table)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()).strip("\n")
 
 
 def status_table(outcomes: Sequence[Outcome]) -> pd.DataFrame:
@@ -100,15 +168,25 @@ def status_table(outcomes: Sequence[Outcome]) -> pd.DataFrame:
 
 
 def _fig_ev_by_scenario(wide: pd.DataFrame, unit: str) -> Figure:
-    """EV by region, one bar per scenario: in the currency unit and in % of base income."""
-    fig = new_figure(10.0, 4.0)
-    for k, u in enumerate([unit, "% of base income"]):
-        ax = fig.add_subplot(1, 2, k + 1)
-        sub = wide.xs(("EV", u), level=("variable", "unit"))
-        grouped_bars(ax, [str(r) for r in sub.index],
-                     {str(c): sub[c].to_numpy(dtype=float) for c in sub.columns})
-        ax.set_ylabel(f"EV ({u})")
-    fig.suptitle("Equivalent variation by region and scenario", fontsize="medium")
+    """EV by region in % of base income, one panel per scenario (small multiples on one
+    scale, each sorted; blue gains, vermillion losses, as in every cge figure), each bar
+    labelled with EV in the currency unit."""
+    pct = wide.xs(("EV", "% of base income"), level=("variable", "unit"))
+    money = wide.xs(("EV", unit), level=("variable", "unit"))
+    names = list(pct.columns)
+    cols = min(len(names), 3)
+    regions = [str(r) for r in pct.index]
+    fig = new_figure(3.3 * cols + 0.4, 0.9 + (0.7 + 0.28 * len(regions)) * -(-len(names) // cols))
+    axes = _panels(fig, len(names), cols)
+    lim = float(np.nanmax(np.abs(pct.to_numpy(dtype=float)))) * 1.3 or 1.0
+    for ax, name in zip(axes, names):
+        hbars(ax, regions, pct[name].to_numpy(dtype=float), unit="EV (% of base income)",
+              annotate=[f"{v:,.0f}" for v in money[name].to_numpy(dtype=float)])
+        ax.set_xlim(-lim, lim)
+        ax.set_title(str(name), fontsize="small")
+        ax.tick_params(labelsize="x-small")
+    fig.suptitle(f"Equivalent variation by region and scenario (labels: EV in {unit})",
+                 fontsize="medium")
     return fig
 
 
@@ -128,7 +206,14 @@ def write_comparison(outcomes: Sequence[Outcome], out_dir: str | Path, *,
         status_table(outcomes).to_csv(tmp / "status.csv", index=False, encoding="utf-8")
         (tmp / "tables").mkdir()
         pub = publication(wide, na_rep="failed")
-        (tmp / "tables" / "comparison.tex").write_text(to_latex(pub), encoding="utf-8")
+        res0 = ok[0].results if ok else None
+        caption_notes = (f"Data: {res0.economy.dataset.name}, values in {res0.unit} at base-year prices; "
+                 "% change relative to the benchmark (the calibrated base year). Closures: "
+                 f"{', '.join((extra or {}).get('closures', [])) or res0.economy.closure.name}. "
+                 "Failed scenarios are marked as failed. Produced by cge.") if res0 else ""
+        tex = to_latex(pub, caption="Scenarios compared: EV, real GDP and goods imports by region",
+                       label="tab:comparison", notes=latex_escape(caption_notes))
+        (tmp / "tables" / "comparison.tex").write_text(tex, encoding="utf-8")
         notes = "".join(f"\n- {oc.name} failed: {oc.error}" for oc in outcomes if not oc.ok)
         (tmp / "tables" / "comparison.md").write_text(to_markdown(pub) + "\n" + notes + "\n",
                                                       encoding="utf-8")
@@ -136,7 +221,6 @@ def write_comparison(outcomes: Sequence[Outcome], out_dir: str | Path, *,
             (tmp / "figures").mkdir()
             save_figure(_fig_ev_by_scenario(wide[[oc.name for oc in ok]], ok[0].results.unit),
                         tmp / "figures" / "ev_by_scenario")
-        res0 = ok[0].results if ok else None
         meta = {"generator": "cge", "cge_version": __version__, "timestamp": now(),
                 **(extra or {}),
                 "data": ({"name": res0.economy.dataset.name, "unit": res0.unit,

@@ -8,6 +8,7 @@ comparison's figure).
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,21 +45,73 @@ def new_figure(width: float = 7.0, height: float = 4.0) -> Figure:
     return fig
 
 
-def _style(ax) -> None:
-    from matplotlib.ticker import FuncFormatter
+#: Okabe & Ito's colour-blind-safe palette. One meaning per colour in every figure of cge:
+#: a gain (a positive change) is blue, a loss vermillion; the shocked suppliers of a market
+#: are marked by a black edge; series that are neither (regions, scenarios) take the other
+#: colours in a fixed order (docs/outputs.md §2).
+GAIN, LOSS = "#0072B2", "#D55E00"
+SERIES = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#CC79A7", "#000000", "#999999")
+#: One bar swamps the others when it is this many times the next largest (in absolute value):
+#: the figure then adds a panel without it.
+SWAMP = 4.0
 
-    ax.axhline(0.0, color="black", linewidth=0.6)
-    ax.grid(axis="y", alpha=0.3)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,g}".replace("-", "\u2212")))
+
+def sign_colors(values) -> list[str]:
+    """Blue for a gain (≥ 0), vermillion for a loss, for each value (NaN: grey)."""
+    return ["#999999" if not np.isfinite(v) else GAIN if v >= 0 else LOSS for v in values]
+
+
+def swamped(values) -> int | None:
+    """Position of the bar that swamps the others (|value| ≥ :data:`SWAMP` × the next
+    largest, with at least three bars), or None."""
+    v = np.abs(np.nan_to_num(np.asarray(values, dtype=float)))
+    if v.size < 3:
+        return None
+    order = np.argsort(v)[::-1]
+    top, second = v[order[0]], v[order[1]]
+    return int(order[0]) if top > 0 and top >= SWAMP * max(second, 1e-300) else None
+
+
+def title(res: ResultsLike, what: str, width: float = 7.0) -> str:
+    """A figure's title: the scenario's description (else its name), wrapped to the figure's
+    ``width`` (inches; at most two lines, shortened with "…"), then what is shown."""
+    sc = res.scenario
+    head = (sc.description if sc is not None and sc.description else res.name).strip()
+    lines = textwrap.wrap(head, max(int(width * 11), 30))
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), max(int(width * 11), 30),
+                                            placeholder=" …")]
+    return "\n".join(lines + [what])
+
+
+def _number_axis(ax, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    fmt = FuncFormatter(lambda v, _: f"{v:,g}".replace("-", "\u2212"))
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(fmt)
+    if axis == "x":  # long numbers side by side: few ticks
+        target.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+    (ax.axhline if axis == "y" else ax.axvline)(0.0, color="black", linewidth=0.6)
+    ax.grid(axis=axis, alpha=0.3)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _style(ax) -> None:
+    _number_axis(ax, "y")
 
 
 def grouped_bars(ax, categories: list[str], series: dict[str, list[float]]) -> None:
-    """Bars on ``ax``: one group per category, one bar per series (legend if more than one)."""
+    """Bars on ``ax``: one group per category, one bar per series (legend if more than one),
+    series coloured in :data:`SERIES` order."""
     n = max(len(series), 1)
     width = 0.8 / n
     x = np.arange(len(categories))
     for k, (label, vals) in enumerate(series.items()):
-        ax.bar(x + (k - (n - 1) / 2) * width, vals, width, label=label)
+        ax.bar(x + (k - (n - 1) / 2) * width, vals, width, label=label,
+               color=SERIES[k % len(SERIES)] if n > 1 else sign_colors(vals))
     ax.set_xticks(x, categories, rotation=45 if len(categories) > 6 else 0,
                   ha="right" if len(categories) > 6 else "center")
     _style(ax)
@@ -66,20 +119,55 @@ def grouped_bars(ax, categories: list[str], series: dict[str, list[float]]) -> N
         ax.legend(frameon=False, fontsize="small")
 
 
+def hbars(ax, labels: list[str], values, *, unit: str, edges=None, sort: bool = True,
+          annotate: list[str] | None = None) -> None:
+    """Horizontal bars, largest on top (``sort``), blue gains and vermillion losses, the value
+    axis labelled with ``unit``; ``edges``: bars drawn with a black edge (e.g. the shocked
+    suppliers); ``annotate``: a text at the end of each bar."""
+    vals = np.asarray(values, dtype=float)
+    order = np.argsort(-np.nan_to_num(vals, nan=-np.inf), kind="stable") if sort \
+        else np.arange(vals.size)
+    y = np.arange(vals.size)
+    bars = ax.barh(y, vals[order], color=sign_colors(vals[order]),
+                   edgecolor=["black" if edges is not None and edges[k] else "none" for k in order],
+                   linewidth=1.2)
+    ax.set_yticks(y, [str(labels[k]) for k in order])
+    ax.invert_yaxis()
+    if annotate is not None:
+        ax.bar_label(bars, labels=[annotate[k] for k in order], padding=2, fontsize="x-small")
+        ax.margins(x=0.2)
+    _number_axis(ax, "x")
+    ax.set_xlabel(unit)
+
+
+def _panels(fig, n: int, cols: int):
+    """``n`` axes in a grid of at most ``cols`` columns (the unused ones removed)."""
+    rows = -(-n // cols)
+    axes = fig.subplots(rows, min(cols, n), squeeze=False).ravel()
+    for ax in axes[n:]:
+        ax.remove()
+    return axes[:n]
+
+
 def _fig_ev_by_region(res: ResultsLike) -> Figure:
-    """EV by region in the currency unit, each bar labelled with EV in % of base income."""
+    """EV by region in the currency unit, largest gain on top, each bar labelled with EV in %
+    of base income; when one region's EV swamps the others', a second panel shows them
+    without it (small multiples instead of a broken axis)."""
     summ = res.summary
-    fig = new_figure(6.0, 4.0)
-    ax = fig.add_subplot()
-    ev = summ[f"EV ({res.unit})"]
-    pct = summ["EV (% of base income)"]
-    bars = ax.bar([str(r) for r in summ.index], ev.to_numpy(),
-                  color=["tab:red" if v < 0 else "tab:blue" for v in ev])
-    ax.bar_label(bars, labels=[f"{p:+.3g}%" for p in pct], padding=2, fontsize="small")
-    _style(ax)
-    ax.margins(y=0.15)
-    ax.set_ylabel(f"EV ({res.unit})")
-    ax.set_title(f"{res.name}: equivalent variation by region\n(labels: % of base income)",
+    ev, pct = summ["ev"].to_numpy(dtype=float), summ["ev_pct_income"].to_numpy(dtype=float)
+    regions = [str(r) for r in summ.index]
+    big = swamped(ev)
+    width = 8.5 if big is not None else 6.0
+    fig = new_figure(width, 1.1 + 0.32 * len(regions))
+    axes = fig.subplots(1, 2 if big is not None else 1, squeeze=False)[0]
+    notes = [f"{p:+.3g}%" for p in pct]
+    hbars(axes[0], regions, ev, unit=f"EV ({res.unit})", annotate=notes)
+    if big is not None:
+        keep = [k for k in range(len(regions)) if k != big]
+        hbars(axes[1], [regions[k] for k in keep], ev[keep], unit=f"EV ({res.unit})",
+              annotate=[notes[k] for k in keep])
+        axes[1].set_title(f"without {regions[big]}", fontsize="small")
+    fig.suptitle(title(res, "Equivalent variation by region (labels: % of base income)", width),
                  fontsize="medium")
     return fig
 
@@ -94,66 +182,101 @@ def shocked_pairs(trade: pd.DataFrame, cells, limit: int = 8) -> list[tuple[str,
 
 
 def _fig_trade_by_sector(res: ResultsLike) -> Figure | None:
-    """Volume % change by sector of the shocked flows and of the flows in the other direction."""
+    """Import volume % change by sector (sorted), two panels: the shocked flow (exporter →
+    importer) with the largest base-year trade in the shocked cells, and the flow in the other
+    direction (else the next shocked flow)."""
     trade = res.trade
-    pairs = shocked_pairs(trade, res.tariff_change.cells)
+    cells = res.tariff_change.cells
+    pairs = shocked_pairs(trade, cells)
     if not pairs:
         return None
+    size: dict[tuple[str, str], float] = {}
+    for e, i, s in cells:
+        size[e, i] = size.get((e, i), 0.0) + float(trade.at[(e, i, s), "trade_base_value"])
+    top = max(size, key=size.get)
+    rest = [p for p in pairs if p != top]
+    pairs = [top] + ([top[::-1]] if top[::-1] in rest else rest)[:1]
     sectors = [s for s in res.economy.dataset.sectors if s in set(trade.index.get_level_values(2))]
-    series = {}
-    for e, i in pairs:
-        sub = trade.xs((e, i), level=("exporter", "importer"))["volume (% change)"]
-        series[f"{i} ← {e}"] = [float(sub.get(s, np.nan)) for s in sectors]
-    fig = new_figure()
-    ax = fig.add_subplot()
-    grouped_bars(ax, sectors, series)
-    ax.set_ylabel("import volume (% change)")
-    ax.set_title(f"{res.name}: bilateral imports by sector (importer ← exporter)", fontsize="medium")
+    width = 3.4 * min(len(pairs), 2) + 1.0
+    fig = new_figure(width, 1.2 + 0.22 * len(sectors) * (-(-len(pairs) // 2)))
+    axes = _panels(fig, len(pairs), 2)
+    for ax, (e, i) in zip(axes, pairs):
+        sub = trade.xs((e, i), level=("exporter", "importer"))["trade_volume_pct"]
+        secs = [s for s in sectors if s in sub.index and np.isfinite(sub[s])]
+        hbars(ax, secs, [float(sub[s]) for s in secs], unit="import volume (% change)")
+        ax.set_title(f"{i} imports from {e}", fontsize="small")
+    fig.suptitle(title(res, "Bilateral imports by sector, volume", width), fontsize="medium")
     return fig
 
 
+def diverging_cmap():
+    """Vermillion (loss) → white → blue (gain): the colours of every cge figure as a scale."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("cge_gain_loss", [LOSS, "#FFFFFF", GAIN])
+
+
 def _fig_output_by_sector(res: ResultsLike) -> Figure:
-    """Output (volume) % change by sector, one bar per region."""
-    sec = res.sectors["output (% change)"]
+    """Output volume % change by region (columns) and sector (rows, sorted by the mean change
+    across regions, largest on top) as one heat map, blue gains and vermillion losses on a
+    scale symmetric about 0; when one cell swamps the others (:data:`SWAMP`), the scale stops
+    at the next largest and the swamping cell is written out."""
+    sec = res.sectors["output_pct"]
     regions = list(dict.fromkeys(r for r, _ in sec.index))
     sectors = list(dict.fromkeys(s for _, s in sec.index))
-    fig = new_figure()
+    values = np.array([[float(sec[r, s]) for r in regions] for s in sectors])
+    order = np.argsort(-np.nanmean(values, axis=1), kind="stable")
+    values, sectors = values[order], [sectors[k] for k in order]
+    flat = np.abs(np.nan_to_num(values)).ravel()
+    big = swamped(flat)
+    lim = float(np.sort(flat)[-2] if big is not None else flat.max()) or 1.0
+    width = 1.8 + 0.42 * len(regions)
+    fig = new_figure(max(width, 5.0), 1.6 + 0.24 * len(sectors))
     ax = fig.add_subplot()
-    grouped_bars(ax, sectors, {r: [float(sec[r, s]) for s in sectors] for r in regions})
-    ax.set_ylabel("output (% change)")
-    ax.set_title(f"{res.name}: output by sector and region", fontsize="medium")
+    im = ax.imshow(values, cmap=diverging_cmap(), vmin=-lim, vmax=lim, aspect="auto",
+                   interpolation="nearest")
+    ax.set_xticks(np.arange(len(regions)), [str(r) for r in regions],
+                  rotation=45 if len(regions) > 8 else 0, ha="right" if len(regions) > 8 else "center")
+    ax.set_yticks(np.arange(len(sectors)), [str(s) for s in sectors])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if big is not None:
+        r, c = divmod(big, len(regions))
+        ax.text(c, r, f"{values[r, c]:+.3g}", ha="center", va="center", fontsize="x-small",
+                color="white")
+    bar = fig.colorbar(im, ax=ax, shrink=0.8, extend="both" if big is not None else "neither")
+    bar.set_label("output volume (% change)")
+    fig.suptitle(title(res, "Output by sector and region, volume (sectors by mean change)",
+                       max(width, 5.0)), fontsize="medium")
     return fig
 
 
 def _fig_diversion(res: ResultsLike) -> Figure | None:
     """Who replaces the shocked suppliers: each supplier's change in sales (base buyers'
     prices) in the shocked markets with the largest base sales of shocked suppliers (at most
-    four), one panel row per market."""
+    four), one panel per market, sorted; the shocked suppliers have a black edge."""
     div = res.diversion
     if not len(div):
         return None
     shocked = div.index.get_level_values("shocked") == "yes"
-    base = div[f"base ({res.unit})"].where(shocked, 0.0)
+    base = div["sales_base"].where(shocked, 0.0)
     size = base.groupby(level=["importer", "sector"]).sum().sort_values(ascending=False)
     keys = [k for k in size.index[:4]]
     imp_of, sec_of = div.index.get_level_values("importer"), div.index.get_level_values("sector")
 
     def market(imp: str, sec: str) -> pd.DataFrame:  # masks: the index need not be sorted
-        return div[(imp_of == imp) & (sec_of == sec)].droplevel(["importer", "sector", "shocked"])
+        return div[(imp_of == imp) & (sec_of == sec)].droplevel(["importer", "sector"])
 
-    fig = new_figure(7.0, 1.2 + 1.1 * sum(len(market(*k)) for k in keys) / 3)
+    fig = new_figure(7.0, 1.4 + 1.1 * sum(len(market(*k)) for k in keys) / 3)
     axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
     for ax, (imp, sec) in zip(axes, keys):
         sub = market(imp, sec)
-        change = sub[f"change ({res.unit})"]
-        colors = ["tab:red" if v < 0 else "tab:blue" for v in change]
-        ax.barh([str(n) for n in sub.index], change.to_numpy(), color=colors)
-        ax.axvline(0, color="0.3", linewidth=0.8)
-        ax.invert_yaxis()
-        ax.set_title(f"{imp} market for {sec}", fontsize="small")
-        ax.grid(axis="x", alpha=0.3)
-    axes[-1].set_xlabel(f"change in sales at base buyers' prices ({res.unit})")
-    fig.suptitle(f"{res.name}: trade diversion (who replaces the shocked suppliers)",
+        hbars(ax, [str(n) for n, _ in sub.index], sub["sales_change"].to_numpy(),
+              unit=f"change in sales ({res.unit}, base buyers' prices)",
+              edges=[flag == "yes" for _, flag in sub.index])
+        ax.set_title(f"{imp} market for {sec} (black edge: shocked suppliers)", fontsize="small")
+    fig.suptitle(title(res, "Trade diversion: who replaces the shocked suppliers"),
                  fontsize="medium")
     return fig
 

@@ -1,8 +1,9 @@
 """Result tables as files and text: tidy (long) tables, publication formatting, LaTeX,
 Markdown and plain text.
 
-Column names are ``"variable (unit)"``; :func:`tidy` splits them into ``variable`` and ``unit``
-columns, :func:`publication` formats the numbers (one precision per column or row) for
+Columns are short codes whose label and unit are metadata (:mod:`cge.columns`); :func:`tidy`
+gives one value per row with ``variable`` (the code), ``label`` and ``unit`` columns,
+:func:`publication` formats the numbers (one precision per column or row) for
 :func:`to_latex`, :func:`to_markdown` and :func:`to_text`. :func:`write_tables` writes a set
 of tables in every format (docs/outputs.md).
 """
@@ -11,23 +12,20 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-#: Index columns of the tidy tables are followed by these three columns.
-TIDY_COLUMNS = ("variable", "unit", "value")
+from ..columns import info, split_unit
 
-_UNIT = re.compile(r"^(?P<var>.*?)\s*\((?P<unit>[^()]*)\)\s*$")
+#: Index columns of the tidy tables are followed by these four columns.
+TIDY_COLUMNS = ("variable", "label", "unit", "value")
 
-
-def split_unit(column: str) -> tuple[str, str]:
-    """``"EV (USD million)"`` → ``("EV", "USD million")``; a name without ``(unit)`` → ``(name, "")``."""
-    m = _UNIT.match(str(column))
-    return (m["var"], m["unit"]) if m else (str(column), "")
+__all__ = ["TIDY_COLUMNS", "PublicationTable", "format_number", "has_parquet", "latex_escape",
+           "publication", "split_unit", "spreadsheet_safe", "tidy", "to_latex", "to_markdown",
+           "to_text", "write_tables"]
 
 
 def _text_to_index(table: pd.DataFrame) -> pd.DataFrame:
@@ -37,24 +35,27 @@ def _text_to_index(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
-    """Long format: the table's index columns, then ``variable``, ``unit``, ``value``.
+    """Long format: the table's index columns, then ``variable``, ``label``, ``unit``, ``value``.
 
-    One value per row; ``variable`` and ``unit`` come from column names ``"variable (unit)"``,
-    so ``EV`` appears twice per region: in the currency unit and in % of base income.
-    Non-numeric columns are kept as label columns, after the index columns.
+    One value per row, in the table's row order (one block of variables per row); ``variable``
+    is the column's code (``ev``, ``ev_pct_income``), ``label`` and ``unit`` its metadata
+    (:mod:`cge.columns`; for a column named ``"label (unit)"`` without metadata, the variable
+    is the label). Non-numeric columns are kept as label columns, after the index columns.
     """
-    table = _text_to_index(table)
-    idx = [n or f"level_{k}" for k, n in enumerate(table.index.names)]
-    wide = table.copy()
-    wide.index.names = idx
-    long = wide.reset_index().melt(id_vars=idx, var_name="column", value_name="value")
-    parts = long.pop("column").map(split_unit)
-    long.insert(len(idx), "variable", parts.str[0])
-    long.insert(len(idx) + 1, "unit", parts.str[1])
-    long["value"] = long["value"].astype(float)
-    # row order: as in the table, one block of variables per row of the wide table
-    order = np.argsort(np.tile(np.arange(len(table)), table.shape[1]), kind="stable")
-    return long.iloc[order].reset_index(drop=True)
+    meta = [info(table, c) for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    wide = _text_to_index(table)
+    codes = [str(c) if c in table.attrs.get("columns", {}) else m[0]
+             for c, m in zip(wide.columns, meta)]
+    n, k = wide.shape
+    keys = wide.index.to_frame(index=False)
+    keys.columns = [c if isinstance(c, str) and c else f"level_{j}"
+                    for j, c in enumerate(keys.columns)]
+    long = keys.iloc[np.repeat(np.arange(n), k)].reset_index(drop=True)
+    long["variable"] = np.tile(np.array(codes, dtype=object), n)
+    long["label"] = np.tile(np.array([m[0] for m in meta], dtype=object), n)
+    long["unit"] = np.tile(np.array([m[1] for m in meta], dtype=object), n)
+    long["value"] = wide.to_numpy(dtype=float).reshape(-1)
+    return long
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
@@ -129,11 +130,12 @@ def publication(table: pd.DataFrame, *, na_rep: str = "") -> PublicationTable:
     A table whose index has a level named ``unit`` (such as a comparison) is formatted by row.
     Non-numeric columns are text columns, placed after the index.
     """
+    parts = {c: info(table, c) for c in table.columns}
     table = _text_to_index(table)
     if "unit" in table.index.names:
         return _by_rows(table, na_rep)
     if table.index.nlevels == 1:
-        parts = [split_unit(c) for c in table.columns]
+        parts = [parts[c] for c in table.columns]
         t = table.T
         t.index = pd.MultiIndex.from_tuples(parts, names=["variable", "unit"])
         return _by_rows(t, na_rep)
@@ -144,7 +146,7 @@ def publication(table: pd.DataFrame, *, na_rep: str = "") -> PublicationTable:
         header.append((str(name), ""))
         numeric.append(False)
     for col in table.columns:
-        var, unit = split_unit(col)
+        var, unit = parts[col]
         vals = table[col].to_numpy(dtype=float)
         d = _decimals(vals, unit)
         cols[len(cols)] = [format_number(v, d, na_rep) for v in vals]
@@ -176,36 +178,114 @@ def latex_escape(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
 
 
-def to_latex(table: pd.DataFrame | PublicationTable, *, na_rep: str = "") -> str:
-    """A booktabs ``tabular`` (``\\usepackage{booktabs}``) of a result table, via pandas' Styler.
+#: LaTeX packages the tables need (``\\usepackage{...}`` in the document's preamble).
+LATEX_PACKAGES = ("booktabs", "siunitx", "longtable")
+#: Tables with more body rows than this are ``longtable`` (they break across pages).
+LONG_ROWS = 40
 
-    Numbers as in :func:`publication`, with a true minus sign (``$-$``); text is escaped.
+
+def _siunitx_format(cells: list[str]) -> str:
+    """``table-format`` of a column of formatted numbers (``-12,345.6`` → ``-5.1``)."""
+    ints, decs, sign = 1, 0, False
+    for c in cells:
+        c = c.replace(",", "")
+        if not c or not (c[0].isdigit() or c[0] == "-"):
+            continue
+        sign |= c.startswith("-")
+        whole, _, frac = c.lstrip("-").partition(".")
+        ints, decs = max(ints, len(whole)), max(decs, len(frac))
+    return f"{'-' if sign else ''}{ints}.{decs}"
+
+
+def _latex_number(c: str) -> str:
+    """A formatted number as siunitx reads it (grouping is siunitx's); text in braces."""
+    if not c:
+        return "{}"
+    plain = c.replace(",", "")
+    if plain[0].isdigit() or (plain[0] == "-" and plain[1:2].isdigit()):
+        return plain
+    return "{" + latex_escape(c) + "}"
+
+
+def to_latex(table: pd.DataFrame | PublicationTable, *, na_rep: str = "", caption: str = "",
+             label: str = "", notes: str = "", long: bool | None = None) -> str:
+    """A booktabs table of a result table, ready for ``\\input``: numbers in siunitx ``S``
+    columns (aligned on the decimal point; thousands grouped by siunitx), text escaped.
+
+    With ``caption`` (and ``label``, ``notes``: units, closure, data), the table is a
+    complete float: a ``table`` environment with ``\\caption``, ``\\label`` and the notes
+    below, or — for more than :data:`LONG_ROWS` rows, or ``long=True`` — a ``longtable``
+    that breaks across pages, repeating its header. Without a caption: the bare ``tabular``
+    (or ``longtable``). Needs ``\\usepackage{booktabs,siunitx,longtable}``.
     """
     pub = table if isinstance(table, PublicationTable) else publication(table, na_rep=na_rep)
-    cells = pub.cells.copy()
-    for k, num in enumerate(pub.numeric):
-        col = cells.columns[k]
-        cells[col] = [re.sub(r"^-", "$-$", c) if num else latex_escape(c) for c in cells[col]]
+    cols = [pub.cells[c].tolist() for c in pub.cells.columns]
+    nrows = len(pub.cells)
+    long = nrows > LONG_ROWS if long is None else long
+    spec = "".join(f"S[table-format={_siunitx_format(col)}]" if num else "l"
+                   for col, num in zip(cols, pub.numeric))
+    # header: labels (a run of equal labels over numeric columns spans them), then units
+    head_rows = []
+    labels = [latex_escape(v) for v, _ in pub.header]
     if pub.two_level:
-        cells.columns = pd.MultiIndex.from_tuples(pub.header)
+        row, rules, k = [], [], 0
+        while k < len(labels):
+            n = 1
+            while (pub.numeric[k] and k + n < len(labels) and pub.numeric[k + n]
+                   and pub.header[k + n][0] == pub.header[k][0]):
+                n += 1
+            row.append(f"\\multicolumn{{{n}}}{{c}}{{{labels[k]}}}" if n > 1 or pub.numeric[k]
+                       else labels[k])
+            if n > 1:
+                rules.append(f"\\cmidrule(lr){{{k + 1}-{k + n}}}")
+            k += n
+        head_rows.append(" & ".join(row) + " \\\\" + (" " + " ".join(rules) if rules else ""))
+        head_rows.append(" & ".join(f"{{{latex_escape(u)}}}" if num else ""
+                                    for (_, u), num in zip(pub.header, pub.numeric)) + " \\\\")
     else:
-        cells.columns = [v for v, _ in pub.header]
-    fmt = "".join("r" if n else "l" for n in pub.numeric)
-    styler = cells.style.hide(axis="index").format_index(escape="latex", axis=1)
-    return styler.to_latex(hrules=True, column_format=fmt, multicol_align="c")
+        head_rows.append(" & ".join(f"{{{h}}}" if num else h
+                                    for h, num in zip(labels, pub.numeric)) + " \\\\")
+    head = "\n".join(head_rows)
+    fmt = [_latex_number if num else latex_escape for num in pub.numeric]
+    body = "\n".join(" & ".join(f(col[r]) for f, col in zip(fmt, cols)) + " \\\\"
+                      for r in range(nrows))
+    ncol = len(cols)
+    note = f"\\multicolumn{{{ncol}}}{{p{{0.95\\linewidth}}}}{{\\footnotesize {notes}}} \\\\\n" \
+        if notes else ""
+    if long:
+        cap = (f"\\caption{{{caption}}}" + (f"\\label{{{label}}}" if label else "") + " \\\\\n") \
+            if caption else ""
+        return (f"\\begin{{longtable}}{{{spec}}}\n{cap}\\toprule\n{head}\n\\midrule\n"
+                f"\\endfirsthead\n\\toprule\n{head}\n\\midrule\n\\endhead\n"
+                f"\\midrule\n\\multicolumn{{{ncol}}}{{r}}{{\\footnotesize continued}} \\\\\n"
+                f"\\endfoot\n\\bottomrule\n{note}\\endlastfoot\n{body}\n\\end{{longtable}}\n")
+    tabular = (f"\\begin{{tabular}}{{{spec}}}\n\\toprule\n{head}\n\\midrule\n{body}\n"
+               f"\\bottomrule\n\\end{{tabular}}\n")
+    if not caption:
+        return tabular
+    lab = f"\\label{{{label}}}\n" if label else ""
+    notes_par = f"\\par\\smallskip\n{{\\footnotesize {notes}\\par}}\n" if notes else ""
+    return (f"\\begin{{table}}[htbp]\n\\centering\n\\caption{{{caption}}}\n{lab}{tabular}"
+            f"{notes_par}\\end{{table}}\n")
 
 
 def to_markdown(table: pd.DataFrame | PublicationTable, *, na_rep: str = "") -> str:
-    """A GitHub-flavoured Markdown table (pandas ``to_markdown``, through ``tabulate``)."""
+    """A GitHub-flavoured Markdown table: numbers as in :func:`publication`, right-aligned."""
     pub = table if isinstance(table, PublicationTable) else publication(table, na_rep=na_rep)
 
     def cell(text: str) -> str:  # a bar or a line break would end the cell or the row
-        return text.replace("|", r"\|").replace("\r", " ").replace("\n", " ")
+        return str(text).replace("|", r"\|").replace("\r", " ").replace("\n", " ")
 
-    cells = pub.cells.map(lambda v: cell(v) if isinstance(v, str) else v)
-    cells.columns = [cell(h) for h in pub.flat_header()]
-    align = tuple("right" if n else "left" for n in pub.numeric)
-    return cells.to_markdown(index=False, tablefmt="github", colalign=align, disable_numparse=True)
+    head = [cell(h) for h in pub.flat_header()]
+    cols = [[cell(v) for v in pub.cells[c].tolist()] for c in pub.cells.columns]
+    width = [max([len(h), 3, *map(len, col)]) for h, col in zip(head, cols)]
+    just = [str.rjust if n else str.ljust for n in pub.numeric]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, width)) + " |",
+             "|" + "|".join(("-" * (w + 1) + ":") if n else (":" + "-" * (w + 1))
+                            for w, n in zip(width, pub.numeric)) + "|"]
+    lines += ["| " + " | ".join(j(col[r], w) for j, col, w in zip(just, cols, width)) + " |"
+              for r in range(len(pub.cells))]
+    return "\n".join(lines)
 
 
 def to_text(table: pd.DataFrame | PublicationTable, *, na_rep: str = "",
@@ -234,12 +314,15 @@ def has_parquet() -> bool:
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path, *, na_rep: str = "",
-                 parquet: bool | None = None, publish: bool = True) -> list[Path]:
+                 parquet: bool | None = None, publish: bool = True,
+                 latex: dict[str, dict[str, str]] | None = None) -> list[Path]:
     """Write each table as tidy CSV (and Parquet), and as LaTeX and Markdown in ``tables/``.
 
     ``<name>.csv``: the tidy table (:func:`tidy`), UTF-8, full precision; ``<name>.parquet``
     the same when pyarrow is importable (``parquet=None``) or asked for; ``tables/<name>.tex``
-    and ``tables/<name>.md``: the publication table. Returns the paths written.
+    and ``tables/<name>.md``: the publication table; ``latex`` gives a table's
+    :func:`to_latex` keywords (``caption``, ``label``, ``notes``) by name. Returns the paths
+    written.
     """
     folder = Path(folder)
     parquet = has_parquet() if parquet is None else parquet
@@ -255,7 +338,7 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path, *, na_rep:
             (folder / "tables").mkdir(exist_ok=True)
             pub = publication(table, na_rep=na_rep)
             paths.append(folder / "tables" / f"{name}.tex")
-            paths[-1].write_text(to_latex(pub), encoding="utf-8")
+            paths[-1].write_text(to_latex(pub, **(latex or {}).get(name, {})), encoding="utf-8")
             paths.append(folder / "tables" / f"{name}.md")
             paths[-1].write_text(to_markdown(pub) + "\n", encoding="utf-8")
     return paths

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -25,7 +26,7 @@ class Member:
     """One member of a sweep: the instruments of one model solve.
 
     The tariff vector is the data's base rates, then ``scenario``'s shocks (if any), then the
-    explicit ``tariffs`` (if any). Other instruments are at their base values, then
+    explicit ``tariffs_pct`` (if any). Other instruments are at their base values, then
     ``scenario``'s ``[[instrument]]`` shocks (if any), then the explicit ``params`` (if any).
     The scenario's closure, revenue rule and swaps are the sweep's closure
     (:func:`agreed_closure`).
@@ -33,8 +34,11 @@ class Member:
     Attributes:
         name: label of the member (the ``member`` coordinate of the results).
         scenario: tariff and instrument shocks applied to the base values, in order.
-        tariffs: rates (fractions, e.g. 0.25 for 25%) by (exporter, importer, sector),
-            overriding the rates after ``scenario``; every key must be a base-year trade flow.
+        tariffs_pct: rates in percent (25 for 25%, as in a scenario file and in every table)
+            by (exporter, importer, sector), overriding the rates after ``scenario``; every
+            key must be a base-year trade flow.
+        tariffs: deprecated: the same in fractions (0.25 for 25%); a DeprecationWarning says
+            so, and giving both is an error.
         params: overrides of other *mutable* model parameters, by Param name and index, e.g.
             ``{"endow": {("USA", "LAB"): 1.02}}`` (2% more US labour) or
             ``{"tz": {("JPN", "AUTO"): 0.05}}``, overriding the values after ``scenario``.
@@ -55,6 +59,28 @@ class Member:
     params: Mapping[str, Mapping[Any, float]] = field(default_factory=dict)
     coords: Mapping[str, float | str] = field(default_factory=dict)
     elasticities: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
+    tariffs_pct: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Types checked at once, as a sweep file's are; values when the sweep resolves it."""
+        where = f"member {self.name!r}" if isinstance(self.name, str) else "member"
+        if not isinstance(self.name, str) or not self.name:
+            raise SweepError(f"member: 'name' must be a non-empty string, not {quote(self.name)}")
+        if self.scenario is not None and not isinstance(self.scenario, Scenario):
+            raise SweepError(f"{where}: 'scenario' must be a Scenario or None, not "
+                             f"{type(self.scenario).__name__}", hint="cge.load_scenario(path)")
+        for key in ("tariffs", "tariffs_pct", "params", "coords", "elasticities"):
+            if not isinstance(getattr(self, key), Mapping):
+                raise SweepError(f"{where}: '{key}' must be a dict, not "
+                                 f"{type(getattr(self, key)).__name__}",
+                                 hint="e.g. tariffs_pct={('JPN', 'USA', 'AUTO'): 25}")
+        if self.tariffs and self.tariffs_pct:
+            raise SweepError(f"{where}: give tariffs_pct (percent) or the deprecated tariffs "
+                             "(fractions), not both")
+        if self.tariffs:
+            warnings.warn(f"{where}: Member(tariffs=...) takes fractions and is deprecated; "
+                          "give tariffs_pct= in percent (25 for 25%), the unit of scenario files "
+                          "and of every table", DeprecationWarning, stacklevel=3)
 
 
 @dataclass(frozen=True)
@@ -80,9 +106,15 @@ def as_member(k: int, item: Member | Scenario | Mapping) -> Member:
     if isinstance(item, Scenario):
         return Member(name=item.name, scenario=item)
     if isinstance(item, Mapping):
-        return Member(name=f"member{k}", tariffs=dict(item))
-    raise SweepError(f"member {k}: a sweep member is a Scenario, a dict of tariff rates or a Member, "
-                     f"not {type(item).__name__}", hint="e.g. {('JPN', 'USA', 'AUTO'): 0.25}")
+        warnings.warn(f"member {k}: a dict of tariff rates (fractions) as a sweep member is "
+                      "deprecated; give Member(name, tariffs_pct={...}) in percent (25 for 25%)",
+                      DeprecationWarning, stacklevel=3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return Member(name=f"member{k}", tariffs=dict(item))
+    raise SweepError(f"member {k}: a sweep member is a Scenario, a Member or (deprecated) a dict of "
+                     f"tariff rates, not {type(item).__name__}",
+                     hint="e.g. Member('m', tariffs_pct={('JPN', 'USA', 'AUTO'): 25})")
 
 
 def resolve_members(members: list[Member], ds: Dataset, base: dict,
@@ -108,15 +140,17 @@ def resolve_members(members: list[Member], ds: Dataset, base: dict,
             values = _instrument_values(sc, probe, shocked) if sc is not None else {}
         except ScenarioError as exc:
             raise SweepError(f"{where}: {exc}") from None
-        for key, v in mem.tariffs.items():
+        pct = bool(mem.tariffs_pct)
+        for key, v in (mem.tariffs_pct if pct else mem.tariffs).items():
             if key not in base:
                 raise SweepError(f"{where}: no base-year trade flow {quote(key)}: its tariff has "
                                  "no effect", hint="keys are (exporter, importer, sector) of "
                                  "flows in trade.csv")
-            if isinstance(v, bool) or not isinstance(v, int | float) or not v > -1 or not math.isfinite(v):
+            lo, unit = (-100, "in percent: 25 is 25%") if pct else (-1, "a fraction: 0.25 is 25%")
+            if isinstance(v, bool) or not isinstance(v, int | float) or not v > lo or not math.isfinite(v):
                 raise SweepError(f"{where}: tariff {quote(key)} = {quote(v)}: must be a finite "
-                                 "number above -1 (a fraction: 0.25 is 25%)")
-            rates[key] = float(v)
+                                 f"number above {lo} ({unit})")
+            rates[key] = float(v) / 100 if pct else float(v)
         for pname, entries in mem.params.items():
             if params_ok is None:
                 params_ok = mutable_params(probe()) if probe is not None else {}

@@ -40,8 +40,20 @@ TABLES = ("summary", "welfare", "trade", "sectors", "welfare_detail")
 
 
 def _flat(table: pd.DataFrame) -> pd.DataFrame:
-    """A table in long form: index labels joined into ``key``, one row per (key, column)."""
+    """A table in long form: index labels joined into ``key``, one row per (key, column).
+
+    Columns are keyed ``"label (unit)"`` (the saved files' keys, from before columns were
+    codes with their label and unit as metadata: cge.columns); welfare_detail's one column is
+    ``"value (unit)"``."""
+    from cge.columns import info
+
     t = table.copy()
+    names = {}
+    for c in t.columns:
+        label, unit = info(t, c)
+        label = "value" if c == "value" else label
+        names[c] = f"{label} ({unit})" if unit else label
+    t = t.rename(columns=names)
     t.index = [" | ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in t.index]
     long = t.stack(future_stack=True).reset_index()
     long.columns = ["key", "column", "value"]
