@@ -110,8 +110,8 @@ def test_ift_gradient_matches_finite_differences_of_resolved_equilibria():
     x0, p0 = np.array(eco.x_base), np.array(eco.p_base)
     u = np.array([0.08, 0.20, 0.12])[:len(ins)]
     for objective, name in [("regional", "ev"), ("household", "ev_household")]:
-        eq = strategic._Equilibria(eco, x0, p0)
-        ctl = strategic._Controls(eco, [ins], p0)
+        eq = strategic.Equilibria(eco, x0, p0)
+        ctl = strategic.Controls(eco, [ins], p0)
         eq.at(ctl.params(u))
         rows = eq.welfare_rows(["R0", "R1"], objective)
         g = eq.gradient(rows, ctl.D)

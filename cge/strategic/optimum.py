@@ -1,43 +1,6 @@
-"""Strategic tariffs: optimal tariffs, Nash tariff wars and the bargaining space.
-
-Optimal tariff (reduced space)
-    A player (a region) chooses a few *controls*, each a tariff rate (fraction) set on a group
-    of its import cells (:class:`Instrument`: one uniform rate, one per sector, one per
-    partner, or named groups of cells), to maximise its welfare ``W`` (regional EV, or
-    household EV, in percent of base income), every other tariff held at its current value.
-    For given controls ``u`` the equilibrium ``F(x, p(u)) = 0`` is solved by the project's
-    Newton method, warm-started from the previous point and its factorisation; the welfare
-    gradient comes from the implicit-function theorem by one adjoint solve::
-
-        dW/du_k = ∂W/∂x · dx/du_k = −λᵀ ∂F/∂p · d_k,      Jᵀ λ = (∂W/∂x)ᵀ
-
-    (``d_k`` the parameter direction of control k: 1 on each tariff of its group; ``∂F/∂p · d``
-    by central differences with a Richardson step, error ~1e-13 relative, :mod:`cge.path`).
-    The bounded problem ``max W(u)``, ``lo ≤ u ≤ hi``, is solved by L-BFGS-B (scipy), then
-    polished by Newton steps on the free controls' gradient with a finite-difference Hessian
-    of the exact gradient. Why reduced space and not Ipopt on the full system: the controls
-    are few (1–20) and the equilibrium is square and solved to 1e-12 by Newton in a few steps
-    from a warm start, so each objective value is an exact equilibrium (never an iterate off
-    the constraint manifold), and there are no multipliers for thousands of equality
-    constraints to converge. The answer is verified by the projected gradient: zero for a free
-    control, pointing out of the box at a bound (:attr:`Optimum.projected_gradient`).
-
-Nash equilibrium
-    Best responses in turn (Gauss–Seidel): each player's optimal controls given the others'
-    current ones, until one full round moves no control by more than ``tol`` (rate, fraction);
-    then every player's problem is solved once more at the equilibrium and its gain reported
-    (:attr:`NashEquilibrium.deviation_gain`: no profitable unilateral deviation if ~0).
-
-Bargaining
-    The Pareto frontier of two players: ``max ω W_A + (1 − ω) W_B`` (EV in the data's currency
-    unit) over both players' controls for ω on a grid; the Nash (1950) bargaining solution
-    maximises ``(EV_A − d_A)(EV_B − d_B)`` over the same controls, with the threat point ``d``
-    the Nash war or the status quo.
-
-References: Ossa (2014), "Trade wars and trade talks with data", AER 104(12); Costinot and
-Rodríguez-Clare (2014), "Trade theory with numbers", Handbook of International Economics 4;
-Nash (1950), "The bargaining problem", Econometrica 18(2).
-"""
+"""Optimal tariffs in reduced space: the equilibrium by Newton, welfare gradients by the
+implicit-function theorem (one adjoint solve), bounded quasi-Newton search (see
+:mod:`cge.strategic`)."""
 
 from __future__ import annotations
 
@@ -46,9 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .path import parameter_derivative
-from .solver import SolveError, masks, newton, residual_blocks, worst_equations
-from .welfare import ev_gradient, income
+from ..path import parameter_derivative
+from ..solver import SolveError, masks, newton, residual_blocks, worst_equations
+from ..welfare import ev_gradient, income
 
 #: Objectives: regional EV (the regional household's: C, G and saving) or household EV.
 OBJECTIVES = ("regional", "household")
@@ -132,7 +95,7 @@ def instrument(economy, region: str, kind: str = "uniform", *,
     return Instrument(region, kind, tuple(groups), tuple(groups.values()))
 
 
-class _Equilibria:
+class Equilibria:
     """Equilibria of ``economy`` at parameter vectors, each warm-started from the last one
     solved (and its factorisation), and welfare with its gradient in any directions."""
 
@@ -247,7 +210,7 @@ class _Equilibria:
             try:
                 tsolve = getattr(lu, "solve_transposed", None)
                 if tsolve is None:  # a condensed factorisation (cge.condense): factorise Jᵀ
-                    from ._scipy import splu
+                    from .._scipy import splu
 
                     tsolve = splu(J.T.tocsc()).solve
                 lam = np.array([_refined(tsolve, J.T, g) for g in rows])
@@ -295,7 +258,7 @@ def scale(b, r: str, objective: str) -> float:
     raise StrategicError(f"unknown objective {objective!r}; choose {' or '.join(OBJECTIVES)}")
 
 
-class _Controls:
+class Controls:
     """Maps the stacked controls of several instruments to the core's parameter vector."""
 
     def __init__(self, economy, instruments: list[Instrument], p0: np.ndarray):
@@ -363,7 +326,7 @@ class Optimum:
         return self.ev[self.instrument.region]
 
 
-def _start(economy, scenario) -> tuple[np.ndarray, np.ndarray]:
+def start_point(economy, scenario) -> tuple[np.ndarray, np.ndarray]:
     """The scenario's (or the current) equilibrium and parameter vector."""
     if scenario is not None:
         economy.apply(scenario)
@@ -373,14 +336,14 @@ def _start(economy, scenario) -> tuple[np.ndarray, np.ndarray]:
     return np.array(sol.x), np.array(sol.p)
 
 
-def _maximise(eq: _Equilibria, ctl: _Controls, weights: dict[str, float] | tuple,
+def maximise(eq: Equilibria, ctl: Controls, weights: dict[str, float] | tuple,
               objective: str, u0: np.ndarray, lo: np.ndarray, hi: np.ndarray, *,
               gtol: float = 1e-9, polish: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Maximise a welfare function over the controls ``u`` in ``[lo, hi]``: ``weights`` maps
     regions to weights on their EV (a linear function: one adjoint solve), or is
     ``(regions, fn)`` with ``fn(ev, dev) -> (value, gradient)`` on those regions' EV vector
     and its Jacobian in ``u``. Returns ``(u, gradient of the value at u)``."""
-    from ._deps import load
+    from .._deps import load
 
     load("scipy")
     from scipy.optimize import minimize
@@ -453,7 +416,7 @@ def projected(g: np.ndarray, u: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> n
     return out
 
 
-def _bounds(n: int, bounds) -> tuple[np.ndarray, np.ndarray]:
+def box(n: int, bounds) -> tuple[np.ndarray, np.ndarray]:
     lo, hi = bounds
     if not lo < hi or lo <= -1:
         raise StrategicError(f"bounds {bounds}: need -1 < lower < upper (rates as fractions)")
@@ -463,7 +426,7 @@ def _bounds(n: int, bounds) -> tuple[np.ndarray, np.ndarray]:
 def optimal_tariff(economy, region: str, kind: str | Instrument = "uniform", *,
                    scenario=None, objective: str = "regional", bounds=BOUNDS,
                    partners: list[str] | None = None, start: dict | None = None,
-                   _eq: _Equilibria | None = None) -> Optimum:
+                   _eq: Equilibria | None = None) -> Optimum:
     """The tariffs that maximise ``region``'s welfare, other tariffs as in ``scenario``
     (default: the economy's current solution, e.g. the base year).
 
@@ -484,15 +447,15 @@ def optimal_tariff(economy, region: str, kind: str | Instrument = "uniform", *,
     ins = kind if isinstance(kind, Instrument) else instrument(economy, region, kind,
                                                                partners=partners)
     if _eq is None:
-        x0, p0 = _start(economy, scenario)
-        _eq = _Equilibria(economy, x0, p0)
+        x0, p0 = start_point(economy, scenario)
+        _eq = Equilibria(economy, x0, p0)
     n0 = _eq.solves
-    ctl = _Controls(economy, [ins], _eq.p)
-    lo, hi = _bounds(len(ins), bounds)
+    ctl = Controls(economy, [ins], _eq.p)
+    lo, hi = box(len(ins), bounds)
     u0 = ctl.current()
     if start:
         u0 = np.array([start.get(name, v) for name, v in zip(ins.names, u0)])
-    u, g = _maximise(_eq, ctl, _own(economy, region, objective), objective, u0, lo, hi)
+    u, g = maximise(_eq, ctl, own_welfare(economy, region, objective), objective, u0, lo, hi)
     regions = list(economy.benchmark.regions)
     ev = dict(zip(regions, _eq.welfare(regions, objective).tolist()))
     economy.core.x_to_model(_eq.x)
@@ -501,12 +464,12 @@ def optimal_tariff(economy, region: str, kind: str | Instrument = "uniform", *,
                    time.perf_counter() - t0)
 
 
-def _own(economy, region: str, objective: str) -> dict[str, float]:
+def own_welfare(economy, region: str, objective: str) -> dict[str, float]:
     """The player's own welfare, in percent of its base income (or consumption)."""
     return {region: 100.0 / scale(economy.benchmark, region, objective)}
 
 
-def _players(economy, regions, kind, against: str) -> list[Instrument]:
+def players(economy, regions, kind, against: str) -> list[Instrument]:
     if len(set(regions)) < 2 or len(set(regions)) != len(regions):
         raise StrategicError(f"regions {','.join(regions)}: need at least two different regions")
     if against not in ("players", "all"):
@@ -515,210 +478,3 @@ def _players(economy, regions, kind, against: str) -> list[Instrument]:
     return [instrument(economy, r, kind,
                        partners=[s for s in regions if s != r] if against == "players" else None)
             for r in regions]
-
-
-@dataclass
-class NashEquilibrium:
-    """A Nash equilibrium in tariffs (a tariff war).
-
-    Attributes:
-        instruments: each player's controls.
-        rates: region → control → rate (fraction) at the equilibrium.
-        ev: EV of every region at the war (data's currency unit, from the base year).
-        ev_free_trade: EV with every player's controls at 0 (others' policies unchanged).
-        ev_status_quo: EV at the starting policies (the scenario's, or the base year's).
-        rounds: best-response rounds; max_change: the largest change of a rate in the last.
-        deviation_gain: region → what re-solving its optimal-tariff problem at the
-            equilibrium gains it (currency unit; ~0: no profitable unilateral deviation).
-        projected_gradient: region → its projected welfare gradient at the equilibrium.
-        history: the rates after each round (stacked controls, fractions).
-        residual: max equilibrium residual; seconds: wall time.
-    """
-
-    instruments: list[Instrument]
-    rates: dict[str, dict[str, float]]
-    ev: dict[str, float]
-    ev_free_trade: dict[str, float]
-    ev_status_quo: dict[str, float]
-    rounds: int
-    max_change: float
-    deviation_gain: dict[str, float]
-    projected_gradient: dict[str, np.ndarray]
-    history: list[np.ndarray]
-    residual: float
-    objective: str
-    u: np.ndarray = field(repr=False)
-    x: np.ndarray = field(repr=False)
-    p: np.ndarray = field(repr=False)
-    seconds: float = 0.0
-
-
-def nash(economy, regions: list[str], kind: str = "uniform", *, scenario=None,
-         objective: str = "regional", bounds=BOUNDS, against: str = "players",
-         tol: float = 1e-6, max_rounds: int = 100) -> NashEquilibrium:
-    """Nash equilibrium in tariffs among ``regions``, each choosing its instrument ``kind``
-    (:func:`instrument`) on imports from the other players (``against="players"``) or from
-    everyone (``"all"``) to maximise its own EV, the other tariffs as in ``scenario``.
-
-    Best responses in turn (Gauss–Seidel), each from the previous round's rates, until a
-    full round changes no rate by more than ``tol`` (fraction); then each player's problem
-    is solved once more at the equilibrium: :attr:`NashEquilibrium.deviation_gain`.
-
-    Raises:
-        StrategicError: fewer than two players, a bad instrument or objective.
-        RuntimeError: no convergence within ``max_rounds`` rounds.
-    """
-    t0 = time.perf_counter()
-    b = economy.benchmark
-    for r in regions:
-        scale(b, r, objective)
-    ins = _players(economy, regions, kind, against)
-    x0, p0 = _start(economy, scenario)
-    eq = _Equilibria(economy, x0, p0)
-    allr = list(b.regions)
-    status = dict(zip(allr, eq.welfare(allr, objective).tolist()))
-    ctl = _Controls(economy, ins, p0)
-    lo, hi = _bounds(len(ctl.D), bounds)
-    u = np.clip(ctl.current(), lo, hi)
-    history, change, rounds = [], np.inf, 0
-    while change > tol:
-        if rounds >= max_rounds:
-            raise RuntimeError(f"best responses did not converge in {max_rounds} rounds (last "
-                               f"change {change:.3g}): the war may cycle; try another instrument")
-        rounds += 1
-        old = u.copy()
-        for k, r in enumerate(regions):
-            sl = ctl.slices[k]
-            sub = _Controls(economy, [ins[k]], ctl.params(u))
-            u[sl], _ = _maximise(eq, sub, _own(economy, r, objective), objective, u[sl],
-                                 lo[sl], hi[sl])
-        change = float(np.max(np.abs(u - old)))
-        history.append(u.copy())
-    eq.at(ctl.params(u))
-    x, p = eq.x.copy(), eq.p.copy()
-    war = dict(zip(allr, eq.welfare(allr, objective).tolist()))
-    gains, pg = {}, {}
-    for k, r in enumerate(regions):  # no profitable unilateral deviation
-        sl = ctl.slices[k]
-        sub = _Controls(economy, [ins[k]], p)
-        eq.at(p)
-        g0 = eq.gradient(eq.welfare_rows([r], objective) * _own(economy, r, objective)[r],
-                         sub.D)[0]
-        pg[r] = projected(g0, u[sl], lo[sl], hi[sl])
-        ud, _ = _maximise(eq, sub, _own(economy, r, objective), objective, u[sl], lo[sl], hi[sl])
-        gains[r] = float(eq.welfare([r], objective)[0] - war[r])
-    free = np.zeros_like(u)
-    eq.at(ctl.params(free))
-    ft = dict(zip(allr, eq.welfare(allr, objective).tolist()))
-    eq.at(p)
-    economy.core.x_to_model(x)
-    rates = {r: dict(zip(ins[k].names, u[ctl.slices[k]].tolist())) for k, r in enumerate(regions)}
-    return NashEquilibrium(ins, rates, war, ft, status, rounds, change, gains, pg, history,
-                           eq.residual(), objective, u.copy(), x, p, time.perf_counter() - t0)
-
-
-@dataclass
-class Frontier:
-    """The bargaining space of two players.
-
-    Attributes:
-        instruments: the two players' controls.
-        points: one row per weight ω: ``weight`` (on the first player's EV), each player's
-            EV (currency unit), then the rates of every control (fractions).
-        threat: the threat point's EV of each player (``threat_kind``: the Nash war or the
-            status quo).
-        war: the Nash war (None if the threat is the status quo and no war was computed).
-        bargain: the Nash bargaining solution: ``ev`` by player and ``rates``, or None if no
-            agreement beats the threat point for both.
-        status_quo: each player's EV at the starting policies.
-        seconds: wall time.
-    """
-
-    instruments: list[Instrument]
-    points: object  # pandas DataFrame
-    threat: dict[str, float]
-    threat_kind: str
-    war: NashEquilibrium | None
-    bargain: dict | None
-    status_quo: dict[str, float]
-    seconds: float = 0.0
-
-    @property
-    def regions(self) -> list[str]:
-        return [i.region for i in self.instruments]
-
-    def frontier_value(self, ev_first: float) -> float:
-        """The second player's EV on the frontier where the first's is ``ev_first`` (linear
-        interpolation between the computed points; nan outside them)."""
-        a, b = self.regions
-        pts = self.points.sort_values(a)
-        return float(np.interp(ev_first, pts[a], pts[b], left=np.nan, right=np.nan))
-
-
-def frontier(economy, regions: list[str], kind: str = "uniform", *, scenario=None,
-             objective: str = "regional", bounds=BOUNDS, against: str = "players",
-             points: int = 50, threat: str = "nash", war: NashEquilibrium | None = None
-             ) -> Frontier:
-    """Pareto frontier of agreements between two players, the threat point and the Nash
-    (1950) bargaining solution.
-
-    Each frontier point maximises ``ω EV_A + (1 − ω) EV_B`` (EV in the data's currency unit)
-    over both players' controls for ``points`` weights ω from 0 to 1, warm-started from the
-    previous point (weighted sums find the frontier's concave part; a non-concave stretch
-    shows as a gap between neighbouring points). The threat point is the Nash war
-    (``threat="nash"``, computed unless given as ``war``) or the status quo
-    (``"status_quo"``); the bargaining solution maximises
-    ``log(EV_A − d_A) + log(EV_B − d_B)`` over the controls, from the frontier point with the
-    largest Nash product.
-    """
-    import pandas as pd
-
-    t0 = time.perf_counter()
-    if len(regions) != 2:
-        raise StrategicError(f"regions {','.join(regions)}: a frontier needs exactly two")
-    if threat not in ("nash", "status_quo"):
-        raise StrategicError(f"threat={threat!r}: choose 'nash' or 'status_quo'")
-    if points < 2:
-        raise StrategicError(f"points={points}: need at least 2")
-    a, b = regions
-    for r in regions:
-        scale(economy.benchmark, r, objective)
-    ins = _players(economy, regions, kind, against)
-    if threat == "nash" and war is None:
-        war = nash(economy, regions, kind, scenario=scenario, objective=objective,
-                   bounds=bounds, against=against)
-    x0, p0 = _start(economy, scenario)
-    eq = _Equilibria(economy, x0, p0)
-    status = dict(zip(regions, eq.welfare(regions, objective).tolist()))
-    d = dict(zip(regions, [war.ev[a], war.ev[b]])) if threat == "nash" else status
-    ctl = _Controls(economy, ins, p0)
-    lo, hi = _bounds(len(ctl.D), bounds)
-    norm = 100.0 / (scale(economy.benchmark, a, objective) + scale(economy.benchmark, b, objective))
-    names = [f"{i.region}:{n}" for i in ins for n in i.names]
-    rows, u = [], np.zeros(len(ctl.D))
-    for w in np.linspace(1.0, 0.0, points):
-        u, _ = _maximise(eq, ctl, {a: w * norm, b: (1 - w) * norm}, objective, u, lo, hi,
-                         polish=False)
-        ev = eq.welfare(regions, objective)
-        rows.append([float(w), *ev.tolist(), *u.tolist()])
-    pts = pd.DataFrame(rows, columns=["weight", a, b, *names])
-    gap = np.minimum(pts[a] - d[a], pts[b] - d[b])
-    bargain = None
-    if (gap > 0).any():
-        k = int(np.argmax(np.where(gap > 0, np.log(np.maximum(pts[a] - d[a], 1e-300))
-                                   + np.log(np.maximum(pts[b] - d[b], 1e-300)), -np.inf)))
-        dd = np.array([d[a], d[b]])
-
-        def nash_product(ev, dev):
-            s = ev - dd
-            if np.any(s <= 0):
-                return -1e30, np.zeros(dev.shape[1])
-            return float(np.sum(np.log(s))), (dev / s[:, None]).sum(axis=0)
-
-        ub, _ = _maximise(eq, ctl, (regions, nash_product), objective,
-                          pts.loc[k, names].to_numpy(dtype=float), lo, hi, polish=False)
-        ev = eq.welfare(regions, objective)
-        bargain = {"ev": dict(zip(regions, ev.tolist())),
-                   "rates": dict(zip(names, ub.tolist()))}
-    economy.core.x_to_model(eq.x)
-    return Frontier(ins, pts, d, threat, war, bargain, status, time.perf_counter() - t0)
