@@ -541,6 +541,12 @@ def data_cmd(name, regions, sectors, year, out, tariffs, splits, targets, target
     click.echo(ds.describe())
 
 
+from .cli_strategic import COMMANDS as _STRATEGIC  # noqa: E402  (optimal, nash, frontier)
+
+for _c in _STRATEGIC:
+    main.add_command(_c)
+
+
 def console() -> None:
     """The ``cge`` console script (pyproject.toml) and ``python -m cge``: :func:`main` in a
     process of its own."""

@@ -57,6 +57,8 @@ class NashEquilibrium:
     u: np.ndarray = field(repr=False)
     x: np.ndarray = field(repr=False)
     p: np.ndarray = field(repr=False)
+    x_free: np.ndarray = field(repr=False, default=None)
+    p_free: np.ndarray = field(repr=False, default=None)
     seconds: float = 0.0
 
 
@@ -114,14 +116,15 @@ def nash(economy, regions: list[str], kind: str = "uniform", *, scenario=None,
         pg[r] = projected(g0, u[sl], lo[sl], hi[sl])
         ud, _ = maximise(eq, sub, own_welfare(economy, r, objective), objective, u[sl], lo[sl], hi[sl])
         gains[r] = float(eq.welfare([r], objective)[0] - war[r])
-    free = np.zeros_like(u)
-    eq.at(ctl.params(free))
+    p_free = ctl.params(np.zeros_like(u))
+    x_free = eq.at(p_free).copy()
     ft = dict(zip(allr, eq.welfare(allr, objective).tolist()))
     eq.at(p)
     economy.core.x_to_model(x)
     rates = {r: dict(zip(ins[k].names, u[ctl.slices[k]].tolist())) for k, r in enumerate(regions)}
     return NashEquilibrium(ins, rates, war, ft, status, rounds, change, gains, pg, history,
-                           eq.residual(), objective, u.copy(), x, p, time.perf_counter() - t0)
+                           eq.residual(), objective, u.copy(), x, p, x_free, p_free,
+                           time.perf_counter() - t0)
 
 
 @dataclass

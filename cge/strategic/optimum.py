@@ -306,6 +306,9 @@ class Optimum:
         residual: max equilibrium residual at the optimum.
         x, p: the equilibrium and parameter vector at the optimum.
         evaluations, seconds: equilibrium solves and wall time.
+        ev_status_quo: EV of every region at the starting policies.
+        start: each control's starting rate (the mean of its cells' current rates).
+        bounds: the bounds on every control (fractions).
     """
 
     instrument: Instrument
@@ -319,6 +322,9 @@ class Optimum:
     p: np.ndarray = field(repr=False)
     evaluations: int = 0
     seconds: float = 0.0
+    ev_status_quo: dict[str, float] = field(default_factory=dict)
+    start: dict[str, float] = field(default_factory=dict)
+    bounds: tuple[float, float] = BOUNDS
 
     @property
     def welfare(self) -> float:
@@ -425,8 +431,7 @@ def box(n: int, bounds) -> tuple[np.ndarray, np.ndarray]:
 
 def optimal_tariff(economy, region: str, kind: str | Instrument = "uniform", *,
                    scenario=None, objective: str = "regional", bounds=BOUNDS,
-                   partners: list[str] | None = None, start: dict | None = None,
-                   _eq: Equilibria | None = None) -> Optimum:
+                   partners: list[str] | None = None, start: dict | None = None) -> Optimum:
     """The tariffs that maximise ``region``'s welfare, other tariffs as in ``scenario``
     (default: the economy's current solution, e.g. the base year).
 
@@ -446,22 +451,21 @@ def optimal_tariff(economy, region: str, kind: str | Instrument = "uniform", *,
     scale(economy.benchmark, region, objective)  # checks the objective
     ins = kind if isinstance(kind, Instrument) else instrument(economy, region, kind,
                                                                partners=partners)
-    if _eq is None:
-        x0, p0 = start_point(economy, scenario)
-        _eq = Equilibria(economy, x0, p0)
-    n0 = _eq.solves
-    ctl = Controls(economy, [ins], _eq.p)
-    lo, hi = box(len(ins), bounds)
-    u0 = ctl.current()
-    if start:
-        u0 = np.array([start.get(name, v) for name, v in zip(ins.names, u0)])
-    u, g = maximise(_eq, ctl, own_welfare(economy, region, objective), objective, u0, lo, hi)
+    x0, p0 = start_point(economy, scenario)
+    eq = Equilibria(economy, x0, p0)
     regions = list(economy.benchmark.regions)
-    ev = dict(zip(regions, _eq.welfare(regions, objective).tolist()))
-    economy.core.x_to_model(_eq.x)
+    ev0 = dict(zip(regions, eq.welfare(regions, objective).tolist()))
+    ctl = Controls(economy, [ins], eq.p)
+    lo, hi = box(len(ins), bounds)
+    cur = ctl.current()
+    u0 = cur if not start else np.array([start.get(name, v) for name, v in zip(ins.names, cur)])
+    u, g = maximise(eq, ctl, own_welfare(economy, region, objective), objective, u0, lo, hi)
+    ev = dict(zip(regions, eq.welfare(regions, objective).tolist()))
+    economy.core.x_to_model(eq.x)
     return Optimum(ins, dict(zip(ins.names, u.tolist())), ev, objective, projected(g, u, lo, hi),
-                   g, _eq.residual(), _eq.x.copy(), _eq.p.copy(), _eq.solves - n0,
-                   time.perf_counter() - t0)
+                   g, eq.residual(), eq.x.copy(), eq.p.copy(), eq.solves,
+                   time.perf_counter() - t0, ev0, dict(zip(ins.names, cur.tolist())),
+                   (float(lo[0]), float(hi[0])))
 
 
 def own_welfare(economy, region: str, objective: str) -> dict[str, float]:
