@@ -204,3 +204,35 @@ def test_bad_instruments_are_refused_in_one_line(tmp_path):
         strategic.instrument(eco, "A", "cells:B/CARS")
     with pytest.raises(strategic.StrategicError, match="unknown objective"):
         strategic.optimal_tariff(eco, "A", objective="gdp")
+
+
+def test_cli_optimal_writes_the_closed_form_rate_and_metadata(tmp_path):
+    """`cge optimal` on the two-country data (an empty scenario: the base year) writes the
+    optimal rate of the closed form in rates.csv, EV by region and the world, trade, and
+    metadata naming the problem; a bad region is one line and exit code 2, nothing written."""
+    import json
+
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from cge.cli import main
+
+    data = _write_two_country(tmp_path / "two", 3.0, 0.8)
+    (tmp_path / "empty.toml").write_text('name = "base"\n')
+    out = tmp_path / "opt"
+    res = CliRunner().invoke(main, ["optimal", str(tmp_path / "empty.toml"), "--data", str(data),
+                                    "--region", "A", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    rates = pd.read_csv(out / "rates.csv")
+    assert rates.loc[0, "optimal_pct"] / 100 == pytest.approx(_crc_tariff(3.0, 0.8), abs=1e-6)
+    welfare = pd.read_csv(out / "welfare.csv")
+    ev = welfare[(welfare.point == "optimum") & (welfare.measure == "ev")].set_index("region")
+    assert ev.loc["world", "value"] == pytest.approx(ev.loc["A", "value"] + ev.loc["B", "value"])
+    assert ev.loc["A", "value"] > 0 > ev.loc["B", "value"]  # terms-of-trade gain at B's cost
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["strategic"]["problem"] == "optimal" and meta["strategic"]["region"] == "A"
+    assert (out / "trade.csv").is_file()
+    bad = CliRunner().invoke(main, ["optimal", str(tmp_path / "empty.toml"), "--data", str(data),
+                                    "--region", "C", "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "unknown region 'C'" in bad.output
+    assert not (tmp_path / "bad").exists()

@@ -251,6 +251,9 @@ def _positions(core) -> dict:
 def scale(b, r: str, objective: str) -> float:
     """Base value that turns utility (base 1) into EV: base regional income (regional EV) or
     base private consumption (household EV), currency unit of the data."""
+    if r not in b.regions:
+        raise StrategicError(f"unknown region {r!r}; the data's regions are "
+                             f"{', '.join(b.regions)}")
     if objective == "regional":
         return income(b, r)
     if objective == "household":
