@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 import cge  # noqa: E402
 from cge import strategic  # noqa: E402
 from cge.indicators import compute  # noqa: E402
+from cge.strategic import output, study  # noqa: E402
 
 #: The players and, per data set, the 2025 scenarios placed on the frontier (the deal first).
 PLAYERS = ["USA", "JPN"]
@@ -52,7 +53,7 @@ def optimal_rows(eco, data: str) -> list[list]:
         for obj in strategic.OBJECTIVES:
             o = strategic.optimal_tariff(eco, r, "uniform", objective=obj)
             t = o.rates["all"]
-            sol = cge.strategic.output.solution(eco, o.x, o.p)
+            sol = output.solution(eco, o.x, o.p)
             ev = np.asarray(compute(eco, sol, ["ev"])["ev"], dtype=float)
             own = ev[list(eco.benchmark.regions).index(r)]
             rows.append([data, r, obj, pct(t) + (" (upper bound)" if t >= o.bounds[1] - 1e-9
@@ -118,13 +119,14 @@ def main() -> None:
         scan += scan_rows(eco, data, [0.0, 0.25, 0.5, 1.0, 2.0, 5.0])
         war = strategic.nash(eco, PLAYERS, "uniform")
         wars += war_rows(war, data, "uniform")
-        wars += war_rows(strategic.nash(eco, PLAYERS, "sector"), data, "sector")
-        st = strategic.study.frontier_study(None, PLAYERS, "uniform", points=points,
+        if data == "usjpn2024":  # by sector on world2024: benchmarks/bench_strategic.py
+            wars += war_rows(strategic.nash(eco, PLAYERS, "sector"), data, "sector")
+        st = study.frontier_study(None, PLAYERS, "uniform", points=points,
                                             place=[ROOT / p for p in PLACED[data]], economy=eco)
         fronts += frontier_rows(st, data, "base year")
         sc = cge.load_scenario(ROOT / PLACED[data][0])
         eco_deal = cge.Economy(data, cge.economy.scenario_closure(None, sc))
-        st = strategic.study.frontier_study(sc, PLAYERS, "uniform", points=points,
+        st = study.frontier_study(sc, PLAYERS, "uniform", points=points,
                                             economy=eco_deal)
         deal += frontier_rows(st, data, sc.name)
     print("## Optimal uniform tariffs (base year, others' tariffs fixed)\n")
