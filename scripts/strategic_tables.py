@@ -130,7 +130,7 @@ def main() -> None:
                                             economy=eco_deal)
         deal += frontier_rows(st, data, sc.name)
     print("## Optimal uniform tariffs (base year, others' tariffs fixed)\n")
-    print(md(["data", "region", "objective", "optimal rate", "own EV (% of income)",
+    print(md(["data", "region", "objective", "optimal rate", "its regional EV (% of income)",
               "world EV", "max projected gradient", "seconds"], opt))
     print("\n## US EV (% of base income) against a uniform US tariff on every partner\n")
     print(md(["data", "US tariff", "regional EV", "household EV"], scan))
