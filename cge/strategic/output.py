@@ -144,6 +144,9 @@ def rounds_figure(war: NashEquilibrium, table: pd.DataFrame):
     ax = fig.add_subplot(1, 1, 1)
     for col in table.columns[1:]:
         ax.plot(table["round"], table[col], marker="o", markersize=3, label=col)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("best-response round")
     ax.set_ylabel("tariff (%)")
     ax.grid(alpha=0.3)
