@@ -18,11 +18,12 @@ from .version import __version__
 _LAZY = {"run": "economy", "Economy": "economy", "Results": "results", "Dataset": "data",
          "DataError": "errors", "load_dataset": "data", "Scenario": "scenario",
          "ScenarioError": "scenario", "load_scenario": "scenario", "parse_scenario": "scenario",
-         "Closure": "closure", "CLOSURES": "closure", "SolveError": "solver", "sweep": "sweeps"}
+         "Closure": "closure", "CLOSURES": "closure", "SolveError": "solver", "sweep": "sweeps",
+         "optimal_tariff": "strategic", "nash": "strategic", "frontier": "strategic"}
 
 __all__ = ["run", "Economy", "Results", "Dataset", "DataError", "load_dataset", "Scenario",
            "ScenarioError", "load_scenario", "parse_scenario", "Closure", "CLOSURES",
-           "SolveError", "sweep", "__version__"]
+           "SolveError", "sweep", "optimal_tariff", "nash", "frontier", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .closure import CLOSURES, Closure
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import Results
     from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
     from .solver import SolveError
+    from .strategic import frontier, nash, optimal_tariff
     from .sweeps import sweep
 
 

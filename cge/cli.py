@@ -559,6 +559,10 @@ from .build.cli import import_gtap_cmd, import_sam_cmd  # noqa: E402  (the data 
 
 main.add_command(import_gtap_cmd)
 main.add_command(import_sam_cmd)
+from .cli_strategic import COMMANDS as _STRATEGIC  # noqa: E402  (optimal, nash, frontier)
+
+for _c in _STRATEGIC:
+    main.add_command(_c)
 
 
 def console() -> None:

@@ -350,6 +350,14 @@ class LU:
         out[self._q] = self.superlu.solve(b[self._rows])
         return out
 
+    def solve_transposed(self, b: np.ndarray) -> np.ndarray:
+        """``J^-T b`` (adjoint solves, :mod:`cge.strategic`)."""
+        if self._q is None:
+            return self.superlu.solve(b, trans="T")
+        out = np.empty(len(self._rows))
+        out[self._rows] = self.superlu.solve(b[self._q], trans="T")
+        return out
+
 
 #: :meth:`CompiledModel.lu` keeps its ordering in the on-disk cache (:mod:`cge.cache`) from
 #: this many unknowns up; below, computing it costs about what reading a file does (the
