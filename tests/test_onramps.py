@@ -88,7 +88,7 @@ def test_gtap_round_trip_replicates_and_matches_the_csv_route(known, tmp_path):
         assert b[k] == pytest.approx(v, rel=1e-6, abs=1e-5), k
     assert cge.Economy(out).replication()["max_residual"] <= 1e-10
     wa, wb = _welfare(known, tmp_path), _welfare(out, tmp_path)
-    scale = float(wa["EV (USD million)"].abs().max())
+    scale = float(wa["ev"].abs().max())
     assert scale > 0.1
     np.testing.assert_allclose(wb.to_numpy(float), wa.to_numpy(float), rtol=0, atol=1e-6 * scale)
 

@@ -149,8 +149,12 @@ def test_latex_tables_are_floats_ready_for_input(run_dir, res):
     whose table-format holds every cell (integer digits and decimals: decimal alignment)."""
     for name, table in res.tables().items():
         text = (run_dir / "tables" / f"{name}.tex").read_text()
-        env = "longtable" if len(table) > report.tables.LONG_ROWS else "table"
-        assert text.startswith(f"\\begin{{{env}}}") and text.endswith(f"\\end{{{env}}}\n")
+        if len(table) > report.tables.LONG_ROWS:  # in a group: footnotesize, narrow gaps
+            assert text.startswith("{\\footnotesize\\setlength{\\tabcolsep}{3pt}\n\\begin{longtable}")
+            assert text.endswith("\\end{longtable}\n}\n")
+        else:  # a float, never wider than the line
+            assert text.startswith("\\begin{table}") and text.endswith("\\end{table}\n")
+            assert "\\begin{adjustbox}{max width=\\linewidth}\n\\begin{tabular}" in text
         for part in ("\\caption{", f"\\label{{tab:us-autos-232:{name}}}", res.economy.dataset.name,
                      f"values in {res.unit}", f"Closure: {res.economy.closure.name}"):
             assert part in text, (name, part)

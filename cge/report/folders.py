@@ -182,9 +182,10 @@ def _umask() -> int:
 _MODE = 0o666 & ~_umask()  # what open() would give a new file
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: str | Path, write: Callable[[Path], None], *, durable: bool = True) -> Path:
     """Write one file atomically: ``write(tmp)`` writes a temporary file in the same folder,
-    which is flushed to disk (fsync) and renamed to ``path``; returns ``path``.
+    which is flushed to disk (fsync; not with ``durable=False``) and renamed to ``path``;
+    returns ``path``.
 
     Readers see the old file or the complete new one, never a part. The file gets the mode a
     new file would get (``0o666`` less the umask). On any exception, KeyboardInterrupt
@@ -200,7 +201,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     try:
         write(Path(tmp))
         os.chmod(tmp, _MODE)
-        _fsync(tmp)
+        if durable:
+            _fsync(tmp)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -208,6 +210,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         if isinstance(exc, OSError) and exc.errno is not None:
             raise _cannot_write(path, exc) from exc
         raise
+    if not durable:
+        return path
     with contextlib.suppress(OSError):  # the rename itself: not possible everywhere (Windows)
         _fsync(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     return path

@@ -179,7 +179,7 @@ def latex_escape(text: str) -> str:
 
 
 #: LaTeX packages the tables need (``\\usepackage{...}`` in the document's preamble).
-LATEX_PACKAGES = ("booktabs", "siunitx", "longtable")
+LATEX_PACKAGES = ("booktabs", "siunitx", "longtable", "adjustbox")
 #: Tables with more body rows than this are ``longtable`` (they break across pages).
 LONG_ROWS = 40
 
@@ -216,7 +216,10 @@ def to_latex(table: pd.DataFrame | PublicationTable, *, na_rep: str = "", captio
     complete float: a ``table`` environment with ``\\caption``, ``\\label`` and the notes
     below, or — for more than :data:`LONG_ROWS` rows, or ``long=True`` — a ``longtable``
     that breaks across pages, repeating its header. Without a caption: the bare ``tabular``
-    (or ``longtable``). Needs ``\\usepackage{booktabs,siunitx,longtable}``.
+    (or ``longtable``). A float never runs off the page: its tabular is scaled down to the
+    line width when wider (adjustbox's ``max width``); a ``longtable`` cannot be scaled, so it
+    is set in ``\\footnotesize`` with narrower column gaps. Needs
+    ``\\usepackage{booktabs,siunitx,longtable,adjustbox}`` (:data:`LATEX_PACKAGES`).
     """
     pub = table if isinstance(table, PublicationTable) else publication(table, na_rep=na_rep)
     cols = [pub.cells[c].tolist() for c in pub.cells.columns]
@@ -255,17 +258,19 @@ def to_latex(table: pd.DataFrame | PublicationTable, *, na_rep: str = "", captio
     if long:
         cap = (f"\\caption{{{caption}}}" + (f"\\label{{{label}}}" if label else "") + " \\\\\n") \
             if caption else ""
-        return (f"\\begin{{longtable}}{{{spec}}}\n{cap}\\toprule\n{head}\n\\midrule\n"
+        return (f"{{\\footnotesize\\setlength{{\\tabcolsep}}{{3pt}}\n"
+                f"\\begin{{longtable}}{{{spec}}}\n{cap}\\toprule\n{head}\n\\midrule\n"
                 f"\\endfirsthead\n\\toprule\n{head}\n\\midrule\n\\endhead\n"
                 f"\\midrule\n\\multicolumn{{{ncol}}}{{r}}{{\\footnotesize continued}} \\\\\n"
-                f"\\endfoot\n\\bottomrule\n{note}\\endlastfoot\n{body}\n\\end{{longtable}}\n")
+                f"\\endfoot\n\\bottomrule\n{note}\\endlastfoot\n{body}\n\\end{{longtable}}\n}}\n")
     tabular = (f"\\begin{{tabular}}{{{spec}}}\n\\toprule\n{head}\n\\midrule\n{body}\n"
                f"\\bottomrule\n\\end{{tabular}}\n")
     if not caption:
         return tabular
     lab = f"\\label{{{label}}}\n" if label else ""
     notes_par = f"\\par\\smallskip\n{{\\footnotesize {notes}\\par}}\n" if notes else ""
-    return (f"\\begin{{table}}[htbp]\n\\centering\n\\caption{{{caption}}}\n{lab}{tabular}"
+    fitted = f"\\begin{{adjustbox}}{{max width=\\linewidth}}\n{tabular}\\end{{adjustbox}}\n"
+    return (f"\\begin{{table}}[htbp]\n\\centering\n\\caption{{{caption}}}\n{lab}{fitted}"
             f"{notes_par}\\end{{table}}\n")
 
 

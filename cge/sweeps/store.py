@@ -9,13 +9,12 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from ..report.folders import _MODE, _cannot_write, atomic_write
+from ..report.folders import atomic_write
 from .errors import SweepError
 from .members import Job
 
@@ -30,21 +29,11 @@ def _save_npz(path: Path, arrays: dict) -> None:
     flushing it to disk: a chunk that a crash of the machine leaves truncated or empty is
     found damaged on resume and solved again (:meth:`Folder.done`), and the ~10–30 ms of two
     fsyncs per chunk were a third of a sweep's wall time on the default data."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _cannot_write(path, exc) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:  # a file object: np.savez would add ".npz" to a path
             np.savez(fh, **arrays)
-        os.chmod(tmp, _MODE)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.errno is not None:
-            raise _cannot_write(path, exc) from exc
-        raise
+
+    atomic_write(path, write, durable=False)
 
 
 class Folder:
