@@ -89,7 +89,8 @@ def _description_2024(a: Assumptions, report: UpdateReport) -> str:
     t = a.targets
     g = ", ".join(f"{r} {v:.4f}" for r, v in report.gdp_factor.items())
     return (
-        "Default data set: the WIOD 2011 structure updated to 2024 (current USD million).\n"
+        "Three-region teaching set (USA, JPN, ROW; the default is world2024): the WIOD 2011 "
+        "structure updated to 2024 (current USD million).\n"
         "2024 targets: GDP USA "
         f"{t.gdp_usa:,.0f} ({t.sources['gdp_usa_source']}); GDP JPN {t.gdp_jpn:,.0f} = "
         f"{t.gdp_jpn_jpy_trillion:g} trillion yen / {t.jpy_per_usd:g} yen per USD "

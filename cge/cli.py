@@ -112,7 +112,8 @@ def main() -> None:
 
 
 _data_opt = click.option("--data", "data", default=None, metavar="NAME|DIR",
-                         help=f"data set: a shipped name or a folder (default: {DEFAULT_DATA})")
+                         help=f"data set: a shipped name or a folder (default: the scenario's "
+                         f"`data`, else {DEFAULT_DATA})")
 _closure_opt = click.option("--closure", type=click.Choice(list(CLOSURES)), default=None,
                             help="macro closure (default: the scenario's, else 'default')")
 _revenue_opt = click.option("--revenue", type=click.Choice(list(REVENUE)), default=None,

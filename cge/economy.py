@@ -463,6 +463,23 @@ def scenario_data(data: str | Path | Dataset | None, scenarios) -> str | Path | 
     return named[0] if named else None
 
 
+def check_scenario_data(scenario: Scenario, economy: Economy) -> None:
+    """Refuse to solve ``scenario`` on ``economy`` when the scenario names a shipped data set
+    (``data = "world2024"``) other than the one the economy was built on: its shocks were
+    written for that data's regions, sectors and base rates. A scenario naming a folder
+    (``"./mydata"``) or no data set is not checked.
+
+    Raises:
+        ScenarioError: the two data sets differ (one line, with the fix).
+    """
+    want = scenario.data
+    if want and "/" not in want and not want.startswith(".") and economy.dataset.name != want:
+        raise ScenarioError(f"{scenario.path or scenario.name}: the scenario is written for data set "
+                            f"{want!r}, but the economy was built on {economy.dataset.name!r}",
+                            hint=f"build the economy on it (cge.Economy({want!r})), or drop "
+                            "economy= to let cge.run use the scenario's data")
+
+
 def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dataset | None = None,
         closure: str | Closure | None = None, solver: str = "newton", economy: Economy | None = None,
         revenue: str | None = None, elasticities: str | None = None):
@@ -493,12 +510,8 @@ def run(scenario: str | Path | Scenario | None = None, *, data: str | Path | Dat
     if economy is None:
         closure = scenario_closure(closure, sc, revenue)
         data = scenario_data(data, [sc])
-    elif sc is not None and sc.data and data is None and "/" not in sc.data \
-            and not sc.data.startswith(".") and economy.dataset.name != sc.data:
-        raise ScenarioError(f"{sc.path or sc.name}: the scenario is written for data set "
-                            f"{sc.data!r}, but the economy was built on {economy.dataset.name!r}",
-                            hint=f"build the economy on it (cge.Economy({sc.data!r})), or drop "
-                            "economy= to let cge.run use the scenario's data")
+    elif sc is not None and data is None:
+        check_scenario_data(sc, economy)
     if elasticities is None and sc is not None:
         elasticities = sc.elasticities
     if economy is not None and elasticities is not None \

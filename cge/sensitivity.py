@@ -391,6 +391,9 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
     :func:`cge.sensitivity_study.study` does. The economy is left with the data's elasticities,
     solved at the scenario (mean values).
     """
+    from .economy import check_scenario_data
+
+    check_scenario_data(scenario, economy)
     if method not in ("quadrature", "montecarlo"):
         raise ValueError(f"method must be 'quadrature' or 'montecarlo', not {method!r}")
     if distribution not in DISTRIBUTIONS:

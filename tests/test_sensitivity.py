@@ -136,3 +136,16 @@ def test_cli_sensitivity_prints_and_writes(tmp_path, monkeypatch):
                                     "sigma_x=0.5", "--out", "b"])
     assert bad.exit_code == 2 and bad.output.startswith("error: ") and "unknown elasticity" in bad.output
     assert not (tmp_path / "b").exists()
+
+
+def test_ssa_refuses_a_scenario_written_for_other_data():
+    """A scenario that names its data set (usjpn2024: 3 regions) is not silently solved on an
+    economy of another (world2024: 11 regions), as cge.run already refuses."""
+    from cge.sensitivity import ssa
+
+    eco = cge.Economy("world2024")
+    from cge.shipped import scenarios_dir
+
+    sc = cge.load_scenario(scenarios_dir() / "bilateral" / "us_autos_232.toml")
+    with pytest.raises(cge.ScenarioError, match="written for data set 'usjpn2024'.*built on 'world2024'"):
+        ssa(eco, sc, {"sigma_m": 0.5})
