@@ -367,6 +367,18 @@ def _design(method: str, n: int, distribution: str, draws: int, seed: int,
     return _draw(distribution, rng, (draws, n), corr)
 
 
+def _check_study(economy, scenario: Scenario, method: str, distribution: str) -> None:
+    """Refuse an SSA that cannot be right: a scenario written for other data
+    (:func:`cge.economy.check_scenario_data`), an unknown method or distribution."""
+    from .economy import check_scenario_data
+
+    check_scenario_data(scenario, economy)
+    if method not in ("quadrature", "montecarlo"):
+        raise ValueError(f"method must be 'quadrature' or 'montecarlo', not {method!r}")
+    if distribution not in DISTRIBUTIONS:
+        raise ValueError(f"distribution must be one of {', '.join(DISTRIBUTIONS)}")
+
+
 def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "quadrature",
         distribution: str = "uniform", shock: float = 0.0, draws: int = 1000, seed: int = 0,
         correlation: float | np.ndarray | None = None) -> SSA:
@@ -391,13 +403,7 @@ def ssa(economy, scenario: Scenario, vary: dict[str, float], *, method: str = "q
     :func:`cge.sensitivity_study.study` does. The economy is left with the data's elasticities,
     solved at the scenario (mean values).
     """
-    from .economy import check_scenario_data
-
-    check_scenario_data(scenario, economy)
-    if method not in ("quadrature", "montecarlo"):
-        raise ValueError(f"method must be 'quadrature' or 'montecarlo', not {method!r}")
-    if distribution not in DISTRIBUTIONS:
-        raise ValueError(f"distribution must be one of {', '.join(DISTRIBUTIONS)}")
+    _check_study(economy, scenario, method, distribution)
     economy.reset_elasticities()
     current = economy.elasticities()
     params = _varied(economy, current, vary, shock)
