@@ -1,5 +1,7 @@
 """A persistent on-disk cache of what a fresh process would otherwise recompute: the LU
-ordering of a compiled core's Jacobian (:meth:`cge.core.CompiledModel.lu`).
+ordering of a compiled core's Jacobian (:meth:`cge.core.CompiledModel.lu`) and the compiled
+core itself (:func:`compiled_core`: the vector backend's generated source, index arrays,
+constants and parameter stage, with the Pyomo variables and parameters by name and index).
 
 Entries are keyed by a SHA-256 over everything the cached value depends on, so that a stale
 entry can never be found: the code version (:data:`FORMAT`, cge's and scipy's versions), the
@@ -8,7 +10,16 @@ and the Jacobian's structure itself (size, rows and columns of its non-zeros). E
 choosing another closure or upgrading cge or scipy makes a new key; old entries are never read
 again (delete the folder to reclaim the space).
 
-Files are ``.npz`` archives of integer arrays, read with ``allow_pickle=False`` (no code is run
+A compiled core's key also holds a SHA-256 of the sources of the ``cge`` package
+(:func:`code_version`: any edit of the model, the calibration or the compiler makes a new key),
+Pyomo's and numpy's versions, the elasticity set and the calibrated benchmark itself (every
+number the model is built from). Pyomo stays the single source of truth: the model is always
+built; only its compilation is read, and the entry is checked against it (variables and
+parameters found by name and index, free and fixed as recorded, sizes) and its source checked
+statement by statement to be arithmetic only (:func:`cge.core.import_vector`) before use.
+
+Files are ``.npz`` archives of numeric arrays (a core's description as JSON text in a byte
+array), read with ``allow_pickle=False`` (no code is run
 from them), and written atomically: to a temporary file in the cache folder, then
 ``os.replace``, so that two processes writing the same entry at once each replace the whole
 file and a reader sees an old or a new complete file, never a partial one. Whatever goes
@@ -32,6 +43,27 @@ from .version import __version__
 
 #: Bumped whenever what an entry holds, or how it is computed, changes.
 FORMAT = 1
+_CODE_VERSION: str | None = None
+
+
+def code_version() -> str:
+    """SHA-256 of every ``.py`` file of the installed ``cge`` package (paths and bytes),
+    computed once per process (about 5 ms)."""
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        _CODE_VERSION = source_digest(Path(__file__).resolve().parent)
+    return _CODE_VERSION
+
+
+def source_digest(root: Path) -> str:
+    """SHA-256 of the ``.py`` files under ``root``: their relative paths and bytes."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix().encode()
+        data = path.read_bytes()
+        h.update(len(rel).to_bytes(8, "little") + rel + len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
 
 
 def folder() -> Path | None:
@@ -99,3 +131,55 @@ def store(kind: str, digest: str, arrays: dict[str, np.ndarray]) -> Path | None:
             except OSError:
                 pass
         return None
+
+
+def benchmark_digest(benchmark) -> str:
+    """SHA-256 of a calibrated benchmark's fields (names and values, floats exactly)."""
+    import dataclasses
+
+    h = hashlib.sha256()
+    for f in dataclasses.fields(benchmark):
+        v = getattr(benchmark, f.name)
+        text = repr(sorted(v.items())) if isinstance(v, dict) else repr(v)
+        h.update(f"{f.name}={text}\n".encode())
+    return h.hexdigest()
+
+
+def compiled_core(model, context: str, benchmark):
+    """The compiled core of ``model`` (:func:`cge.core.compile_model`, default backend), read
+    from the cache when an entry for the same code, benchmark and ``context`` (data digest,
+    elasticity set, closure) exists and fits ``model``; else compiled and stored. Returns
+    ``(core, hit)``; a damaged or unfit entry is a miss (compiled afresh, no error)."""
+    import json
+
+    import numpy
+    import pyomo.version
+
+    from . import core as C
+
+    cons, _ = C._system(model)
+    if folder() is None or len(cons) < C.AUTO_PYTHON_BELOW:  # the python backend: cheap
+        return C.compile_model(model), False
+    digest = key("core", f"core format {C.CORE_FORMAT}", code_version(),
+                 f"pyomo {pyomo.version.version}", f"numpy {numpy.__version__}", context,
+                 benchmark_digest(benchmark))
+    hit = load("core", digest)
+    if hit is not None:
+        try:
+            meta = json.loads(hit.pop("meta").tobytes().decode())
+            core = C.import_vector(model, meta, hit)
+            x, p = core.x_from_model(), core.params()
+            if core.residual(x, p).shape == (core.n,) and \
+                    core.jacobian_values(x, p).shape == core.rows.shape:
+                return core, True
+        except Exception:  # noqa: BLE001 - a damaged or unfit entry is a miss
+            pass
+    core = C.compile_model(model)
+    if core.backend == "vector":
+        try:
+            meta, arrays = C.export_vector(core)
+        except TypeError:  # something the exporter does not know: not cached
+            return core, False
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        store("core", digest, arrays)
+    return core, False

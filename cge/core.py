@@ -1173,14 +1173,28 @@ def _size(lines: list) -> int:
     return max((k for k, _ in lines), default=0) + 1
 
 
+class _Pick:
+    """Picks the list items at ``items`` as a tuple (kept as :attr:`items` for the cache)."""
+
+    __slots__ = ("items", "_get")
+
+    def __init__(self, items: list):
+        self.items = [int(k) for k in items]
+        if len(self.items) == 1:
+            k = self.items[0]
+            self._get = lambda r: (r[k],)
+        else:
+            self._get = itemgetter(*self.items)
+
+    def __call__(self, r: list) -> tuple:
+        return self._get(r)
+
+
 def _getter(items: list):
-    """A function returning the list items at ``items`` as a tuple."""
+    """A function returning the list items at ``items`` as a tuple (None for no items)."""
     if not items:
         return None
-    if len(items) == 1:
-        k = items[0]
-        return lambda r: (r[k],)
-    return itemgetter(*items)
+    return _Pick(items)
 
 
 class _VectorBackend:
@@ -1300,4 +1314,234 @@ def compile_model(model: pyo.ConcreteModel, backend: str = "auto") -> CompiledMo
     exec(compile(src, "<cge-compiled-model>", "exec"), namespace)  # noqa: S102 - our own code
     core = gen.make(namespace, src)
     core.dropped, core.outputs = dropped, outputs
+    return core
+
+
+# ------------------------------------------------------------------------------------------
+# the vector backend's output as plain arrays and JSON (the on-disk cache, cge.cache)
+# ------------------------------------------------------------------------------------------
+
+#: Bumped whenever what :func:`export_vector` writes, or how the vector backend compiles,
+#: changes (with the source hash of :func:`cge.cache.code_version` a safety net, not a key).
+CORE_FORMAT = 1
+_FN_NAMES = {id(f): name for name, f in _UFUNCS.items()} | {id(np.take): "take"}
+_FN_BY_NAME = {name: f for name, f in _UFUNCS.items()} | {"take": np.take}
+
+
+def _is_reduceat(obj) -> bool:
+    return (isinstance(obj, partial) and obj.func == np.add.reduceat and not obj.args
+            and set(obj.keywords) == {"indices"})
+
+
+def _component_ref(obj, names: dict) -> list:
+    """``[component number, index]`` of a variable or parameter data object (JSON)."""
+    comp = obj.parent_component()
+    k = names.setdefault(comp.name, len(names))
+    idx = obj.index()
+    return [k, list(idx) if isinstance(idx, tuple) else idx]
+
+
+def export_vector(core: VectorModel) -> tuple[dict, dict[str, np.ndarray]]:
+    """The compiled structure of a vector-backend core as JSON-able ``meta`` and numpy arrays:
+    the generated source, the plan, the constants, the parameter stage, the output pickers and
+    the Pyomo variables and parameters by component name and index (see :func:`import_vector`).
+    Nothing in it is code but the source, which :func:`import_vector` checks statement by
+    statement before compiling it."""
+    arrays: dict[str, np.ndarray] = {}
+
+    def arr(a) -> str:
+        name = f"a{len(arrays)}"
+        arrays[name] = np.ascontiguousarray(a)
+        return name
+
+    plan = []
+    for item in core.plan:
+        if _is_reduceat(item):
+            plan.append(["reduceat", arr(item.keywords["indices"])])
+        elif isinstance(item, np.ndarray):
+            plan.append(["array", arr(item)])
+        else:
+            raise TypeError(f"cannot export plan item {type(item).__name__}")
+
+    def operand(a) -> list:
+        if a.__class__ is _P:
+            return ["P", a.off, a.size]
+        if isinstance(a, float):
+            return ["f", a]
+        if isinstance(a, np.ndarray):
+            return ["a", arr(a)]
+        raise TypeError(f"cannot export operand {type(a).__name__}")
+
+    code = []
+    for fn, off, size, args in core.program.code:
+        if fn is None:
+            f = ["gather"]
+        elif _is_reduceat(fn):
+            f = ["reduceat", arr(fn.keywords["indices"])]
+        elif id(fn) in _FN_NAMES:
+            f = [_FN_NAMES[id(fn)]]
+        else:
+            raise TypeError(f"cannot export parameter-stage function {fn!r}")
+        code.append([f, off, size, [operand(a) for a in args]])
+    names: dict[str, int] = {}
+    meta = {
+        "format": CORE_FORMAT, "source": core.source, "plan": plan, "code": code,
+        "program": [core.program.n, core.program.size],
+        "outs": [_getter_items(core.res_out), _getter_items(core.drop_out),
+                 _getter_items(core.jac_out)],
+        "variables": [_component_ref(v, names) for v in core.variables],
+        "params": [_component_ref(q, names) for q in core.param_objects],
+        "ngroups": len(core.groups),
+    }
+    meta["components"] = sorted(names, key=names.get)
+    for name in ("rows", "cols", "consts", "res_perm", "drop_perm", "jac_pos", "jac_const"):
+        arrays[name] = np.ascontiguousarray(getattr(core, name))
+    return meta, arrays
+
+
+def _getter_items(g) -> list[int] | None:
+    """The list indices a :func:`_getter` picks (kept on it as ``items``)."""
+    return None if g is None else list(g.items)
+
+
+# the generated source: the only names, attributes and statements it may hold
+_SRC_NAMES = frozenset({"x", "p", "r", "_m"})
+_SRC_ATTRS = frozenset(_FUNCTIONS)
+
+
+def _check_source(src: str) -> None:
+    """Raise ValueError unless ``src`` has the shape :func:`_emit` gives: three functions
+    ``residual``, ``jacobian``, ``dropped`` of ``(x, p)`` made of ``r = [0.0] * n``,
+    assignments ``r[k] = <arithmetic>`` and ``return r``, whose expressions use only the names
+    ``x p r _m``, ``_m.exp/log/sqrt``, numbers, subscripts, slices, arithmetic operators and
+    calls of ``p[k]`` or ``_m.f``. Such code can do nothing but arithmetic on its arguments."""
+    import ast
+
+    tree = ast.parse(src, mode="exec")
+    if [f.name for f in tree.body if isinstance(f, ast.FunctionDef)] != \
+            ["residual", "jacobian", "dropped"] or len(tree.body) != 3:
+        raise ValueError("unexpected top level")
+    ok = (ast.Expression, ast.Name, ast.Load, ast.Store, ast.Subscript, ast.Slice, ast.Constant,
+          ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub,
+          ast.Call, ast.Attribute, ast.List)
+    for f in tree.body:
+        a = f.args
+        if ([x.arg for x in a.args] != ["x", "p"] or a.posonlyargs or a.kwonlyargs or a.vararg
+                or a.kwarg or a.defaults or f.decorator_list or f.returns):
+            raise ValueError(f"unexpected signature of {f.name}")
+        body = f.body
+        if not (isinstance(body[-1], ast.Return) and isinstance(body[-1].value, ast.Name)
+                and body[-1].value.id == "r"):
+            raise ValueError("unexpected return")
+        for st in body[:-1]:
+            if isinstance(st, ast.Pass):
+                continue
+            if not isinstance(st, ast.Assign) or len(st.targets) != 1:
+                raise ValueError("unexpected statement")
+            t = st.targets[0]
+            if not ((isinstance(t, ast.Name) and t.id == "r") or (
+                    isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                    and t.value.id == "r" and isinstance(t.slice, ast.Constant))):
+                raise ValueError("unexpected assignment target")
+            for node in ast.walk(st.value):
+                if not isinstance(node, ok):
+                    raise ValueError(f"unexpected {type(node).__name__}")
+                if isinstance(node, ast.Name) and node.id not in _SRC_NAMES:
+                    raise ValueError(f"unexpected name {node.id}")
+                if isinstance(node, ast.Attribute) and not (
+                        node.attr in _SRC_ATTRS and isinstance(node.value, ast.Name)
+                        and node.value.id == "_m"):
+                    raise ValueError(f"unexpected attribute {node.attr}")
+                if isinstance(node, ast.Constant) and node.value.__class__ not in (int, float):
+                    raise ValueError("unexpected constant")
+                if isinstance(node, ast.Call) and (node.keywords or not isinstance(
+                        node.func, (ast.Subscript, ast.Attribute))):
+                    raise ValueError("unexpected call")
+
+
+def import_vector(model: pyo.ConcreteModel, meta: dict, arrays: dict[str, np.ndarray]
+                  ) -> VectorModel:
+    """A vector-backend core of ``model`` from what :func:`export_vector` wrote for a model
+    built the same way: the Pyomo variables and parameters are looked up in ``model`` by
+    component name and index, the source is checked (:func:`_check_source`) and compiled.
+    Raises (anything) if the entry does not fit ``model``; the caller then compiles afresh."""
+    if meta.get("format") != CORE_FORMAT:
+        raise ValueError("format")
+    cons, dropped = _system(model)
+    outputs = list(getattr(model, "outputs", []))
+    comps = [model.find_component(name) for name in meta["components"]]
+    if any(c is None for c in comps):
+        raise KeyError("component")
+
+    def lookup(refs: list) -> list:
+        return [comps[k][tuple(i) if isinstance(i, list) else i] for k, i in refs]
+
+    variables = lookup(meta["variables"])
+    params = lookup(meta["params"])
+    if len(variables) != len(cons) or any(v.fixed or not v.is_variable_type() for v in variables):
+        raise ValueError("variables")
+    if len({id(v) for v in variables}) != len(variables):
+        raise ValueError("variables")
+    for q in params:
+        if q.is_variable_type() and not q.fixed or not q.is_variable_type() and \
+                not q.parent_component().mutable:
+            raise ValueError("parameters")
+    src = meta["source"]
+    _check_source(src)
+
+    def array(name: str) -> np.ndarray:
+        return arrays[name]
+
+    plan = []
+    for kind, name in meta["plan"]:
+        if kind == "reduceat":
+            plan.append(partial(np.add.reduceat, indices=array(name)))
+        elif kind == "array":
+            plan.append(array(name))
+        else:
+            raise ValueError(kind)
+
+    def operand(spec):
+        if spec[0] == "P":
+            return _P(int(spec[1]), int(spec[2]))
+        if spec[0] == "f":
+            return float(spec[1])
+        if spec[0] == "a":
+            return array(spec[1])
+        raise ValueError(spec[0])
+
+    n_prog, size = meta["program"]
+    prog = _Program(int(n_prog), 0)
+    prog.size = int(size)
+    for f, off, sz, args in meta["code"]:
+        if f[0] == "gather":
+            fn = None
+        elif f[0] == "reduceat":
+            fn = partial(np.add.reduceat, indices=array(f[1]))
+        else:
+            fn = _FN_BY_NAME[f[0]]
+        prog.code.append((fn, int(off), int(sz), tuple(operand(a) for a in args)))
+    namespace = {"_m": np}
+    exec(compile(src, "<cge-compiled-model>", "exec"), namespace)  # noqa: S102 - checked above
+    res_out, drop_out, jac_out = (None if items is None else _getter(items)
+                                  for items in meta["outs"])
+    rows, cols = array("rows").astype(np.int64), array("cols").astype(np.int64)
+    n = len(variables)
+    nnz = len(rows)
+    consts = array("consts")
+    if (len(cols) != nnz or len(array("jac_const")) != nnz or len(consts) + len(params) + n
+            > prog.size + n or (nnz and (rows.min() < 0 or rows.max() >= n or cols.min() < 0
+                                         or cols.max() >= n))
+            or len(array("res_perm")) != len(cons)
+            or len(array("drop_perm")) != len(dropped) + len(outputs)):
+        raise ValueError("sizes")
+    core = VectorModel(model=model, variables=variables, constraints=cons, dropped=dropped,
+                       param_objects=params, rows=rows, cols=cols, lower=_lower(variables),
+                       _res=namespace["residual"], _jac=namespace["jacobian"],
+                       _drop=namespace["dropped"], source=src, backend="vector",
+                       plan=tuple(plan), consts=consts, program=prog, res_out=res_out,
+                       res_perm=array("res_perm"), drop_out=drop_out,
+                       drop_perm=array("drop_perm"), jac_out=jac_out, jac_pos=array("jac_pos"),
+                       jac_const=array("jac_const"), groups=[None] * int(meta["ngroups"]))
+    core.outputs = outputs
     return core
