@@ -24,7 +24,9 @@ runs another scenario (e.g. ``scenarios/bilateral/us_autos_232.toml``, on usjpn2
 the processes share one cache folder of the run, filled by the warm-up runs (a warm cache),
 or with ``--cold`` each starts with an empty one; ``--cold-too`` measures every checkout both
 ways in one run (the cold rows named ``NAME cold``). ``--only LABEL`` (repeatable) keeps the
-commands of those labels, e.g. ``--only "cge run --no-write"``.
+commands of those labels, e.g. ``--only "cge run --no-write"``. ``--economy DATA``
+(repeatable) also times ``cge.Economy(DATA)`` (CPU seconds, in a fresh process per repeat,
+imports excluded) with an empty and with a filled cache, alternating (the last checkout only).
 """
 
 from __future__ import annotations
@@ -126,6 +128,33 @@ def lu_cache(root: Path, regions: int, sectors: int) -> list[tuple[str, int, flo
     return out
 
 
+ECONOMY_PROBE = """
+import time
+import cge, cge.economy, cge.core, cge.cache
+t0 = time.process_time()
+eco = cge.economy.Economy({data!r})
+print(time.process_time() - t0, int(getattr(eco, "core_cached", False)))
+"""
+
+
+def economy_times(root: Path, data: str, repeats: int) -> dict[str, list[float]]:
+    """CPU seconds of ``Economy(data)`` in fresh processes, empty and filled cache alternating."""
+    out: dict[str, list[float]] = {"cold cache": [], "warm cache": []}
+    with tempfile.TemporaryDirectory() as warm, tempfile.TemporaryDirectory() as cold:
+        for k in range(repeats + 1):
+            for label in out:
+                folder = tempfile.mkdtemp(dir=cold) if label == "cold cache" else warm
+                env = dict(os.environ, PYTHONPATH=str(root), CGE_CACHE_DIR=folder)
+                res = subprocess.run([sys.executable, "-c", ECONOMY_PROBE.format(data=data)],
+                                     cwd=root, env=env, capture_output=True, text=True,
+                                     check=True)
+                sec, hit = res.stdout.split()
+                if k:  # the first round fills the warm cache
+                    assert hit == ("1" if label == "warm cache" else "0"), (label, hit)
+                    out[label].append(float(sec))
+    return out
+
+
 STAGES_PROBE = """
 import time
 T = time.process_time
@@ -198,6 +227,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="measure every checkout with a warm and with a cold cache in one run")
     ap.add_argument("--only", action="append", default=[], metavar="LABEL",
                     help="only the commands of this label (repeatable), e.g. 'cge run --no-write'")
+    ap.add_argument("--economy", action="append", default=[], metavar="DATA",
+                    help="also time Economy(DATA) in fresh processes, cold and warm cache")
     a = ap.parse_args(argv)
     roots, colds = {}, {}
     for spec in a.checkout or [f"here={Path.cwd()}"]:
@@ -249,6 +280,14 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\nfirst LU factorisation in a fresh process, {r}x{s_} ({root.name}):")
         for label, n, sec in lu_cache(root, r, s_):
             print(f"  {label}: {sec:.3f} s ({n} unknowns)")
+    for data in a.economy:
+        root = list(roots.values())[-1]
+        t = economy_times(root, data, a.repeats)
+        print(f"\nEconomy({data!r}) in a fresh process ({root.name}), CPU s (min / median / max):")
+        for label, xs in t.items():
+            print(f"  {label}: {fmt(xs)}")
+        print(f"  warm / cold (medians): "
+              f"{statistics.median(t['warm cache']) / statistics.median(t['cold cache']):.2f}x")
     if a.importtime:
         for name, root in roots.items():
             for label, args in cmds[:3]:

@@ -16,7 +16,7 @@ Pyomo's and numpy's versions, the elasticity set and the calibrated benchmark it
 number the model is built from). Pyomo stays the single source of truth: the model is always
 built; only its compilation is read, and the entry is checked against it (variables and
 parameters found by name and index, free and fixed as recorded, sizes) and its source checked
-statement by statement to be arithmetic only (:func:`cge.core.import_vector`) before use.
+statement by statement to be arithmetic only (:class:`cge.core._CachedBackend`) before use.
 
 Files are ``.npz`` archives of numeric arrays (a core's description as JSON text in a byte
 array), read with ``allow_pickle=False`` (no code is run
@@ -44,6 +44,10 @@ from .version import __version__
 #: Bumped whenever what an entry holds, or how it is computed, changes.
 FORMAT = 1
 _CODE_VERSION: str | None = None
+#: :func:`compiled_core` uses the cache from this many equations up: below, reading an entry
+#: costs about what compiling does (usjpn2024, 565 equations: Economy() 0.23 s either way;
+#: world2024, 5,107: 1.78 -> 1.21 s, docs/performance.md).
+CORE_MIN_EQUATIONS = 2000
 
 
 def code_version() -> str:
@@ -158,7 +162,7 @@ def compiled_core(model, context: str, benchmark):
     from . import core as C
 
     cons, _ = C._system(model)
-    if folder() is None or len(cons) < C.AUTO_PYTHON_BELOW:  # the python backend: cheap
+    if folder() is None or len(cons) < max(C.AUTO_PYTHON_BELOW, CORE_MIN_EQUATIONS):
         return C.compile_model(model), False
     digest = key("core", f"core format {C.CORE_FORMAT}", code_version(),
                  f"pyomo {pyomo.version.version}", f"numpy {numpy.__version__}", context,
@@ -167,7 +171,7 @@ def compiled_core(model, context: str, benchmark):
     if hit is not None:
         try:
             meta = json.loads(hit.pop("meta").tobytes().decode())
-            core = C.import_vector(model, meta, hit)
+            core = C.compile_model(model, entry=(meta, hit))
             x, p = core.x_from_model(), core.params()
             if core.residual(x, p).shape == (core.n,) and \
                     core.jacobian_values(x, p).shape == core.rows.shape:

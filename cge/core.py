@@ -1290,15 +1290,20 @@ class _VectorBackend:
                            jac_const=self.jac_const, groups=self.groups)
 
 
-def compile_model(model: pyo.ConcreteModel, backend: str = "auto") -> CompiledModel:
+def compile_model(model: pyo.ConcreteModel, backend: str = "auto",
+                  entry: tuple[dict, dict] | None = None) -> CompiledModel:
     """Compile the active equality constraints of ``model`` (see module docstring).
 
     Args:
         backend: ``"vector"``, ``"python"`` (the original scalar compiler) or ``"auto"``
             (default): python for fewer than :data:`AUTO_PYTHON_BELOW` equations, else vector.
+        entry: ``(meta, arrays)`` of :func:`export_vector` for a model built the same way (the
+            on-disk cache, :func:`cge.cache.compiled_core`): the vector backend's output is
+            read from it instead of walking the trees (see :class:`_CachedBackend`).
 
     Raises:
         StructureError: if the number of free variables differs from the number of equations.
+        Anything, with ``entry``, if the entry does not fit ``model``.
     """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose {', '.join(BACKENDS)}")
@@ -1306,10 +1311,15 @@ def compile_model(model: pyo.ConcreteModel, backend: str = "auto") -> CompiledMo
     outputs = list(getattr(model, "outputs", []))
     if backend == "auto":
         backend = "python" if len(cons) < AUTO_PYTHON_BELOW else "vector"
-    gen = (_VectorBackend if backend == "vector" else _PythonBackend)(model, cons,
-                                                                       dropped + outputs)
+    if entry is not None:
+        gen = _CachedBackend(model, cons, dropped + outputs, *entry)
+    else:
+        gen = (_VectorBackend if backend == "vector" else _PythonBackend)(model, cons,
+                                                                           dropped + outputs)
     src = (_emit("residual", gen.res[0], gen.res[1]) + _emit("jacobian", gen.jac[0], gen.jac[1])
            + _emit("dropped", gen.drop[0], gen.drop[1]))
+    if entry is not None:
+        _check_source(src)  # the statements came from a file: arithmetic only, or nothing runs
     namespace = dict(gen.namespace)
     exec(compile(src, "<cge-compiled-model>", "exec"), namespace)  # noqa: S102 - our own code
     core = gen.make(namespace, src)
@@ -1344,9 +1354,9 @@ def _component_ref(obj, names: dict) -> list:
 def export_vector(core: VectorModel) -> tuple[dict, dict[str, np.ndarray]]:
     """The compiled structure of a vector-backend core as JSON-able ``meta`` and numpy arrays:
     the generated source, the plan, the constants, the parameter stage, the output pickers and
-    the Pyomo variables and parameters by component name and index (see :func:`import_vector`).
-    Nothing in it is code but the source, which :func:`import_vector` checks statement by
-    statement before compiling it."""
+    the Pyomo variables and parameters by component name and index (see :class:`_CachedBackend`).
+    Nothing in it is code but the statements, which :func:`compile_model` checks
+    (:func:`_check_source`) before compiling them."""
     arrays: dict[str, np.ndarray] = {}
 
     def arr(a) -> str:
@@ -1385,7 +1395,7 @@ def export_vector(core: VectorModel) -> tuple[dict, dict[str, np.ndarray]]:
         code.append([f, off, size, [operand(a) for a in args]])
     names: dict[str, int] = {}
     meta = {
-        "format": CORE_FORMAT, "source": core.source, "plan": plan, "code": code,
+        "format": CORE_FORMAT, "functions": _functions(core.source), "plan": plan, "code": code,
         "program": [core.program.n, core.program.size],
         "outs": [_getter_items(core.res_out), _getter_items(core.drop_out),
                  _getter_items(core.jac_out)],
@@ -1397,6 +1407,24 @@ def export_vector(core: VectorModel) -> tuple[dict, dict[str, np.ndarray]]:
     for name in ("rows", "cols", "consts", "res_perm", "drop_perm", "jac_pos", "jac_const"):
         arrays[name] = np.ascontiguousarray(getattr(core, name))
     return meta, arrays
+
+
+_STATEMENT = re.compile(r"    r\[(\d+)\] = (.*)")
+_SIZE = re.compile(r"    r = \[0\.0\] \* (\d+)")
+
+
+def _functions(src: str) -> list[list]:
+    """``[[lines, size], ...]`` of the three functions :func:`_emit` wrote into ``src``."""
+    out = []
+    for chunk in src.split("def ")[1:]:
+        rows = chunk.splitlines()
+        size = int(_SIZE.fullmatch(rows[1]).group(1))
+        lines = [[int(m.group(1)), m.group(2)] for m in map(_STATEMENT.fullmatch, rows[2:-1])
+                 if m is not None]
+        out.append([lines, size])
+    if len(out) != 3:
+        raise TypeError("unexpected source")
+    return out
 
 
 def _getter_items(g) -> list[int] | None:
@@ -1459,89 +1487,98 @@ def _check_source(src: str) -> None:
                     raise ValueError("unexpected call")
 
 
-def import_vector(model: pyo.ConcreteModel, meta: dict, arrays: dict[str, np.ndarray]
-                  ) -> VectorModel:
+class _CachedBackend:
     """A vector-backend core of ``model`` from what :func:`export_vector` wrote for a model
-    built the same way: the Pyomo variables and parameters are looked up in ``model`` by
-    component name and index, the source is checked (:func:`_check_source`) and compiled.
-    Raises (anything) if the entry does not fit ``model``; the caller then compiles afresh."""
-    if meta.get("format") != CORE_FORMAT:
-        raise ValueError("format")
-    cons, dropped = _system(model)
-    outputs = list(getattr(model, "outputs", []))
-    comps = [model.find_component(name) for name in meta["components"]]
-    if any(c is None for c in comps):
-        raise KeyError("component")
+    built the same way (:func:`compile_model` with ``entry``): the Pyomo variables and
+    parameters are looked up in ``model`` by component name and index and checked (free,
+    fixed, mutable as recorded; sizes), the statements are put together by :func:`_emit` and
+    the result checked by :func:`_check_source` before it is compiled. Raises (anything) if
+    the entry does not fit ``model``; :func:`cge.cache.compiled_core` then compiles afresh."""
 
-    def lookup(refs: list) -> list:
-        return [comps[k][tuple(i) if isinstance(i, list) else i] for k, i in refs]
+    def __init__(self, model, cons, dropped, meta: dict, arrays: dict[str, np.ndarray]):
+        if meta.get("format") != CORE_FORMAT:
+            raise ValueError("format")
+        comps = [model.find_component(name) for name in meta["components"]]
+        if any(c is None for c in comps):
+            raise KeyError("component")
 
-    variables = lookup(meta["variables"])
-    params = lookup(meta["params"])
-    if len(variables) != len(cons) or any(v.fixed or not v.is_variable_type() for v in variables):
-        raise ValueError("variables")
-    if len({id(v) for v in variables}) != len(variables):
-        raise ValueError("variables")
-    for q in params:
-        if q.is_variable_type() and not q.fixed or not q.is_variable_type() and \
-                not q.parent_component().mutable:
-            raise ValueError("parameters")
-    src = meta["source"]
-    _check_source(src)
+        def lookup(refs: list) -> list:
+            return [comps[k][tuple(i) if isinstance(i, list) else i] for k, i in refs]
 
-    def array(name: str) -> np.ndarray:
-        return arrays[name]
+        variables = lookup(meta["variables"])
+        params = lookup(meta["params"])
+        if len(variables) != len(cons) or len({id(v) for v in variables}) != len(variables) \
+                or any(not v.is_variable_type() or v.fixed for v in variables):
+            raise ValueError("variables")
+        for q in params:
+            if (q.is_variable_type() and not q.fixed) or (
+                    not q.is_variable_type() and not q.parent_component().mutable):
+                raise ValueError("parameters")
+        (res, res_size), (jac, jac_size), (drop, drop_size) = meta["functions"]
+        self.res = ([(int(k), str(e)) for k, e in res], int(res_size))
+        self.jac = ([(int(k), str(e)) for k, e in jac], int(jac_size))
+        self.drop = ([(int(k), str(e)) for k, e in drop], int(drop_size))
+        for lines, size in (self.res, self.jac, self.drop):
+            if not 0 <= size <= 10 * len(arrays["rows"]) + 10 * len(cons) + 10 or any(
+                    not 0 <= k < size for k, _ in lines):
+                raise ValueError("sizes")
 
-    plan = []
-    for kind, name in meta["plan"]:
-        if kind == "reduceat":
-            plan.append(partial(np.add.reduceat, indices=array(name)))
-        elif kind == "array":
-            plan.append(array(name))
-        else:
-            raise ValueError(kind)
+        def array(name: str) -> np.ndarray:
+            return arrays[name]
 
-    def operand(spec):
-        if spec[0] == "P":
-            return _P(int(spec[1]), int(spec[2]))
-        if spec[0] == "f":
-            return float(spec[1])
-        if spec[0] == "a":
-            return array(spec[1])
-        raise ValueError(spec[0])
+        plan = []
+        for kind, name in meta["plan"]:
+            if kind == "reduceat":
+                plan.append(partial(np.add.reduceat, indices=array(name)))
+            elif kind == "array":
+                plan.append(array(name))
+            else:
+                raise ValueError(kind)
 
-    n_prog, size = meta["program"]
-    prog = _Program(int(n_prog), 0)
-    prog.size = int(size)
-    for f, off, sz, args in meta["code"]:
-        if f[0] == "gather":
-            fn = None
-        elif f[0] == "reduceat":
-            fn = partial(np.add.reduceat, indices=array(f[1]))
-        else:
-            fn = _FN_BY_NAME[f[0]]
-        prog.code.append((fn, int(off), int(sz), tuple(operand(a) for a in args)))
-    namespace = {"_m": np}
-    exec(compile(src, "<cge-compiled-model>", "exec"), namespace)  # noqa: S102 - checked above
-    res_out, drop_out, jac_out = (None if items is None else _getter(items)
-                                  for items in meta["outs"])
-    rows, cols = array("rows").astype(np.int64), array("cols").astype(np.int64)
-    n = len(variables)
-    nnz = len(rows)
-    consts = array("consts")
-    if (len(cols) != nnz or len(array("jac_const")) != nnz or len(consts) + len(params) + n
-            > prog.size + n or (nnz and (rows.min() < 0 or rows.max() >= n or cols.min() < 0
-                                         or cols.max() >= n))
-            or len(array("res_perm")) != len(cons)
-            or len(array("drop_perm")) != len(dropped) + len(outputs)):
-        raise ValueError("sizes")
-    core = VectorModel(model=model, variables=variables, constraints=cons, dropped=dropped,
-                       param_objects=params, rows=rows, cols=cols, lower=_lower(variables),
-                       _res=namespace["residual"], _jac=namespace["jacobian"],
-                       _drop=namespace["dropped"], source=src, backend="vector",
-                       plan=tuple(plan), consts=consts, program=prog, res_out=res_out,
-                       res_perm=array("res_perm"), drop_out=drop_out,
-                       drop_perm=array("drop_perm"), jac_out=jac_out, jac_pos=array("jac_pos"),
-                       jac_const=array("jac_const"), groups=[None] * int(meta["ngroups"]))
-    core.outputs = outputs
-    return core
+        def operand(spec):
+            if spec[0] == "P":
+                return _P(int(spec[1]), int(spec[2]))
+            if spec[0] == "f":
+                return float(spec[1])
+            if spec[0] == "a":
+                return array(spec[1])
+            raise ValueError(spec[0])
+
+        n_prog, size = meta["program"]
+        prog = _Program(int(n_prog), 0)
+        prog.size = int(size)
+        for f, off, sz, args in meta["code"]:
+            if f[0] == "gather":
+                fn = None
+            elif f[0] == "reduceat":
+                fn = partial(np.add.reduceat, indices=array(f[1]))
+            else:
+                fn = _FN_BY_NAME[f[0]]
+            prog.code.append((fn, int(off), int(sz), tuple(operand(a) for a in args)))
+        rows, cols = array("rows").astype(np.int64), array("cols").astype(np.int64)
+        n, nnz = len(variables), len(rows)
+        if (len(cols) != nnz or len(array("jac_const")) != nnz or prog.n != n
+                or len(array("consts")) + len(params) > prog.size
+                or (nnz and (rows.min() < 0 or rows.max() >= n or cols.min() < 0
+                             or cols.max() >= n))
+                or len(array("res_perm")) != len(cons)
+                or len(array("drop_perm")) != len(dropped)):
+            raise ValueError("sizes")
+        self.model, self.cons, self.dropped = model, cons, dropped
+        self.variables, self.params, self.meta, self.array = variables, params, meta, array
+        self.plan, self.prog, self.rows, self.cols = tuple(plan), prog, rows, cols
+        self.namespace = {"_m": np}
+
+    def make(self, namespace: dict, src: str) -> VectorModel:
+        res_out, drop_out, jac_out = (None if items is None else _getter(items)
+                                      for items in self.meta["outs"])
+        a = self.array
+        return VectorModel(model=self.model, variables=self.variables, constraints=self.cons,
+                           dropped=self.dropped, param_objects=self.params, rows=self.rows,
+                           cols=self.cols, lower=_lower(self.variables),
+                           _res=namespace["residual"], _jac=namespace["jacobian"],
+                           _drop=namespace["dropped"], source=src, backend="vector",
+                           plan=self.plan, consts=a("consts"), program=self.prog,
+                           res_out=res_out, res_perm=a("res_perm"), drop_out=drop_out,
+                           drop_perm=a("drop_perm"), jac_out=jac_out, jac_pos=a("jac_pos"),
+                           jac_const=a("jac_const"), groups=[None] * int(self.meta["ngroups"]))

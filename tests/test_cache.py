@@ -155,7 +155,7 @@ def test_two_processes_writing_one_entry_at_once(tmp_path, monkeypatch):
 
 
 # ------------------------------------------------------------------------------------------
-# the compiled core (cache.compiled_core, core.export_vector / import_vector)
+# the compiled core (cache.compiled_core, core.export_vector / _CachedBackend)
 # ------------------------------------------------------------------------------------------
 
 USJPN = ROOT / "data" / "usjpn2024"
@@ -169,6 +169,7 @@ def _cores(folder: Path) -> list[Path]:
 def core_cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("CGE_CACHE_DIR", str(folder))
+    monkeypatch.setattr(cache, "CORE_MIN_EQUATIONS", 0)  # usjpn2024 (565) is below it
     return folder
 
 
@@ -262,7 +263,7 @@ def _tamper(entry: Path, edit) -> None:
         np.savez(f, **arrays)
 
 
-HOSTILE = "    r[0] = __import__('os').system('touch PWNED')\n"
+HOSTILE = "0\nimport os\nos.system('touch PWNED')\n"  # breaks out of the function
 
 
 def test_a_damaged_or_hostile_entry_is_rebuilt_quietly(core_cache, tmp_path, monkeypatch, capfd):
@@ -273,10 +274,11 @@ def test_a_damaged_or_hostile_entry_is_rebuilt_quietly(core_cache, tmp_path, mon
     damages = [lambda: entry.write_bytes(b""), lambda: entry.write_bytes(b"garbage"),
                lambda: entry.write_bytes(good[: len(good) // 2]),
                lambda: entry.write_bytes(good[:-100] + bytes(100)),
-               lambda: _tamper(entry, lambda m, a: m.update(
-                   source=m["source"].replace("    return r\n", HOSTILE + "    return r\n", 1))),
-               lambda: _tamper(entry, lambda m, a: m.update(
-                   source=m["source"].replace("x[", "_m.load('/etc/passwd')[", 1))),
+               lambda: _tamper(entry, lambda m, a: m["functions"][0][0][0].__setitem__(1, HOSTILE)),
+               lambda: _tamper(entry, lambda m, a: m["functions"][1][0][0].__setitem__(
+                   1, "__import__('os').system('touch PWNED')")),
+               lambda: _tamper(entry, lambda m, a: m["functions"][2][0][0].__setitem__(
+                   1, "_m.load('/etc/passwd')")),
                lambda: _tamper(entry, lambda m, a: m["variables"].pop()),
                lambda: _tamper(entry, lambda m, a: m["components"].__setitem__(0, "nothing")),
                lambda: _tamper(entry, lambda m, a: a.pop("jac_pos"))]
@@ -308,9 +310,18 @@ def test_the_source_check_admits_arithmetic_only():
 CORE_WRITER = """
 import sys
 import cge
+import cge.cache
+cge.cache.CORE_MIN_EQUATIONS = 0  # usjpn2024 (565 equations) is below it
 eco = cge.Economy(sys.argv[1])
 print(int(eco.core_cached), eco.replication()["max_residual"] <= 1e-9)
 """
+
+
+def test_small_cores_are_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("CGE_CACHE_DIR", str(tmp_path))
+    assert cache.CORE_MIN_EQUATIONS > 565  # usjpn2024's 565 equations: compiled every time
+    assert not cge.Economy(USJPN).core_cached and not cge.Economy(USJPN).core_cached
+    assert not _cores(tmp_path)
 
 
 def test_two_processes_compiling_one_core_at_once(core_cache):
