@@ -89,6 +89,8 @@ class Economy:
         self.core, self.core_cached = compiled_core(
             self.model, f"{context}; elasticities {self.dataset.elasticity_set!r}", self.benchmark)
         self.core.cache_context = context
+        #: whether the compiled core was read from the on-disk cache (:func:`compiled_core`)
+        self.core_cached: bool
         check_determinate(self.core)
         self.setup_seconds = time.perf_counter() - t0
         params = [(c.local_name, p) for c in self.model.component_objects(pyo.Param)
