@@ -36,8 +36,15 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    import pyomo.core as pyo
+
+    from .calibrate import Benchmark
+    from .core import CompiledModel
 
 from .version import __version__
 
@@ -137,19 +144,19 @@ def store(kind: str, digest: str, arrays: dict[str, np.ndarray]) -> Path | None:
         return None
 
 
-def benchmark_digest(benchmark) -> str:
+def benchmark_digest(benchmark: Benchmark) -> str:
     """SHA-256 of a calibrated benchmark's fields (names and values, floats exactly)."""
     import dataclasses
 
     h = hashlib.sha256()
     for f in dataclasses.fields(benchmark):
         v = getattr(benchmark, f.name)
-        text = repr(sorted(v.items())) if isinstance(v, dict) else repr(v)
-        h.update(f"{f.name}={text}\n".encode())
+        h.update(f"{f.name}={v!r}\n".encode())  # dicts in their (deterministic) build order
     return h.hexdigest()
 
 
-def compiled_core(model, context: str, benchmark):
+def compiled_core(model: pyo.ConcreteModel, context: str, benchmark: Benchmark
+                  ) -> tuple[CompiledModel, bool]:
     """The compiled core of ``model`` (:func:`cge.core.compile_model`, default backend), read
     from the cache when an entry for the same code, benchmark and ``context`` (data digest,
     elasticity set, closure) exists and fits ``model``; else compiled and stored. Returns
