@@ -22,7 +22,11 @@ also prints what ``import cge``, ``cge --help`` and ``cge run --no-write`` impor
 packages and what each costs (``python -X importtime``, cumulative). ``--scenario PATH``
 runs another scenario (e.g. ``scenarios/bilateral/us_autos_232.toml``, on usjpn2024);
 the processes share one cache folder of the run, filled by the warm-up runs (a warm cache),
-or with ``--cold`` each starts with an empty one.
+or with ``--cold`` each starts with an empty one; ``--cold-too`` measures every checkout both
+ways in one run (the cold rows named ``NAME cold``). ``--only LABEL`` (repeatable) keeps the
+commands of those labels, e.g. ``--only "cge run --no-write"``. ``--economy DATA``
+(repeatable) also times ``cge.Economy(DATA)`` (CPU seconds, in a fresh process per repeat,
+imports excluded) with an empty and with a filled cache, alternating (the last checkout only).
 """
 
 from __future__ import annotations
@@ -53,14 +57,15 @@ def commands(out: Path, scenario: str = SCENARIO) -> list[tuple[str, list[str]]]
 CACHE: dict[str, str | None] = {"dir": None, "cold": False}
 
 
-def run_once(root: Path, args: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one ``python ARGS`` process in ``root`` (with ``--cold``, in a
-    fresh empty cache folder)."""
+def run_once(root: Path, args: list[str], cold: bool | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of one ``python ARGS`` process in ``root`` (cold: in a fresh empty
+    cache folder; None: as ``--cold`` says)."""
     env = dict(os.environ, PYTHONPATH=str(root))
     env.pop("MPLBACKEND", None)
+    cold = CACHE["cold"] if cold is None else cold
     if CACHE["dir"] is not None:
-        env["CGE_CACHE_DIR"] = (tempfile.mkdtemp(dir=CACHE["dir"]) if CACHE["cold"]
-                                else CACHE["dir"])
+        env["CGE_CACHE_DIR"] = (tempfile.mkdtemp(dir=CACHE["dir"]) if cold
+                                else str(Path(CACHE["dir"]) / "warm"))
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, *args], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -120,6 +125,33 @@ def lu_cache(root: Path, regions: int, sectors: int) -> list[tuple[str, int, flo
                                  cwd=root, env=env, capture_output=True, text=True, check=True)
             n, sec = res.stdout.split()
             out.append((label, int(n), float(sec)))
+    return out
+
+
+ECONOMY_PROBE = """
+import time
+import cge, cge.economy, cge.core, cge.cache
+t0 = time.process_time()
+eco = cge.economy.Economy({data!r})
+print(time.process_time() - t0, int(getattr(eco, "core_cached", False)))
+"""
+
+
+def economy_times(root: Path, data: str, repeats: int) -> dict[str, list[float]]:
+    """CPU seconds of ``Economy(data)`` in fresh processes, empty and filled cache alternating."""
+    out: dict[str, list[float]] = {"cold cache": [], "warm cache": []}
+    with tempfile.TemporaryDirectory() as warm, tempfile.TemporaryDirectory() as cold:
+        for k in range(repeats + 1):
+            for label in out:
+                folder = tempfile.mkdtemp(dir=cold) if label == "cold cache" else warm
+                env = dict(os.environ, PYTHONPATH=str(root), CGE_CACHE_DIR=folder)
+                res = subprocess.run([sys.executable, "-c", ECONOMY_PROBE.format(data=data)],
+                                     cwd=root, env=env, capture_output=True, text=True,
+                                     check=True)
+                sec, hit = res.stdout.split()
+                if k:  # the first round fills the warm cache
+                    assert hit == ("1" if label == "warm cache" else "0"), (label, hit)
+                    out[label].append(float(sec))
     return out
 
 
@@ -191,22 +223,36 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cold", action="store_true",
                     help="every process with an empty on-disk cache (cge/cache.py); default: "
                          "one cache folder of this run, filled by the warm-up runs")
+    ap.add_argument("--cold-too", action="store_true",
+                    help="measure every checkout with a warm and with a cold cache in one run")
+    ap.add_argument("--only", action="append", default=[], metavar="LABEL",
+                    help="only the commands of this label (repeatable), e.g. 'cge run --no-write'")
+    ap.add_argument("--economy", action="append", default=[], metavar="DATA",
+                    help="also time Economy(DATA) in fresh processes, cold and warm cache")
     a = ap.parse_args(argv)
-    roots = {}
+    roots, colds = {}, {}
     for spec in a.checkout or [f"here={Path.cwd()}"]:
         name, _, path = spec.rpartition("=")
         roots[name or path] = Path(path).resolve()
+        colds[name or path] = None
+        if a.cold_too:
+            roots[f"{name or path} cold"] = roots[name or path]
+            colds[name or path], colds[f"{name or path} cold"] = False, True
     with tempfile.TemporaryDirectory() as tmp:
         CACHE["dir"], CACHE["cold"] = str(Path(tmp)), a.cold
-        cmds = commands(Path(tmp) / "out", a.scenario)
-        for root in roots.values():  # warm the file cache and the bytecode, not measured
+        cmds = [c for c in commands(Path(tmp) / "out", a.scenario)
+                if not a.only or c[0] in a.only]
+        if not cmds:
+            raise SystemExit(f"--only {a.only}: no such command")
+        for name, root in roots.items():  # warm the file cache and the bytecode, not measured
             for _, args in cmds:
-                run_once(root, args)
+                run_once(root, args, colds[name])
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for _ in range(a.repeats):
             for label, args in cmds:
                 for name, root in roots.items():
-                    times.setdefault((name, label), []).append(run_once(root, args))
+                    times.setdefault((name, label), []).append(run_once(root, args,
+                                                                        colds[name]))
     print(f"{a.repeats} repeats; seconds as min / median / max\n")
     print("| command | checkout | wall s | CPU s |\n|---|---|---|---|")
     for label, _ in cmds:
@@ -234,6 +280,14 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\nfirst LU factorisation in a fresh process, {r}x{s_} ({root.name}):")
         for label, n, sec in lu_cache(root, r, s_):
             print(f"  {label}: {sec:.3f} s ({n} unknowns)")
+    for data in a.economy:
+        root = list(roots.values())[-1]
+        t = economy_times(root, data, a.repeats)
+        print(f"\nEconomy({data!r}) in a fresh process ({root.name}), CPU s (min / median / max):")
+        for label, xs in t.items():
+            print(f"  {label}: {fmt(xs)}")
+        print(f"  warm / cold (medians): "
+              f"{statistics.median(t['warm cache']) / statistics.median(t['cold cache']):.2f}x")
     if a.importtime:
         for name, root in roots.items():
             for label, args in cmds[:3]:

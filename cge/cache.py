@@ -1,5 +1,7 @@
 """A persistent on-disk cache of what a fresh process would otherwise recompute: the LU
-ordering of a compiled core's Jacobian (:meth:`cge.core.CompiledModel.lu`).
+ordering of a compiled core's Jacobian (:meth:`cge.core.CompiledModel.lu`) and the compiled
+core itself (:func:`cge.core.compiled_core`: the vector backend's generated source, index arrays,
+constants and parameter stage, with the Pyomo variables and parameters by name and index).
 
 Entries are keyed by a SHA-256 over everything the cached value depends on, so that a stale
 entry can never be found: the code version (:data:`FORMAT`, cge's and scipy's versions), the
@@ -8,7 +10,16 @@ and the Jacobian's structure itself (size, rows and columns of its non-zeros). E
 choosing another closure or upgrading cge or scipy makes a new key; old entries are never read
 again (delete the folder to reclaim the space).
 
-Files are ``.npz`` archives of integer arrays, read with ``allow_pickle=False`` (no code is run
+A compiled core's key also holds a SHA-256 of the sources of the ``cge`` package
+(:func:`code_version`: any edit of the model, the calibration or the compiler makes a new key),
+Pyomo's and numpy's versions, the elasticity set and the calibrated benchmark itself (every
+number the model is built from). Pyomo stays the single source of truth: the model is always
+built; only its compilation is read, and the entry is checked against it (variables and
+parameters found by name and index, free and fixed as recorded, sizes) and its source checked
+statement by statement to be arithmetic only (:class:`cge.core._CachedBackend`) before use.
+
+Files are ``.npz`` archives of numeric arrays (a core's description as JSON text in a byte
+array), read with ``allow_pickle=False`` (no code is run
 from them), and written atomically: to a temporary file in the cache folder, then
 ``os.replace``, so that two processes writing the same entry at once each replace the whole
 file and a reader sees an old or a new complete file, never a partial one. Whatever goes
@@ -25,13 +36,42 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from .calibrate import Benchmark
 
 from .version import __version__
 
 #: Bumped whenever what an entry holds, or how it is computed, changes.
 FORMAT = 1
+_CODE_VERSION: str | None = None
+#: :func:`cge.core.compiled_core` uses the cache from this many equations up: below, reading an entry
+#: costs about what compiling does (usjpn2024, 565 equations: Economy() 0.23 s either way;
+#: world2024, 5,107: 1.78 -> 1.21 s, docs/performance.md).
+CORE_MIN_EQUATIONS = 2000
+
+
+def code_version() -> str:
+    """SHA-256 of every ``.py`` file of the installed ``cge`` package (paths and bytes),
+    computed once per process (about 5 ms)."""
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        _CODE_VERSION = source_digest(Path(__file__).resolve().parent)
+    return _CODE_VERSION
+
+
+def source_digest(root: Path) -> str:
+    """SHA-256 of the ``.py`` files under ``root``: their relative paths and bytes."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix().encode()
+        data = path.read_bytes()
+        h.update(len(rel).to_bytes(8, "little") + rel + len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
 
 
 def folder() -> Path | None:
@@ -99,3 +139,14 @@ def store(kind: str, digest: str, arrays: dict[str, np.ndarray]) -> Path | None:
             except OSError:
                 pass
         return None
+
+
+def benchmark_digest(benchmark: Benchmark) -> str:
+    """SHA-256 of a calibrated benchmark's fields (names and values, floats exactly)."""
+    import dataclasses
+
+    h = hashlib.sha256()
+    for f in dataclasses.fields(benchmark):
+        v = getattr(benchmark, f.name)
+        h.update(f"{f.name}={v!r}\n".encode())  # dicts in their (deterministic) build order
+    return h.hexdigest()

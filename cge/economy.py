@@ -16,7 +16,7 @@ import pyomo.core as pyo
 
 from .calibrate import Benchmark, calibrate
 from .closure import Closure, ClosureError, check_determinate, get_closure
-from .core import CompiledModel, compile_model
+from .core import CompiledModel, compiled_core
 from .data import Dataset, load_dataset
 from .meta import DEFAULT_DATA, SIGMA_ONE_GAP  # re-exported: the default data, the CES gap
 from .model import build_model
@@ -81,9 +81,15 @@ class Economy:
         _check_saving(self.benchmark, self.closure)
         t0 = time.perf_counter()
         self.model: pyo.ConcreteModel = build_model(self.benchmark, self.closure)
-        self.core: CompiledModel = compile_model(self.model)
-        # keys of the on-disk cache (the LU ordering, cge.cache): what the core was built from
-        self.core.cache_context = f"data {self.dataset.digest}; closure {self.closure!r}"
+        # keys of the on-disk cache (the compiled core, the LU ordering, cge.cache): what the
+        # core was built from
+        context = f"data {self.dataset.digest}; closure {self.closure!r}"
+        self.core: CompiledModel
+        self.core, self.core_cached = compiled_core(
+            self.model, f"{context}; elasticities {self.dataset.elasticity_set!r}", self.benchmark)
+        self.core.cache_context = context
+        #: whether the compiled core was read from the on-disk cache (:func:`compiled_core`)
+        self.core_cached: bool
         check_determinate(self.core)
         self.setup_seconds = time.perf_counter() - t0
         params = [(c.local_name, p) for c in self.model.component_objects(pyo.Param)

@@ -152,3 +152,187 @@ def test_two_processes_writing_one_entry_at_once(tmp_path, monkeypatch):
     assert all(p.returncode == 0 for p in procs)
     assert [p.name for p in tmp_path.iterdir()] == ["lu-same.npz"]  # no temporary file left
     assert cache.load("lu", "same") is not None
+
+
+# ------------------------------------------------------------------------------------------
+# the compiled core (core.compiled_core, core.export_vector / _CachedBackend)
+# ------------------------------------------------------------------------------------------
+
+USJPN = ROOT / "data" / "usjpn2024"
+
+
+def _cores(folder: Path) -> list[Path]:
+    return sorted(folder.glob("core-*.npz")) if folder.is_dir() else []
+
+
+@pytest.fixture
+def core_cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CGE_CACHE_DIR", str(folder))
+    monkeypatch.setattr(cache, "CORE_MIN_EQUATIONS", 0)  # usjpn2024 (565) is below it
+    return folder
+
+
+def _points(eco: cge.Economy):
+    """The benchmark and a shocked point: every free variable moved by up to 3% (a fixed
+    pattern) and a 25-point tariff on the first trade flow."""
+    x0, p0 = eco.x_base, list(eco.p_base)
+    x1 = x0 * (1 + 0.03 * np.sin(np.arange(len(x0))))
+    flow = next(iter(eco.model.tm))
+    eco.set_tariffs({flow: eco.benchmark.tm[flow] + 0.25})
+    p1 = eco.core.params()
+    eco.reset()
+    assert p1 != p0
+    return [(x0, p0), (x1, p1)]
+
+
+def _assert_identical(cached, fresh, points) -> None:
+    """Bit for bit: the same arithmetic on the same arrays (assert_array_equal: NaN = NaN)."""
+    np.testing.assert_array_equal(cached.rows, fresh.rows)
+    np.testing.assert_array_equal(cached.cols, fresh.cols)
+    assert [v.name for v in cached.variables] == [v.name for v in fresh.variables]
+    assert [q.name for q in cached.param_objects] == [q.name for q in fresh.param_objects]
+    for x, p in points:
+        np.testing.assert_array_equal(cached.residual(x, p), fresh.residual(x, p))
+        np.testing.assert_array_equal(cached.jacobian_values(x, p), fresh.jacobian_values(x, p))
+        np.testing.assert_array_equal(cached.dropped_residuals(x, p),
+                                      fresh.dropped_residuals(x, p))
+        np.testing.assert_array_equal(cached.output_values(x, p), fresh.output_values(x, p))
+
+
+def test_a_cached_core_is_bit_identical_to_a_fresh_one(core_cache):
+    first = cge.Economy(USJPN)
+    assert not first.core_cached and len(_cores(core_cache)) == 1
+    eco = cge.Economy(USJPN)
+    assert eco.core_cached and eco.core.backend == "vector"
+    assert eco.core.variables[0] is eco.model.component(eco.core.variables[0].parent_component()
+                                                        .name)[eco.core.variables[0].index()]
+    fresh = cge.core.compile_model(eco.model)  # the same Pyomo model, compiled afresh
+    _assert_identical(eco.core, fresh, _points(eco))
+    # and it solves: the scenario's result equals the freshly compiled economy's
+    scenario = cge.parse_scenario('name = "jpn"\n[[shock]]\nimporter = "USA"\n'
+                                  'exporters = ["JPN"]\nsectors = ["AUTO"]\nadd_pct = 25\n')
+    np.testing.assert_array_equal(cge.run(scenario, economy=eco).solution.x,
+                                  cge.run(scenario, economy=first).solution.x)
+
+
+def test_data_closure_elasticities_and_code_changes_rebuild(core_cache, tmp_path, monkeypatch):
+    data = tmp_path / "usjpn"
+    shutil.copytree(USJPN, data)
+    assert not cge.Economy(data).core_cached
+    assert cge.Economy(data).core_cached
+    elas = data / "elasticities.csv"
+    text = elas.read_text()
+    old = text.splitlines()[1]  # long_run,AGR,0.23,...: sigma_va 0.23 -> 0.24
+    elas.write_text(text.replace(old, old.replace(",0.23,", ",0.24,", 1), 1))
+    edited = cge.Economy(data)
+    assert not edited.core_cached and len(_cores(core_cache)) == 2  # the edit made a new key
+    assert cge.Economy(data).core_cached
+    assert not cge.Economy(data, closure="fixed_exchange_rate").core_cached
+    assert not cge.Economy(data, elasticities="short_run").core_cached
+    assert len(_cores(core_cache)) == 4
+    monkeypatch.setattr(cache, "_CODE_VERSION", "another version of the sources")
+    assert not cge.Economy(data).core_cached and len(_cores(core_cache)) == 5
+
+
+def test_the_code_version_is_a_digest_of_the_sources(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "model").mkdir(parents=True)
+    (pkg / "core.py").write_text("A = 1\n")
+    (pkg / "model" / "prices.py").write_text("B = 2\n")
+    base = cache.source_digest(pkg)
+    assert cache.source_digest(pkg) == base
+    (pkg / "model" / "prices.py").write_text("B = 3\n")
+    assert cache.source_digest(pkg) != base
+    (pkg / "model" / "prices.py").write_text("B = 2\n")
+    assert cache.source_digest(pkg) == base
+    (pkg / "model" / "new.py").write_text("")
+    assert cache.source_digest(pkg) != base
+    assert len(cache.code_version()) == 64
+
+
+def _tamper(entry: Path, edit) -> None:
+    import json
+
+    with np.load(entry, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(arrays["meta"].tobytes().decode())
+    edit(meta, arrays)
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    with open(entry, "wb") as f:
+        np.savez(f, **arrays)
+
+
+HOSTILE = "0\nimport os\nos.system('touch PWNED')\n"  # breaks out of the function
+
+
+def test_a_damaged_or_hostile_entry_is_rebuilt_quietly(core_cache, tmp_path, monkeypatch, capfd):
+    monkeypatch.chdir(tmp_path)
+    ref = cge.Economy(USJPN)
+    (entry,) = _cores(core_cache)
+    good = entry.read_bytes()
+    damages = [lambda: entry.write_bytes(b""), lambda: entry.write_bytes(b"garbage"),
+               lambda: entry.write_bytes(good[: len(good) // 2]),
+               lambda: entry.write_bytes(good[:-100] + bytes(100)),
+               lambda: _tamper(entry, lambda m, a: m["functions"][0][0][0].__setitem__(1, HOSTILE)),
+               lambda: _tamper(entry, lambda m, a: m["functions"][1][0][0].__setitem__(
+                   1, "__import__('os').system('touch PWNED')")),
+               lambda: _tamper(entry, lambda m, a: m["functions"][2][0][0].__setitem__(
+                   1, "_m.load('/etc/passwd')")),
+               lambda: _tamper(entry, lambda m, a: m["variables"].pop()),
+               lambda: _tamper(entry, lambda m, a: m["components"].__setitem__(0, "nothing")),
+               lambda: _tamper(entry, lambda m, a: a.pop("jac_pos"))]
+    for damage in damages:
+        entry.write_bytes(good)
+        damage()
+        eco = cge.Economy(USJPN)
+        assert not eco.core_cached
+        _assert_identical(eco.core, ref.core, _points(eco)[:1])
+        assert entry.read_bytes() == good  # rewritten whole
+    assert not list(tmp_path.rglob("PWNED"))
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_the_source_check_admits_arithmetic_only():
+    good = ("def residual(x, p):\n    r = [0.0] * 2\n    r[0] = x[p[0]] ** 2.5 - _m.exp(x[0:3])\n"
+            "    r[1] = p[1](r[0]) / -x[p[2]][1]\n    return r\n")
+    src = good + good.replace("residual", "jacobian") + good.replace("residual", "dropped")
+    cge.core._check_source(src)
+    for bad in ("r[0] = x.__class__", "r[0] = open('f')", "r[0] = _m.save('f', x)",
+                "r[0] = p[0](x, out=x)", "r[0] = 'text'", "import os", "del r[0]",
+                "r[0] = [y for y in x]", "r[0] = lambda: 0", "x[0] = 1.0"):
+        with pytest.raises(ValueError):
+            cge.core._check_source(src.replace("    r[1] = p[1](r[0]) / -x[p[2]][1]\n",
+                                               f"    {bad}\n", 1))
+
+
+CORE_WRITER = """
+import sys
+import cge
+import cge.cache
+cge.cache.CORE_MIN_EQUATIONS = 0  # usjpn2024 (565 equations) is below it
+eco = cge.Economy(sys.argv[1])
+print(int(eco.core_cached), eco.replication()["max_residual"] <= 1e-9)
+"""
+
+
+def test_small_cores_are_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("CGE_CACHE_DIR", str(tmp_path))
+    assert cache.CORE_MIN_EQUATIONS > 565  # usjpn2024's 565 equations: compiled every time
+    assert not cge.Economy(USJPN).core_cached and not cge.Economy(USJPN).core_cached
+    assert not _cores(tmp_path)
+
+
+def test_two_processes_compiling_one_core_at_once(core_cache):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = [subprocess.Popen([sys.executable, "-c", CORE_WRITER, str(USJPN)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert all(out.split()[1] == "True" and "Traceback" not in err for out, err in outs)
+    assert [p.name for p in core_cache.iterdir()] == [_cores(core_cache)[0].name]  # no temp
+    eco = cge.Economy(USJPN)
+    assert eco.core_cached
+    _assert_identical(eco.core, cge.core.compile_model(eco.model), _points(eco))
