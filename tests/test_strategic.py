@@ -268,3 +268,26 @@ def test_cli_optimal_writes_the_closed_form_rate_and_metadata(tmp_path):
                                     "--region", "C", "--out", str(tmp_path / "bad")])
     assert bad.exit_code == 2 and "unknown region 'C'" in bad.output
     assert not (tmp_path / "bad").exists()
+
+
+def test_loose_first_rounds_reach_the_war_of_full_precision_best_responses(monkeypatch):
+    """A by-sector war on a synthetic 3-region world: the first rounds' loose best responses
+    (cge.strategic.games.LOOSE) end at the war that best responses at full precision from the
+    start reach (rates within the war's tolerance), and each player's projected gradient
+    there is ~0 (its first-order condition of a Nash equilibrium)."""
+    from synth import make_dataset
+
+    from cge.strategic import games
+
+    eco = cge.Economy(make_dataset(3, 3, seed=2))
+    war = strategic.nash(eco, ["R0", "R1"], "sector")
+    for r in ("R0", "R1"):
+        assert np.max(np.abs(war.projected_gradient[r])) <= 1e-6
+    assert np.max(np.abs(war.history[-1] - war.history[-2])) <= 1e-6
+    monkeypatch.setattr(games, "LOOSE", {})
+    monkeypatch.setattr(games, "LOOSE_CHANGE", np.inf)
+    eco.reset()
+    eco.solve()
+    full = strategic.nash(eco, ["R0", "R1"], "sector")
+    assert np.max(np.abs(full.u - war.u)) <= 1e-5
+    assert np.max(np.abs(full.u)) > 0.01  # a war, not free trade

@@ -116,12 +116,12 @@ class Equilibria:
         variables moved in logs; the last point itself if no tangent is at hand."""
         if self.tangent is None or not np.array_equal(self.tangent[0], self.p):
             return self.x
-        _, lu, dF, D = self.tangent
+        _, X, D = self.tangent
         dp = p - self.p
         du = (D @ dp) / D.sum(axis=1)  # controls set disjoint cells to one rate each
         if not np.allclose(D.T @ du, dp, atol=1e-12):
             return self.x
-        dx = -lu.solve(dF @ du)  # (−J⁻¹ ∂F/∂u) du in one solve
+        dx = X @ du
         pos = masks(self.core)[0]
         rel = np.clip(dx / np.where(pos, self.x, 1.0), -2.0, 2.0)
         return np.where(pos, self.x * np.exp(rel), self.x + dx)
@@ -219,8 +219,9 @@ class Equilibria:
             except _NotConverged:
                 if fresh:
                     raise RuntimeError("the adjoint solve did not converge") from None
-        # what the next point's prediction needs (approximate: no refinement)
-        self.tangent = (self.p.copy(), lu, dF, np.asarray(directions))
+        # tangents dx/du for the next point's prediction (approximate: no refinement)
+        self.tangent = (self.p.copy(), -np.column_stack([lu.solve(c) for c in dF.T]),
+                        np.asarray(directions))
         return -(lam @ dF)
 
 
