@@ -75,9 +75,12 @@ def nash(economy, regions: list[str], kind: str = "uniform", *, scenario=None,
     (:func:`instrument`) on imports from the other players (``against="players"``) or from
     everyone (``"all"``) to maximise its own EV, the other tariffs as in ``scenario``.
 
-    Best responses in turn (Gauss–Seidel), each from the previous round's rates, until a
-    full round changes no rate by more than ``tol`` (fraction); then each player's problem
-    is solved once more at the equilibrium: :attr:`NashEquilibrium.deviation_gain`.
+    Best responses in turn (Gauss–Seidel), each from the previous round's rates and the
+    last equilibrium, until a full round changes no rate by more than ``tol`` (fraction);
+    the first rounds, while a round still moves some rate by more than
+    :data:`LOOSE_CHANGE`, use a loose gradient test (:data:`LOOSE`), and only a round at
+    full precision can end the war. Then each player's problem is solved once more at the
+    equilibrium: :attr:`NashEquilibrium.deviation_gain`.
 
     Raises:
         StrategicError: fewer than two players, a bad instrument or objective.
