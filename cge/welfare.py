@@ -121,21 +121,23 @@ def _positions(core) -> tuple[dict, dict]:
     return c
 
 
-def ev_gradient(economy, x: np.ndarray, p) -> np.ndarray:
-    """d(regional EV)/dx at ``x``, one row per region (base money per unit of x): the exact
+def ev_gradient(economy, x: np.ndarray, p, regions: list[str] | None = None) -> np.ndarray:
+    """d(regional EV)/dx at ``x``, one row per region of ``regions`` (default: every region
+    of the data, in its order; base money per unit of x): the exact
     partial derivatives of ``Y₀ U`` (module docstring), through the consumption and
     government quantities, saving, the exchange rate, foreign saving and the prices of
     investment goods. ``dEV/dλ = G @ dx/dλ`` for any parameter direction."""
     core, m, b = economy.core, economy.model, economy.benchmark
     s = _Path(core, x, p, x, p)
-    G = np.zeros((len(b.regions), core.n))
+    regions = list(b.regions) if regions is None else list(regions)
+    G = np.zeros((len(regions), core.n))
 
     def add(row, obj, val):
         j = s.xi.get(id(obj))
         if j is not None:
             G[row, j] += val
 
-    for row, r in enumerate(b.regions):
+    for row, r in enumerate(regions):
         scale_u = income0(b, r) * s.quantity(m, r)
         w = welfare_weights(b, r)
         for k, flow, var in finals(b)[:2]:

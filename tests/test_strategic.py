@@ -130,6 +130,38 @@ def test_ift_gradient_matches_finite_differences_of_resolved_equilibria():
             assert g[:, k] == pytest.approx(fd, rel=1e-6, abs=1e-9)
 
 
+def test_partial_parameter_stage_gives_the_full_reruns_derivatives_bit_for_bit():
+    """∂F/∂p·d from the partial parameter stage (only the instructions that depend on the
+    moved tariffs rerun) equals cge.path.parameter_derivative, which reruns the whole stage,
+    to the last bit: the same operations on the same operands (per-sector and mixed
+    directions, away from the base point); the point's own stage is left as it was; the EV
+    gradient of a subset of regions is those regions' rows of the full one."""
+    from synth import make_dataset
+
+    from cge.core import compile_model
+    from cge.path import parameter_derivative
+    from cge.strategic.optimum import _PartialStage, derivatives
+    from cge.welfare import ev_gradient
+
+    eco = cge.Economy(make_dataset(3, 3, seed=2))
+    core = eco.core = compile_model(eco.model, backend="vector")  # default from 200 rows
+    ins = strategic.instrument(eco, "R1", "sector")
+    x, p0 = core.x_from_model(), np.array(core.params())
+    ctl = strategic.Controls(eco, [ins], p0)
+    p = ctl.params(np.array([0.08, 0.20, 0.12])[:len(ins)])
+    D = np.vstack([ctl.D, ctl.D[0] - 2.0 * ctl.D[-1]])
+    w_before = core._w(p.tolist()).copy()
+    got = derivatives(core, x, p, D)
+    want = np.column_stack([parameter_derivative(core, x, p, d) for d in D])
+    assert np.abs(want).max() > 1e-3  # the tariffs move some residuals
+    assert np.array_equal(got, want)
+    assert np.array_equal(core._w(p.tolist()), w_before)
+    stage = _PartialStage.of(core, np.any(D != 0, axis=0))
+    assert 0 < len(stage.steps) < len(core.program._prepare())  # a part of the stage reran
+    full = ev_gradient(eco, x, p)
+    assert np.array_equal(ev_gradient(eco, x, p, ["R2", "R0"]), full[[2, 0]])
+
+
 def test_optimum_by_partner_passes_the_gradient_test_and_beats_its_neighbours():
     """usjpn2024, Japan's optimal tariff by partner (USA, ROW): the projected gradient is ~0,
     residuals ≤ 1e-9, and no feasible move of ±1 point in any control raises Japan's EV
@@ -236,3 +268,26 @@ def test_cli_optimal_writes_the_closed_form_rate_and_metadata(tmp_path):
                                     "--region", "C", "--out", str(tmp_path / "bad")])
     assert bad.exit_code == 2 and "unknown region 'C'" in bad.output
     assert not (tmp_path / "bad").exists()
+
+
+def test_loose_first_rounds_reach_the_war_of_full_precision_best_responses(monkeypatch):
+    """A by-sector war on a synthetic 3-region world: the first rounds' loose best responses
+    (cge.strategic.games.LOOSE) end at the war that best responses at full precision from the
+    start reach (rates within the war's tolerance), and each player's projected gradient
+    there is ~0 (its first-order condition of a Nash equilibrium)."""
+    from synth import make_dataset
+
+    from cge.strategic import games
+
+    eco = cge.Economy(make_dataset(3, 3, seed=2))
+    war = strategic.nash(eco, ["R0", "R1"], "sector")
+    for r in ("R0", "R1"):
+        assert np.max(np.abs(war.projected_gradient[r])) <= 1e-6
+    assert np.max(np.abs(war.history[-1] - war.history[-2])) <= 1e-6
+    monkeypatch.setattr(games, "LOOSE", {})
+    monkeypatch.setattr(games, "LOOSE_CHANGE", np.inf)
+    eco.reset()
+    eco.solve()
+    full = strategic.nash(eco, ["R0", "R1"], "sector")
+    assert np.max(np.abs(full.u - war.u)) <= 1e-5
+    assert np.max(np.abs(full.u)) > 0.01  # a war, not free trade

@@ -23,6 +23,12 @@ from .optimum import (
     start_point,
 )
 
+#: Best responses of the first rounds of a war, while the rates still move by more than
+#: LOOSE_CHANGE (fraction): a loose gradient test and no Newton polish (the rounds after that
+#: use the full ones of :func:`~cge.strategic.optimum.maximise`).
+LOOSE = {"gtol": 1e-5, "polish": False}
+LOOSE_CHANGE = 1e-3
+
 
 @dataclass
 class NashEquilibrium:
@@ -69,9 +75,12 @@ def nash(economy, regions: list[str], kind: str = "uniform", *, scenario=None,
     (:func:`instrument`) on imports from the other players (``against="players"``) or from
     everyone (``"all"``) to maximise its own EV, the other tariffs as in ``scenario``.
 
-    Best responses in turn (Gauss–Seidel), each from the previous round's rates, until a
-    full round changes no rate by more than ``tol`` (fraction); then each player's problem
-    is solved once more at the equilibrium: :attr:`NashEquilibrium.deviation_gain`.
+    Best responses in turn (Gauss–Seidel), each from the previous round's rates and the
+    last equilibrium, until a full round changes no rate by more than ``tol`` (fraction);
+    the first rounds, while a round still moves some rate by more than
+    :data:`LOOSE_CHANGE`, use a loose gradient test (:data:`LOOSE`), and only a round at
+    full precision can end the war. Then each player's problem is solved once more at the
+    equilibrium: :attr:`NashEquilibrium.deviation_gain`.
 
     Raises:
         StrategicError: fewer than two players, a bad instrument or objective.
@@ -89,8 +98,8 @@ def nash(economy, regions: list[str], kind: str = "uniform", *, scenario=None,
     ctl = Controls(economy, ins, p0)
     lo, hi = box(len(ctl.D), bounds)
     u = np.clip(ctl.current(), lo, hi)
-    history, change, rounds = [], np.inf, 0
-    while change > tol:
+    history, change, rounds, loose = [], np.inf, 0, True
+    while True:
         if rounds >= max_rounds:
             raise RuntimeError(f"best responses did not converge in {max_rounds} rounds (last "
                                f"change {change:.3g}): the war may cycle; try another instrument")
@@ -100,9 +109,14 @@ def nash(economy, regions: list[str], kind: str = "uniform", *, scenario=None,
             sl = ctl.slices[k]
             sub = Controls(economy, [ins[k]], ctl.params(u))
             u[sl], _ = maximise(eq, sub, own_welfare(economy, r, objective), objective, u[sl],
-                                 lo[sl], hi[sl])
+                                 lo[sl], hi[sl], **(LOOSE if loose else {}))
         change = float(np.max(np.abs(u - old)))
         history.append(u.copy())
+        if not loose and change <= tol:  # only a round at full precision ends the war
+            break
+        # the rounds after the first to change no rate by more than LOOSE_CHANGE: at full
+        # precision
+        loose = loose and change > LOOSE_CHANGE
     eq.at(ctl.params(u))
     x, p = eq.x.copy(), eq.p.copy()
     war = dict(zip(allr, eq.welfare(allr, objective).tolist()))
