@@ -15,6 +15,7 @@ from scipy.optimize import brentq
 
 import cge
 from cge import strategic
+from cge.strategic.games import best_responses
 
 
 def _write_two_country(folder, sigma, lam_a, m=20.0, d_b=180.0, t0=0.0):
@@ -204,6 +205,21 @@ def test_symmetric_countries_fight_a_symmetric_war_and_both_lose(tmp_path):
     assert fr.bargain["rates"]["B:all"] == pytest.approx(0.0, abs=1e-6)
     # the frontier is Pareto-ordered: moving weight from A to B never raises A's EV
     assert np.all(np.diff(fr.points["A"]) <= 1e-9) and np.all(np.diff(fr.points["B"]) >= -1e-9)
+
+
+def test_best_response_curves_cross_at_the_war_and_mirror_each_other(tmp_path):
+    """By the definition of a Nash equilibrium, each player's best response to the other's war
+    rate is its own war rate: the curves cross at the war. With identical countries the two
+    curves are the same function. And a best response to free trade is a positive tariff: a
+    large country's optimal tariff (t* = 1/(ε λ') > 0)."""
+    eco = cge.Economy(_write_two_country(tmp_path / "sym", 3.0, 0.9, d_b=180.0))
+    war = strategic.nash(eco, ["A", "B"])
+    t = war.rates["A"]["all"]
+    br = best_responses(eco, war, grid=[0.0, t, 2 * t])
+    assert br.regions == ["A", "B"]
+    np.testing.assert_allclose(br.response[:, 1], [t, war.rates["B"]["all"]], atol=1e-6)
+    np.testing.assert_allclose(br.response[0], br.response[1], atol=1e-6)
+    assert br.response[0, 0] > 0.1
 
 
 def test_small_country_keeps_the_armington_market_power_and_loses_it_with_homogeneity(tmp_path):

@@ -142,6 +142,59 @@ def nash(economy, regions: list[str], kind: str = "uniform", *, scenario=None,
 
 
 @dataclass
+class BestResponses:
+    """Best-response curves of a two-player war in which each player has one control.
+
+    Attributes:
+        regions: the two players, in the war's order.
+        grid: the other player's rate (fraction) at which each player responds, ``(points,)``.
+        response: ``response[k, j]``: player ``k``'s best rate (fraction) when the other
+            player's rate is ``grid[j]``; every other tariff as in the war's start.
+        war: the two rates at the Nash equilibrium (where the curves cross).
+    """
+
+    regions: list[str]
+    grid: np.ndarray
+    response: np.ndarray
+    war: np.ndarray
+
+
+def best_responses(economy, war: NashEquilibrium, *, scenario=None, points: int = 9,
+                   bounds=BOUNDS, grid=None) -> BestResponses:
+    """Each player's best response (its optimal rate, :func:`maximise`) to ``points`` rates of
+    the other, on ``grid`` (fractions; default: ``points`` rates from 0 to 2.5 times the
+    larger war rate, at least 5%), for a
+    two-player war with one control each (``uniform`` instruments, or one cell each). The
+    curves cross at the war: at the other's war rate, a player's best response is its war rate.
+
+    Raises:
+        StrategicError: not two players with one control each.
+    """
+    ins = war.instruments
+    x0, p0 = start_point(economy, scenario)
+    ctl = Controls(economy, ins, p0)
+    if len(ins) != 2 or [s.stop - s.start for s in ctl.slices] != [1, 1]:
+        raise StrategicError("best-response curves need two players with one control each "
+                             "(--instrument uniform, or one cell each)")
+    regions = [i.region for i in ins]
+    lo, hi = box(len(ctl.D), bounds)
+    eq = Equilibria(economy, war.x, war.p)
+    grid = (np.linspace(0.0, min(float(hi.min()), max(2.5 * float(war.u.max()), 0.05)), points)
+            if grid is None else np.asarray(grid, dtype=float))
+    response = np.empty((2, len(grid)))
+    for k, r in enumerate(regions):
+        mine, other = ctl.slices[k], ctl.slices[1 - k]
+        for j, v in enumerate(grid):
+            u = war.u.copy()
+            u[other] = v
+            sub = Controls(economy, [ins[k]], ctl.params(u))
+            best, _ = maximise(eq, sub, own_welfare(economy, r, war.objective), war.objective,
+                               u[mine], lo[mine], hi[mine])
+            response[k, j] = float(best[0])
+    return BestResponses(regions, grid, response, war.u.copy())
+
+
+@dataclass
 class Frontier:
     """The bargaining space of two players.
 

@@ -156,6 +156,32 @@ def rounds_figure(war: NashEquilibrium, table: pd.DataFrame):
     return fig
 
 
+def best_response_table(br) -> pd.DataFrame:
+    """The two best-response curves (:class:`~cge.strategic.games.BestResponses`), long:
+    ``region`` (who responds), ``other_pct`` (the other player's rate) and ``best_pct``."""
+    rows = [(r, 100 * v, 100 * br.response[k, j]) for k, r in enumerate(br.regions)
+            for j, v in enumerate(br.grid)]
+    return pd.DataFrame(rows, columns=["region", "other_pct", "best_pct"])
+
+
+def best_response_curves_figure(br):
+    """Both players' best-response curves in the plane of the two rates (%), crossing at the
+    Nash war (the black dot)."""
+    a, b = br.regions
+    fig = new_figure(5.0, 4.5)
+    ax = fig.add_subplot(1, 1, 1)
+    g, resp = 100 * br.grid, 100 * br.response
+    ax.plot(resp[0], g, marker="o", markersize=3, color="#0072B2", label=f"{a}'s best response")
+    ax.plot(g, resp[1], marker="s", markersize=3, color="#D55E00", label=f"{b}'s best response")
+    ax.plot([100 * br.war[0]], [100 * br.war[1]], "o", color="black", label="Nash war")
+    ax.set_xlabel(f"{a}'s tariff on {b} (%)")
+    ax.set_ylabel(f"{b}'s tariff on {a} (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", frameon=False)
+    ax.set_title("Tariff war: best-response curves", fontsize="medium")
+    return fig
+
+
 def write(out: str | Path, economy, scenario, tables: dict[str, pd.DataFrame], figures: dict,
           strategic: dict, *, overwrite: bool = False, command=None,
           started: float | None = None, info: SolveInfo | None = None) -> Path:

@@ -14,7 +14,7 @@ from ..economy import Economy, scenario_closure, scenario_data
 from ..indicators import compute
 from ..scenario import Scenario, load_scenario
 from . import output
-from .games import frontier, nash
+from .games import best_responses, frontier, nash
 from .optimum import BOUNDS, optimal_tariff, start_point
 
 
@@ -124,8 +124,12 @@ def nash_study(scenario, regions: list[str], kind: str = "uniform", *, data=None
     war = nash(eco, regions, kind, scenario=sc, objective=objective, bounds=bounds,
                against=against)
     tables = output.nash_tables(eco, war, start)
-    return Study("nash", eco, sc, war, tables,
-                 {"best_responses": output.rounds_figure(war, tables["rounds"])}, started=t0)
+    figures = {"best_responses": output.rounds_figure(war, tables["rounds"])}
+    if len(regions) == 2 and all(len(i) == 1 for i in war.instruments):  # curves in a plane
+        br = best_responses(eco, war, scenario=sc, bounds=bounds)
+        tables["best_response_curves"] = output.best_response_table(br)
+        figures["best_response_curves"] = output.best_response_curves_figure(br)
+    return Study("nash", eco, sc, war, tables, figures, started=t0)
 
 
 def frontier_study(scenario, regions: list[str], kind: str = "uniform", *, data=None,
