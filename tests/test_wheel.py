@@ -4,8 +4,8 @@ job (``cge run`` of a shipped scenario on the shipped default data) and ``cge ch
 there, and the run's numbers are the checkout's.
 
 It builds a wheel and installs numpy, scipy, pandas, Pyomo, ... into a new venv (from pip's
-cache, else PyPI): about 1.5–2.5 minutes, so it runs in CI (.ci/run sets ``CGE_TEST_WHEEL=1``; ``CI=true`` too) and
-locally only when asked: ``CGE_TEST_WHEEL=1 python -m pytest tests/test_wheel.py``.
+cache, else PyPI): about 1.5–2.5 minutes, so it runs in CI (.ci/run sets ``CGE_TEST_WHEEL=1``;
+``CI=true`` too) and locally only when asked: ``CGE_TEST_WHEEL=1 python -m pytest tests/test_wheel.py``.
 """
 
 from __future__ import annotations
