@@ -874,6 +874,27 @@ _UFUNCS = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide,
            "neg": np.negative, "exp": np.exp, "log": np.log, "sqrt": np.sqrt}
 
 
+def run_steps(steps, w: np.ndarray) -> None:
+    """Run prepared parameter-stage steps ``(kind, fn, out, a, b)`` on the work vector ``w``
+    in place; operands are slices of ``w`` or constants (:class:`_Program`, and the partial
+    stage of :mod:`cge.strategic.optimum`)."""
+    for kind, fn, out, a, b in steps:
+        if kind == 0:  # a gather of parameters and constants
+            w[out] = w[a]
+        elif kind == 1:
+            w[out] = fn(w[a])
+        elif kind == 2:
+            w[out] = fn(a)
+        elif kind == 3:
+            w[out] = fn(w[a], w[b])
+        elif kind == 4:
+            w[out] = fn(w[a], b)
+        elif kind == 5:
+            w[out] = fn(a, w[b])
+        else:
+            w[out] = fn(*[w[x] if x.__class__ is slice else x for x in a])
+
+
 class _Program:
     """The parameter stage: everything that depends on parameters (and constants) only.
 
@@ -897,21 +918,7 @@ class _Program:
         steps = self.__dict__.get("_steps")
         if steps is None or steps[0] != len(self.code):
             steps = self._steps = (len(self.code), self._prepare())
-        for kind, fn, out, a, b in steps[1]:  # operands: slices of w (S) or constants (C)
-            if kind == 0:  # a gather of parameters and constants
-                w[out] = w[a]
-            elif kind == 1:
-                w[out] = fn(w[a])
-            elif kind == 2:
-                w[out] = fn(a)
-            elif kind == 3:
-                w[out] = fn(w[a], w[b])
-            elif kind == 4:
-                w[out] = fn(w[a], b)
-            elif kind == 5:
-                w[out] = fn(a, w[b])
-            else:
-                w[out] = fn(*[w[x] if x.__class__ is slice else x for x in a])
+        run_steps(steps[1], w)
 
     def _prepare(self) -> list[tuple]:
         """:attr:`code` as ``(kind, fn, out, a, b)`` with the slices of ``w`` made once."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core import run_steps
 from ..path import parameter_derivative
 from ..solver import SolveError, masks, newton, residual_blocks, worst_equations
 from ..welfare import ev_gradient, income
@@ -269,22 +270,8 @@ class _PartialStage:
             c = core.cache[key] = cls(core, mask)
         return c
 
-    def _run(self, w: np.ndarray) -> None:  # as cge.core._Program.run, on the kept steps
-        for kind, fn, out, a, b in self.steps:
-            if kind == 0:
-                w[out] = w[a]
-            elif kind == 1:
-                w[out] = fn(w[a])
-            elif kind == 2:
-                w[out] = fn(a)
-            elif kind == 3:
-                w[out] = fn(w[a], w[b])
-            elif kind == 4:
-                w[out] = fn(w[a], b)
-            elif kind == 5:
-                w[out] = fn(a, w[b])
-            else:
-                w[out] = fn(*[w[v] if v.__class__ is slice else v for v in a])
+    def _run(self, w: np.ndarray) -> None:  # cge.core._Program.run, on the kept steps
+        run_steps(self.steps, w)
 
     def derivative(self, z: np.ndarray, n: int, p: np.ndarray, d: np.ndarray,
                    h: float = 1e-3) -> np.ndarray:
