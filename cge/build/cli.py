@@ -78,7 +78,8 @@ def import_gtap_cmd(folder, out, elasticities, mapping, reference, ds_name, forc
 @_debug_opt
 def import_sam_cmd(folder, out, reference, ds_name, unit, force, debug) -> None:
     """Read FOLDER (sam_<REGION>.csv, accounts.csv, trade.csv, elasticities.csv) into a data
-    set folder; balance each SAM by GRAS and print every dropped, replaced and changed cell."""
+    set folder; balance each SAM by minimum cross-entropy (GRAS's objective) and print every
+    dropped, replaced and changed cell."""
     with _guard(debug):
         from .sam import import_sams
 

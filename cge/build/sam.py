@@ -20,9 +20,9 @@ The input folder (docs/onramps.md describes it with an example):
 Each region's SAM is mapped to the model's accounts, its trade with the rest of the world is
 replaced by the bilateral table (foreign saving becomes each partner's bilateral deficit),
 flows the model has no place for (transfers to or from abroad, payments within one account)
-are dropped and reported, and the SAM is balanced by GRAS (cross-entropy) with the trade,
-tariff and foreign-saving cells held fixed (:func:`cge.build.balance.balance_square`); every
-changed cell is reported.
+are dropped and reported, and the SAM is balanced by minimum cross-entropy (GRAS's objective,
+free account totals) with the trade, tariff and foreign-saving cells held fixed
+(:func:`cge.build.balance.balance_square`); every changed cell is reported.
 """
 
 from __future__ import annotations
@@ -228,7 +228,8 @@ class SamImport:
         n_changes = sum(len(c) for c in self.changes.values())
         desc = (f"Imported from the national SAMs in {self.source} by cge.build.sam "
                 f"(docs/onramps.md): {len(self.dropped)} cells dropped, {n_changes} cells "
-                "changed by GRAS balancing.")
+                "changed by minimum cross-entropy balancing (GRAS's objective, free account totals: "
+                "cge.build.balance_square).")
         return write_dataset(out, name=name or Path(out).name, description=desc, unit=unit,
                              regions=self.regions, sectors=self.sectors, factors=self.factors,
                              reference_region=ref, sam=self.sam, trade=self.trade,
