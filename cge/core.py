@@ -314,6 +314,10 @@ class CompiledModel:
         return self.constraints[k].parent_component().local_name
 
 
+#: parameter vectors whose parameter stage (``w``) a vector core keeps, per thread
+#: (:meth:`VectorModel._entry`): a path point and the two sides of its difference quotient
+W_CACHE = 3
+
 #: SuperLU's diagonal pivot threshold in :meth:`CompiledModel.lu` (1 is partial pivoting).
 LU_PIVOT_THRESHOLD = 0.1
 
@@ -476,36 +480,53 @@ class VectorModel(CompiledModel):
     jac_const: np.ndarray = field(default_factory=lambda: np.zeros(0))
     groups: list = field(default_factory=list)
 
-    def _w(self, p) -> np.ndarray:
-        """Parameters, constants and the parameter stage's results (cached: recomputed only
-        when ``p`` changes)."""
+    def _entry(self, p) -> list:
+        """The cache entry ``[p array, w, p list, z buffer or None]`` of parameters ``p``: the
+        last :data:`W_CACHE` parameter vectors evaluated (per thread, most recent first), so
+        that a point's own parameters and the neighbours of a difference quotient do not
+        evict each other (the parameter stage and ``w`` grow with the model: 400k numbers on
+        world2024)."""
         key = ("w", threading.get_ident())  # per thread: evaluations may run concurrently
-        c = self.cache.get(key)
-        if c is not None and p.__class__ is list and c[2] == p:  # lists: compared in C
-            return c[1]
+        entries = self.cache.get(key)
+        if entries is None:
+            entries = self.cache[key] = []
+        if entries and p.__class__ is list:  # lists: compared in C
+            for i, e in enumerate(entries):
+                if e[2] == p:
+                    if i:
+                        entries.insert(0, entries.pop(i))
+                    return e
         pa = np.asarray(p, dtype=float)
-        if c is not None and np.array_equal(c[0], pa):
-            return c[1]
+        for i, e in enumerate(entries):
+            if np.array_equal(e[0], pa):
+                if i:
+                    entries.insert(0, entries.pop(i))
+                return e
         w = np.empty(self.program.size)
         w[:len(pa)] = pa
         w[len(pa):len(pa) + len(self.consts)] = self.consts
         with np.errstate(all="ignore"):
             self.program.run(w)
-        self.cache[key] = (pa.copy(), w, pa.tolist())
-        return w
+        e = [pa.copy(), w, pa.tolist(), None]
+        entries.insert(0, e)
+        del entries[W_CACHE:]
+        return e
+
+    def _w(self, p) -> np.ndarray:
+        """Parameters, constants and the parameter stage's results (cached: recomputed only
+        for parameters not among the last :data:`W_CACHE` evaluated)."""
+        return self._entry(p)[1]
 
     def _z(self, x: np.ndarray, p) -> np.ndarray:
-        """``x`` followed by :meth:`_w`, in one reused buffer (only ``x`` is copied per call;
-        the evaluators return new arrays, so no view of the buffer escapes)."""
-        w = self._w(p)
-        key = ("z", threading.get_ident())
-        c = self.cache.get(key)
-        if c is None or c[0] is not w:
+        """``x`` followed by :meth:`_w`, in one reused buffer per parameter vector (only ``x``
+        is copied per call; the evaluators return new arrays, so no view of the buffer
+        escapes)."""
+        e = self._entry(p)
+        z = e[3]
+        if z is None:
             n = len(x)
-            z = np.empty(n + len(w))
-            z[n:] = w
-            c = self.cache[key] = (w, z)
-        z = c[1]
+            z = e[3] = np.empty(n + len(e[1]))
+            z[n:] = e[1]
         z[:len(x)] = x
         return z
 
@@ -528,11 +549,12 @@ class VectorModel(CompiledModel):
         key = ("drop", threading.get_ident())
         c = self.cache.get(key)
         z = self._z(x, p)
-        if c is not None and np.array_equal(c[0], z):
-            return c[1].copy()
+        w = self._w(p)  # the same cached array for the same parameters: compared by identity
+        if c is not None and c[1] is w and np.array_equal(c[0], x):
+            return c[2].copy()
         out = self._collect(self._drop, self.drop_out, self.drop_perm, z, self.plan,
                             len(self.dropped) + len(self.outputs))
-        self.cache[key] = (z.copy(), out)
+        self.cache[key] = (np.array(x, dtype=float), w, out)
         return out.copy()
 
     def jacobian_values(self, x: np.ndarray, p: list[float]) -> np.ndarray:

@@ -67,7 +67,8 @@ KRYLOV_TOL = 1e-12
 
 
 def tangents(core: CompiledModel, x: np.ndarray, p: np.ndarray,
-             directions: list[np.ndarray], lu=None) -> tuple[list[np.ndarray], object]:
+             directions: list[np.ndarray], lu=None,
+             guesses: list[np.ndarray] | None = None) -> tuple[list[np.ndarray], object]:
     """Solution tangents ``dx = −J⁻¹ ∂F/∂p · d`` for each parameter direction ``d`` and the
     factorisation used. With ``lu`` (a nearby point's, or a function returning one), each
     tangent is solved with it against the exact Jacobian: on small systems by iterative
@@ -77,7 +78,8 @@ def tangents(core: CompiledModel, x: np.ndarray, p: np.ndarray,
     central difference, :func:`parameter_derivative`), by GMRES preconditioned with
     it (:func:`cge.solver.krylov_solve`, at most :data:`KRYLOV_STEPS` iterations) until
     ``||b − J dx||_2 <= KRYLOV_TOL ||b||_2``. If that fails, ``J`` is factorised (one
-    factorisation for all directions) and that one is returned."""
+    factorisation for all directions) and that one is returned. ``guesses``: GMRES's
+    starting points (a nearby point's tangents), one per direction."""
     krylov = core.n >= BROYDEN_MIN_UNKNOWNS
     rhs = [-parameter_derivative(core, x, p, d, richardson=not krylov) for d in directions]
     if callable(lu):
@@ -85,9 +87,10 @@ def tangents(core: CompiledModel, x: np.ndarray, p: np.ndarray,
     if lu is not None:
         J = core.jacobian(x, p.tolist())
         out = []
-        for b in rhs:
+        for k, b in enumerate(rhs):
             scale = max(1.0, float(np.max(np.abs(b), initial=0.0)))
-            dx = _krylov(J, lu, b) if krylov else _refine(J, lu, b, scale)
+            dx = (_krylov(J, lu, b, None if guesses is None else guesses[k]) if krylov
+                  else _refine(J, lu, b, scale))
             if dx is None:
                 break
             out.append(dx)
@@ -107,8 +110,8 @@ def _refine(J, lu, b: np.ndarray, scale: float) -> np.ndarray | None:
     return None
 
 
-def _krylov(J, lu, b: np.ndarray) -> np.ndarray | None:
-    return krylov_solve(J, lu, b, KRYLOV_TOL, maxiter=KRYLOV_STEPS)
+def _krylov(J, lu, b: np.ndarray, guess: np.ndarray | None) -> np.ndarray | None:
+    return krylov_solve(J, lu, b, KRYLOV_TOL, maxiter=KRYLOV_STEPS, x0=guess)
 
 
 def solve_point(core: CompiledModel, x: np.ndarray, p: np.ndarray,
@@ -149,7 +152,7 @@ def walk(core: CompiledModel, x0: np.ndarray, p0: np.ndarray, groups: list[np.nd
     dp = np.sum(groups, axis=0)
     positive = masks(core)[0]
     predict = core.n >= BROYDEN_MIN_UNKNOWNS  # below, Newton from the last point is as cheap
-    x, lu, lam0, dx = x0.copy(), (lu0 if predict else None), 0.0, None
+    x, lu, lam0, dx, dxs = x0.copy(), (lu0 if predict else None), 0.0, None, None
     for lam, wt in zip((t + 1) / 2, w / 2):
         p = p0 + lam * dp
         if predict and dx is not None:  # predictor: the previous point's tangent (in log x where positive)
@@ -160,6 +163,6 @@ def walk(core: CompiledModel, x0: np.ndarray, p0: np.ndarray, groups: list[np.nd
             if np.all(np.isfinite(guess)):
                 x = guess
         x = solve_point(core, x, p, lu0=lu)
-        dxs, lu = tangents(core, x, p, groups, lu)
+        dxs, lu = tangents(core, x, p, groups, lu, guesses=dxs if predict else None)
         lam0, dx = lam, np.sum(dxs, axis=0)
         yield float(lam), float(wt), x, p, dxs
