@@ -173,9 +173,12 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "^": r"\textasciicircum{}"}
 
 
+_LATEX_TABLE = str.maketrans(_LATEX_SPECIAL)
+
+
 def latex_escape(text: str) -> str:
     """Escape LaTeX special characters in text."""
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+    return str(text).translate(_LATEX_TABLE)
 
 
 #: LaTeX packages the tables need (``\\usepackage{...}`` in the document's preamble).
