@@ -325,7 +325,7 @@ class Economy:
         x0 = self.core.x_from_model()
         if (lu0 is None and solver == "newton" and self.base_lu and self.core.n >= BROYDEN_MIN_UNKNOWNS
                 and np.array_equal(x0, self.x_base)):
-            lu0 = self._base_factorisation()
+            lu0 = self._base_factorisation  # factorised only if a Newton step is needed
         try:
             info = solve(self.core, solver=solver, x0=x0, fallback=not continuation, lu0=lu0)
         except SolveError as err:

@@ -17,10 +17,13 @@ import numpy as np
 
 from .core import CompiledModel
 from .solver import (
+    BROYDEN_MIN_UNKNOWNS,
     NO_IPOPT_FALLBACK,
     SolveError,
     ipopt,
     ipopt_available,
+    krylov_solve,
+    masks,
     newton,
     residual_blocks,
     worst_equations,
@@ -28,48 +31,84 @@ from .solver import (
 
 
 def parameter_derivative(core: CompiledModel, x: np.ndarray, p: np.ndarray, d: np.ndarray,
-                         h: float = 1e-3) -> np.ndarray:
+                         h: float = 1e-3, richardson: bool = True) -> np.ndarray:
     """``∂F/∂p · d`` at ``(x, p)``: central differences with one Richardson step (error
-    O(h⁴), about 1e-13 relative for the model's smooth dependence on its parameters)."""
+    O(h⁴), about 1e-13 relative for the model's smooth dependence on its parameters; four
+    residual evaluations). Without ``richardson``, one central difference with step
+    :data:`CENTRAL_STEP` (two evaluations; about 1e-10 relative, measured on world2024's
+    2025 scenarios, where truncation and round-off balance)."""
     def central(step):
         return (core.residual(x, (p + step * d).tolist())
                 - core.residual(x, (p - step * d).tolist())) / (2 * step)
 
+    if not richardson:
+        return central(CENTRAL_STEP)
     return (4 * central(h / 2) - central(h)) / 3
 
 
+#: the step of a single central difference in :func:`parameter_derivative` (fraction of d)
+CENTRAL_STEP = 1e-5
+
+
 #: Iterative refinement of a tangent solved with a nearby point's factorisation: at most this
-#: many corrections, each a sparse product and two triangular solves, before factorising anew.
+#: many corrections, each a sparse product and two triangular solves, before factorising anew
+#: (below :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS` unknowns; from there, GMRES preconditioned
+#: with it, at most :data:`KRYLOV_STEPS` iterations).
 REFINE_STEPS = 8
-#: ... until the linear residual is this small relative to the right-hand side.
+KRYLOV_STEPS = 30
+#: ... until the linear residual is this small relative to the right-hand side (max norm;
+#: iterative refinement).
 REFINE_TOL = 1e-14
+#: GMRES's tolerance for a tangent: ``||b − J dx||_2 <= KRYLOV_TOL ||b||_2``. Its round-off
+#: floor is 2e-15 to 6e-15 (measured at 10 regions x 30 sectors), so 1e-14 in the max norm
+#: (``REFINE_TOL``) is out of its reach; the decomposition's identity (its terms add up to
+#: dEV/dλ, tested to 1e-8 of EV) needs far less.
+KRYLOV_TOL = 1e-12
 
 
 def tangents(core: CompiledModel, x: np.ndarray, p: np.ndarray,
              directions: list[np.ndarray], lu=None) -> tuple[list[np.ndarray], object]:
     """Solution tangents ``dx = −J⁻¹ ∂F/∂p · d`` for each parameter direction ``d`` and the
-    factorisation used. With ``lu`` (a nearby point's), each tangent is solved with it and
-    refined against the exact Jacobian (``dx += lu⁻¹ (b − J dx)``) to :data:`REFINE_TOL`; if
-    that does not converge within :data:`REFINE_STEPS`, ``J`` is factorised (one factorisation
-    for all directions) and that one is returned."""
-    rhs = [-parameter_derivative(core, x, p, d) for d in directions]
+    factorisation used. With ``lu`` (a nearby point's, or a function returning one), each
+    tangent is solved with it against the exact Jacobian: on small systems by iterative
+    refinement (``dx += lu⁻¹ (b − J dx)``, at most :data:`REFINE_STEPS`) until ``max |b − J
+    dx| <= REFINE_TOL · max(1, max |b|)``; from :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS`
+    unknowns up, where a factorisation costs tens of iterations (and ``∂F/∂p · d`` is one
+    central difference, :func:`parameter_derivative`), by GMRES preconditioned with
+    it (:func:`cge.solver.krylov_solve`, at most :data:`KRYLOV_STEPS` iterations) until
+    ``||b − J dx||_2 <= KRYLOV_TOL ||b||_2``. If that fails, ``J`` is factorised (one
+    factorisation for all directions) and that one is returned."""
+    krylov = core.n >= BROYDEN_MIN_UNKNOWNS
+    rhs = [-parameter_derivative(core, x, p, d, richardson=not krylov) for d in directions]
+    if callable(lu):
+        lu = lu()
     if lu is not None:
         J = core.jacobian(x, p.tolist())
         out = []
         for b in rhs:
-            dx, scale = lu.solve(b), max(1.0, float(np.max(np.abs(b), initial=0.0)))
-            for _ in range(REFINE_STEPS):
-                r = b - J @ dx
-                if float(np.max(np.abs(r), initial=0.0)) <= REFINE_TOL * scale:
-                    break
-                dx = dx + lu.solve(r)
-            else:
+            scale = max(1.0, float(np.max(np.abs(b), initial=0.0)))
+            dx = _krylov(J, lu, b) if krylov else _refine(J, lu, b, scale)
+            if dx is None:
                 break
             out.append(dx)
         else:
             return out, lu
     lu = core.lu(x, p.tolist())
     return [lu.solve(b) for b in rhs], lu
+
+
+def _refine(J, lu, b: np.ndarray, scale: float) -> np.ndarray | None:
+    dx = lu.solve(b)
+    for _ in range(REFINE_STEPS):
+        r = b - J @ dx
+        if float(np.max(np.abs(r), initial=0.0)) <= REFINE_TOL * scale:
+            return dx
+        dx = dx + lu.solve(r)
+    return None
+
+
+def _krylov(J, lu, b: np.ndarray) -> np.ndarray | None:
+    return krylov_solve(J, lu, b, KRYLOV_TOL, maxiter=KRYLOV_STEPS)
 
 
 def solve_point(core: CompiledModel, x: np.ndarray, p: np.ndarray,
@@ -92,20 +131,35 @@ def solve_point(core: CompiledModel, x: np.ndarray, p: np.ndarray,
 
 
 def walk(core: CompiledModel, x0: np.ndarray, p0: np.ndarray, groups: list[np.ndarray],
-         nodes: int) -> Iterator[tuple[float, float, np.ndarray, np.ndarray, list[np.ndarray]]]:
+         nodes: int, lu0=None) -> Iterator[tuple[float, float, np.ndarray, np.ndarray,
+                                                list[np.ndarray]]]:
     """Solved points at the Gauss–Legendre nodes of ``[0, 1]`` on the path
     ``p₀ + λ Σ_g d_g``, each with its tangents per group.
 
     Yields ``(λ, weight, x, p, [dx/dλ for each group])``; points are solved in order of λ,
-    each warm-started from the previous one (from ``x0`` at λ = 0). Factorisations are reused
-    along the path: each point's Newton steps start from the previous point's factorisation,
-    and its tangents are solved with it and refined (:func:`tangents`).
+    each from the previous one (moved along its tangent from
+    :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS` unknowns up: a predictor; from ``x0`` at
+    λ = 0) and corrected by Newton to 1e-12. Factorisations are reused along the path: each point's
+    Newton steps start from the previous point's factorisation (at the first point ``lu0``,
+    e.g. the benchmark's, or a function returning one), and its tangents are solved with it
+    (:func:`tangents`). Below :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS` unknowns, where a
+    factorisation is cheap, there is no predictor and ``lu0`` is not used.
     """
     t, w = np.polynomial.legendre.leggauss(nodes)
     dp = np.sum(groups, axis=0)
-    x, lu = x0.copy(), None
+    positive = masks(core)[0]
+    predict = core.n >= BROYDEN_MIN_UNKNOWNS  # below, Newton from the last point is as cheap
+    x, lu, lam0, dx = x0.copy(), (lu0 if predict else None), 0.0, None
     for lam, wt in zip((t + 1) / 2, w / 2):
         p = p0 + lam * dp
+        if predict and dx is not None:  # predictor: the previous point's tangent (in log x where positive)
+            h = lam - lam0
+            with np.errstate(all="ignore"):
+                guess = np.where(positive, x * np.exp(np.clip(h * dx / np.where(positive, x, 1.0),
+                                                              -1.0, 1.0)), x + h * dx)
+            if np.all(np.isfinite(guess)):
+                x = guess
         x = solve_point(core, x, p, lu0=lu)
         dxs, lu = tangents(core, x, p, groups, lu)
+        lam0, dx = lam, np.sum(dxs, axis=0)
         yield float(lam), float(wt), x, p, dxs

@@ -167,7 +167,7 @@ class _Path:
     def __init__(self, core, x, p, dx, dp):
         self.x, self.p, self.dx, self.dp = x, p, dx, dp
         self.xi, self.pi = _positions(core)
-        self.core, self._q, self._dps = core, None, None
+        self.core, self._q = core, None
 
     def v(self, obj) -> float:
         k = self.xi.get(id(obj))
@@ -193,44 +193,6 @@ class _Path:
             return float(self.dx[k])
         k = self.pi.get(id(obj))
         return float(self.dp[k]) if k is not None else 0.0
-
-
-def _spending(m, b, r, s: _Path) -> dict[str, tuple[float, float]]:
-    """Per component k of the regional household (C, G, S): its current value ``X_k`` and the
-    λ-derivative of its real part ``dX_k`` at current prices (module docstring)."""
-    v, d = s.v, s.d
-    out = {}
-    for k, flow, var in finals(b)[:2]:
-        comp = getattr(m, var)
-        items = [(key, val) for key, val in flow.items() if key[0] == r]
-        if items:
-            out[k] = (sum(v(m.pq[key]) * val * v(comp[key]) for key, val in items),
-                      sum(v(m.pq[key]) * val * d(comp[key]) for key, val in items))
-    inv = [(key, val) for key, val in b.I.items() if key[0] == r]
-    if inv or b.FS[r]:
-        ns = s.saving(m, r)
-        sc = scale(b.SAV[r], b.YH[r])
-        fs, dfs, eps, deps = v(m.fsv[r]) * sc, d(m.fsv[r]) * sc, v(m.eps[r]), d(m.eps[r])
-        dval = sum(val * (d(m.pq[key]) * v(m.inv[key]) + v(m.pq[key]) * d(m.inv[key]))
-                   for key, val in inv) - deps * fs - eps * dfs
-        out["S"] = (ns, dval - ns * (deps / eps + _dlog_ps(m, b, s)))
-    return out
-
-
-def _dlog_pi(m, b, r, s: _Path) -> float:
-    """d ln PI_r / dλ: region r's Cobb–Douglas price index of investment goods."""
-    tot = b.total(b.I, r)
-    return sum(val / tot * s.d(m.pq[key]) / s.v(m.pq[key]) for key, val in b.I.items()
-               if key[0] == r) if tot else 0.0
-
-
-def _dlog_ps(m, b, s: _Path) -> float:
-    """d ln Ps / dλ: the world price of saving, Π_r (PI_r / ε_r)^θ_r (reference currency);
-    computed once per point of the path (every region's terms use it)."""
-    if s._dps is None:
-        s._dps = sum(w * (_dlog_pi(m, b, r, s) - s.d(m.eps[r]) / s.v(m.eps[r]))
-                     for r, w in saving_weights(b).items())
-    return s._dps
 
 
 class _Gather:
@@ -286,6 +248,17 @@ class _RegionTerms:
                 free = (r, f) in m.MOB and not m.eq_employment[r, f].active
                 self.factors.append((f, "employment" if free else "endowments", price,
                                      g([m.f[k] for k, _ in keys]), np.array([b for _, b in keys])))
+        self.y0, self.weights = income0(b, r), welfare_weights(b, r)  # base data: fixed
+        # the regional household's spending: C and G (price x base x quantity) and investment
+        self.finals = {}
+        for k, flow, var in finals(b):
+            items = [(key, val) for key, val in flow.items() if key[0] == r]
+            if items:
+                self.finals[k] = (g([m.pq[key] for key, _ in items]),
+                                  g([getattr(m, var)[key] for key, _ in items]),
+                                  np.array([val for _, val in items]))
+        self.has_saving = "I" in self.finals or bool(b.FS[r])
+        self.fs_scale = scale(b.SAV[r], b.YH[r])
         ims, exs, zs = [k for k, _ in into], [k for k, _ in out], [k for k, _ in z]
         self.labels = ([("tariffs", i, src) for src, _, i in ims]
                        + [("import quotas", i, src) for src, _, i in ims]
@@ -299,10 +272,44 @@ class _RegionTerms:
                        + [(c, f, "") for f, c, *_ in self.factors]
                        + [("spending mix", "", "")])
 
-    def values(self, m, b, s: _Path) -> tuple[np.ndarray, float]:
+    def spending(self, k: str, s: _Path) -> tuple[float, float]:
+        """Spending on final-demand component ``k`` (C, G or I): its current value and the
+        λ-derivative of its real part at current prices, ``Σ pq base dq`` (0, 0 if none)."""
+        if k not in self.finals:
+            return 0.0, 0.0
+        pq, q, base = self.finals[k]
+        pv = pq.v(s) * base
+        return float(pv @ q.v(s)), float(pv @ q.d(s))
+
+    def dlog_pi(self, s: _Path) -> float:
+        """d ln PI_r / dλ: the region's Cobb–Douglas price index of investment goods."""
+        if "I" not in self.finals:
+            return 0.0
+        pq, _, base = self.finals["I"]
+        return float(base @ (pq.d(s) / pq.v(s))) / float(base.sum())
+
+    def household(self, m, s: _Path, dps: float) -> dict[str, tuple[float, float]]:
+        """Per component k of the regional household (C, G, S): its current value ``X_k``
+        and the λ-derivative of its real part ``dX_k`` at current prices (module docstring);
+        ``dps`` is d ln Ps / dλ, the world price of saving."""
+        out = {k: self.spending(k, s) for k in ("C", "G") if k in self.finals}
+        if self.has_saving:
+            r = self.r
+            ns = s.saving(m, r)
+            fs, dfs = s.v(m.fsv[r]) * self.fs_scale, s.d(m.fsv[r]) * self.fs_scale
+            eps, deps = s.v(m.eps[r]), s.d(m.eps[r])
+            dval = 0.0
+            if "I" in self.finals:
+                pq, q, base = self.finals["I"]
+                dval = float(base @ (pq.d(s) * q.v(s) + pq.v(s) * q.d(s)))
+            dval -= deps * fs + eps * dfs
+            out["S"] = (ns, dval - ns * (deps / eps + dps))
+        return out
+
+    def values(self, m, b, s: _Path, dps: float) -> tuple[np.ndarray, float]:
         """The terms in :attr:`labels` order (base money per unit λ), and dEV/dλ computed
         directly from the utility function (the terms must add up to it: an identity of the
-        model, checked in tests)."""
+        model, checked in tests); ``dps``: :func:`_dlog_ps`."""
         r = self.r
         eps = s.v(m.eps[r])
         iv = {n: gt.v(s) for n, gt in self.im.items()}
@@ -326,24 +333,30 @@ class _RegionTerms:
         tot_m = -eps * self.im_base * iv["ms"] * cif(iv, self.im, self.im_pwe)
         # investment–savings (GTAP's): investment x (d ln PI − d ln ε − d ln Ps), the price of
         # investment goods against the world price of saving, plus ε FS d ln Ps
-        fs = s.v(m.fsv[r]) * scale(b.SAV[r], b.YH[r])
-        inv = sum(s.v(m.pq[key]) * val * s.v(m.inv[key]) for key, val in b.I.items() if key[0] == r)
-        dps = _dlog_ps(m, b, s)
-        i_s = inv * (_dlog_pi(m, b, r, s) - s.d(m.eps[r]) / eps - dps) + eps * fs * dps
+        fs = s.v(m.fsv[r]) * self.fs_scale
+        inv = self.spending("I", s)[0]
+        i_s = inv * (self.dlog_pi(s) - s.d(m.eps[r]) / eps - dps) + eps * fs * dps
         # endowments: Σ pf dF, by factor; "employment" where it adjusts
         endow = [float(np.sum(price.v(s) * base * q.d(s))) for _, _, price, q, base in self.factors]
         # κ and the spending mix
-        spend = _spending(m, b, r, s)
+        spend = self.household(m, s, dps)
         y = sum(x for x, _ in spend.values())
-        w = welfare_weights(b, r)
+        w = self.weights
         u = s.quantity(m, r)
-        kappa = income0(b, r) * u / y
+        kappa = self.y0 * u / y
         mix = sum((w.get(k, 0.0) * y / x - 1.0) * dx for k, (x, dx) in spend.items())
         vals = np.concatenate([iv["tm"] * wedge, iv["tmq"] * wedge, ev["te"] * flow,
                                ev["teq"] * flow, prod, tech, tot_x, tot_m, [i_s], endow])
         vals = np.append(kappa * vals, kappa * mix)
-        direct = income0(b, r) * u * sum(w[k] * spend[k][1] / spend[k][0] for k in w)
+        direct = self.y0 * u * sum(w[k] * spend[k][1] / spend[k][0] for k in w)
         return vals, direct
+
+
+def _dlog_ps(m, b, s: _Path, terms: dict[str, _RegionTerms]) -> float:
+    """d ln Ps / dλ: the world price of saving, Π_r (PI_r / ε_r)^θ_r (reference currency);
+    once per point of the path (every region's terms use it)."""
+    return sum(w * (terms[r].dlog_pi(s) - s.d(m.eps[r]) / s.v(m.eps[r]))
+               for r, w in saving_weights(b).items())
 
 
 def _region_terms(core, m, b) -> dict[str, _RegionTerms]:
@@ -377,7 +390,9 @@ def decompose(economy, solution=None, *, tol: float = 1e-6,
     dp = p1 - p0
     n = 8
     while True:
-        detail, direct = _integrate(core, m, b, economy.x_base, p0, dp, n)
+        # the path's first Newton steps and tangents use the benchmark's factorisation
+        detail, direct = _integrate(core, m, b, economy.x_base, p0, dp, n,
+                                    lu0=economy._base_factorisation)
         parts = detail.groupby("region")["value"].sum()
         resid = {r: ev[r] - parts.get(r, 0.0) for r in b.regions}
         size = {r: max(abs(ev[r]), 1e-9 * income0(b, r)) for r in b.regions}
@@ -393,14 +408,15 @@ def decompose(economy, solution=None, *, tol: float = 1e-6,
     return Decomposition(detail=detail, summary=summary, nodes=n, identity_gap=float(gap))
 
 
-def _integrate(core, m, b, x_base, p0, dp, n):
+def _integrate(core, m, b, x_base, p0, dp, n, lu0=None):
     terms = _region_terms(core, m, b)
     acc = {r: np.zeros(len(t.labels)) for r, t in terms.items()}
     direct = {r: 0.0 for r in b.regions}
-    for _, wt, x, p, (dx,) in walk(core, x_base, p0, [dp], n):
+    for _, wt, x, p, (dx,) in walk(core, x_base, p0, [dp], n, lu0=lu0):
         state = _Path(core, x, p, dx, dp)
+        dps = _dlog_ps(m, b, state, terms)
         for r in b.regions:
-            vals, dd = terms[r].values(m, b, state)
+            vals, dd = terms[r].values(m, b, state, dps)
             acc[r] += wt * vals
             direct[r] += wt * dd
     rows: dict[tuple, float] = {}  # a label may repeat (terms of trade on exports and imports)

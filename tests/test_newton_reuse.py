@@ -160,3 +160,106 @@ def test_dropped_equations_and_outputs_are_evaluated_once_per_point_and_returned
     assert np.max(np.abs(core.dropped_residuals(x, p))) < 1e-9
     moved = core.output_values(x * 1.01, p)
     assert not np.allclose(moved, b)
+
+
+class _Splu:
+    """A preconditioner with :class:`cge.core.LU`'s ``solve``: the LU of a nearby matrix."""
+
+    def __init__(self, M):
+        from scipy.sparse.linalg import splu
+
+        self.lu = splu(M.tocsc())
+
+    def solve(self, b):
+        return self.lu.solve(b)
+
+
+def test_krylov_solve_matches_a_direct_solve_and_says_when_it_cannot():
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import spsolve
+
+    rng = np.random.default_rng(7)
+    n = 200
+    R = sp.random(n, n, density=0.03, random_state=rng, format="csc")
+    J = (sp.identity(n, format="csc") * 4.0 + R).tocsc()
+    b = rng.standard_normal(n)
+    exact = spsolve(J, b)
+    near = _Splu(J + sp.random(n, n, density=0.01, random_state=rng) * 0.2)  # a stale LU
+    dx = solver.krylov_solve(J, near, b, 1e-12)
+    assert dx is not None
+    # the true residual meets the tolerance, and the solution is the direct one
+    assert np.linalg.norm(b - J @ dx) <= 1e-12 * np.linalg.norm(b)
+    np.testing.assert_allclose(dx, exact, rtol=1e-9, atol=1e-12)
+    # a poor preconditioner (the identity) and one iteration cannot reach 1e-12: None, not a guess
+    assert solver.krylov_solve(J, _Splu(sp.identity(n)), b, 1e-12, maxiter=1) is None
+    assert np.array_equal(solver.krylov_solve(J, near, np.zeros(n), 1e-12), np.zeros(n))
+
+
+def test_newton_krylov_solves_large_shocks_on_the_kept_factorisation(world, monkeypatch):
+    # the 50% steel tariff moved too far for Broyden's steps alone: it used to factorise twice
+    eco = world
+    sc = cge.load_scenario("scenarios/us_steel_232_50.toml")
+    monkeypatch.setattr(solver, "BROYDEN", False)
+    monkeypatch.setattr(solver, "KRYLOV", False)
+    eco.base_lu = False
+    eco.reset()
+    eco.apply(sc)
+    old = eco.solve()
+    monkeypatch.setattr(solver, "BROYDEN", True)
+    monkeypatch.setattr(solver, "KRYLOV", True)
+    eco.base_lu = True
+    eco._base_factorisation()
+    calls = _count_factorisations(monkeypatch, eco.core)
+    eco.reset()
+    eco.apply(sc)
+    new = eco.solve()
+    assert new.converged and new.info.krylov_steps >= 1
+    assert len(calls) == 0  # no factorisation beyond the benchmark's, kept from before
+    assert np.max(np.abs(eco.core.residual(np.array(new.x), list(new.p)))) <= solver.TOL
+    np.testing.assert_allclose(new.x, old.x, rtol=1e-10, atol=1e-12)
+
+
+def test_the_benchmark_factorisation_is_made_only_when_a_step_needs_it(monkeypatch):
+    eco = cge.Economy(resolve_data("world2024"))
+    calls = _count_factorisations(monkeypatch, eco.core)
+    sol = eco.solve()  # at the benchmark: already solved, nothing to factorise
+    assert sol.converged and sol.iterations == 0
+    assert len(calls) == 0 and getattr(eco, "_base_lu", None) is None
+
+
+def test_tangents_by_gmres_on_a_kept_factorisation_equal_the_direct_ones(world):
+    from cge.path import tangents
+
+    eco = world
+    eco.reset()
+    eco.apply(cge.load_scenario("scenarios/us_autos_232.toml"))
+    sol = eco.solve()
+    x, p = np.array(sol.x), np.array(sol.p)
+    d = p - np.array(eco.base_params(p))
+    (direct,), lu_new = tangents(eco.core, x, p, [d])  # factorised at the solution
+    (kry,), lu_used = tangents(eco.core, x, p, [d], lu=eco._base_factorisation())
+    assert lu_used is eco._base_factorisation()  # GMRES converged: no new factorisation
+    np.testing.assert_allclose(kry, direct, rtol=1e-9, atol=1e-12 * np.max(np.abs(direct)))
+
+
+def test_the_decomposition_at_scale_needs_no_factorisation_and_matches_the_exact_path(
+        world, monkeypatch):
+    from cge import path, welfare
+
+    eco = world
+    eco.reset()
+    eco.apply(cge.load_scenario("scenarios/us_after_deals_2025.toml"))
+    sol = eco.solve()
+    eco._base_factorisation()
+    calls = _count_factorisations(monkeypatch, eco.core)
+    fast = welfare.decompose(eco, sol)
+    assert len(calls) == 0  # predictor, Newton-Krylov nodes, GMRES tangents on the kept LU
+    # the reference: the small-system path (a factorisation at every node, Richardson's
+    # derivative, iterative refinement), forced on this economy
+    monkeypatch.setattr(path, "BROYDEN_MIN_UNKNOWNS", 10**9)
+    exact = welfare.decompose(eco, sol)
+    assert len(calls) >= 1
+    ev = exact.summary["EV, regional"].abs().max()
+    diff = (fast.summary - exact.summary).abs().to_numpy().max()
+    assert diff <= 1e-7 * ev
+    assert fast.identity_gap <= 1e-8 * ev
