@@ -134,8 +134,10 @@ class Dataset:
                 i, j = pos.get(row), pos.get(col)
                 if i is not None and j is not None:
                     mat[i, j] += v
+            # copy=False: the frame keeps the array (rows contiguous), the layout of the pivot
+            # table it replaces, so that its sums add in the same order (the same bits)
             self._matrices[region] = pd.DataFrame(mat, index=pd.Index(acc, name="row"),
-                                                  columns=pd.Index(acc, name="col"))
+                                                  columns=pd.Index(acc, name="col"), copy=False)
         return self._matrices[region]
 
     def describe(self) -> str:
