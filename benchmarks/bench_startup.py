@@ -174,7 +174,8 @@ t.append(T())
 out = Path({out!r})
 write_tables(res.tables(), out)
 t.append(T())
-import matplotlib.figure, matplotlib.backends.backend_agg
+from cge.report.plots import load_matplotlib
+load_matplotlib()  # as the command line does (past Pyomo's hook, which would import pyplot)
 t.append(T())
 figs = figures(res)
 for stem, fig in figs.items():

@@ -121,12 +121,16 @@ def calibrate(ds: Dataset) -> Benchmark:
                     VA[r, j] = va
                 tz[r, j] = float(cell("IDT", j)) / cost
                 Z[r, j] = cost + float(cell("IDT", j))
-        for f in Fs:
-            total = sum(v for (rr, ff, _), v in F.items() if rr == r and ff == f)
+        for f in Fs:  # summed in F's order (sectors in order), as over F.items()
+            total = sum(F[r, f, j] for j in S if (r, f, j) in F)
             if total > 0:
                 FF[r, f] = total
+        values = sam.to_numpy(dtype=float)
+        pos = {k: n for n, k in enumerate(sam.index)}
+        cpos = {k: n for n, k in enumerate(sam.columns)}
+        across = [cpos[s] for s in partners]
         for i in S:
-            e = float(sam.loc[i, partners].sum())
+            e = float(values[pos[i], across].sum())
             if e > 0:
                 E[r, i] = e
             d = Z.get((r, i), 0.0) - e

@@ -53,6 +53,16 @@ def _settle() -> None:
         gc.freeze()
 
 
+def _no_collector() -> None:
+    """In a process of its own that runs one bounded task (one scenario: ``cge run``), no
+    cyclic garbage collection at all: what such a run leaves in reference cycles is a few MB
+    (peak RSS of ``cge run`` on world2024 with all outputs 227 MB with the collector, 232 MB
+    without), while the collections cost ~0.3 s of its ~2 s CPU. Never in a longer-lived
+    process, nor for commands whose work grows with their input (sweeps, studies)."""
+    if _ONE_SHOT:
+        gc.disable()
+
+
 def _fail(exc: Exception, debug: bool, code: int) -> None:
     if debug:
         raise exc
@@ -171,6 +181,7 @@ def run_cmd(scenario, data, closure, revenue, elasticities, solver, out, force, 
     if no_write and (out is not None or force):
         raise click.UsageError("--no-write cannot be combined with --out or --force")
     with _Guard(debug):
+        _no_collector()
         from . import report
         from .economy import run
         from .scenario import load_scenario

@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import DataError
@@ -122,9 +123,21 @@ class Dataset:
         """``region``'s SAM as a square DataFrame (rows receive from columns), zeros filled."""
         if region not in self._matrices:
             acc = self.accounts(region)
-            sub = self.sam[self.sam["region"] == region]
-            mat = sub.pivot_table(index="row", columns="col", values="value", aggfunc="sum")
-            self._matrices[region] = mat.reindex(index=acc, columns=acc).fillna(0.0)
+            pos = {a: k for k, a in enumerate(acc)}
+            mat = np.zeros((len(acc), len(acc)))
+            sam = self.sam
+            mine = (sam["region"] == region).to_numpy()
+            # the cells summed by (row, col), as a pivot table would (a validated SAM has each
+            # cell once); cells of accounts the region does not have are left out
+            for row, col, v in zip(sam["row"].to_numpy()[mine], sam["col"].to_numpy()[mine],
+                                   sam["value"].to_numpy(dtype=float)[mine], strict=True):
+                i, j = pos.get(row), pos.get(col)
+                if i is not None and j is not None:
+                    mat[i, j] += v
+            # copy=False: the frame keeps the array (rows contiguous), the layout of the pivot
+            # table it replaces, so that its sums add in the same order (the same bits)
+            self._matrices[region] = pd.DataFrame(mat, index=pd.Index(acc, name="row"),
+                                                  columns=pd.Index(acc, name="col"), copy=False)
         return self._matrices[region]
 
     def describe(self) -> str:
@@ -285,6 +298,10 @@ _INFINITY = re.compile(r"[+-]?inf(?:inity)?", re.IGNORECASE)
 def _numbers(df: pd.DataFrame, col: str, file: str, lines: list[int], *, allow_inf: bool = False,
              allow_empty_as: float | None = None) -> pd.Series:
     """Convert a column of text (or numbers) to floats; name the line of the first bad cell."""
+    if df[col].dtype == np.float64:  # floats already (e.g. from read_tables): as they are,
+        values = df[col].to_numpy(dtype=float, copy=True)  # when the loop would keep them
+        if (np.isfinite(values) if not allow_inf else ~np.isnan(values)).all():
+            return pd.Series(values, index=df.index, dtype=float)
     out = []
     for k, cell in enumerate(df[col]):
         text = cell.strip() if isinstance(cell, str) else str(cell)
@@ -367,23 +384,36 @@ def load_dataset(path: str | Path) -> Dataset:
     return build_dataset(t.meta, t.sam, t.trade, t.elasticities, digest=t.digest)
 
 
-def _numeric(sam: pd.DataFrame, trade: pd.DataFrame, elasticities: pd.DataFrame
-             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _bare(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with a fresh row index and no ``attrs``: pandas deep-copies ``attrs``
+    into every frame and series an operation returns, which for the line numbers of a large
+    table cost more than the checks themselves."""
+    attrs = df.attrs
+    try:
+        df.attrs = {}
+        return df.copy().reset_index(drop=True)
+    finally:
+        df.attrs = attrs
+
+
+def _numeric(sam: pd.DataFrame, trade: pd.DataFrame, elasticities: pd.DataFrame, *,
+             lines: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Copies of the tables (text or numeric cells) with their number columns as floats; an
-    empty ``psi`` is ``inf``. Each copy keeps the line numbers of its rows."""
+    empty ``psi`` is ``inf``. Each copy keeps the line numbers of its rows in ``attrs``
+    (``lines``; else none)."""
     sam_lines, trade_lines, elas_lines = _lines(sam), _lines(trade), _lines(elasticities)
-    sam = sam.copy().reset_index(drop=True)
+    sam, trade, elasticities = _bare(sam), _bare(trade), _bare(elasticities)
     sam["value"] = _numbers(sam, "value", "sam.csv", sam_lines)
-    trade = trade.copy().reset_index(drop=True)
     trade["value"] = _numbers(trade, "value", "trade.csv", trade_lines)
     trade["tariff_pct"] = _numbers(trade, "tariff_pct", "trade.csv", trade_lines)
-    elas = elasticities.copy().reset_index(drop=True)
+    elas = elasticities
     for c in ("sigma_va", "sigma_d", "sigma_m"):
         elas[c] = _numbers(elas, c, "elasticities.csv", elas_lines)
     elas["psi"] = _numbers(elas, "psi", "elasticities.csv", elas_lines, allow_inf=True,
                            allow_empty_as=math.inf)
-    for df, lines in ((sam, sam_lines), (trade, trade_lines), (elas, elas_lines)):
-        df.attrs["lines"] = lines
+    if lines:
+        for df, at in ((sam, sam_lines), (trade, trade_lines), (elas, elas_lines)):
+            df.attrs["lines"] = at
     return sam, trade, elas
 
 
@@ -400,7 +430,7 @@ def build_dataset(meta: dict, sam: pd.DataFrame, trade: pd.DataFrame, elasticiti
     factors = tuple(meta["factors"])
     tol = float(meta.get("balance_tolerance", BALANCE_TOL))
     sam_lines, trade_lines, elas_lines = _lines(sam), _lines(trade), _lines(elasticities)
-    sam, trade, elas = _numeric(sam, trade, elasticities)
+    sam, trade, elas = _numeric(sam, trade, elasticities, lines=False)  # lines: passed on
 
     cells = _validate_sam(sam, regions, sectors, factors, sam_lines)
     sam = sam[sam["value"] != 0.0].reset_index(drop=True)
@@ -525,10 +555,11 @@ def _validate_subsidies(ds: Dataset, cells: dict) -> None:
     factors) would make its output worth nothing or less: the model's prices divide by
     ``1 + tz``. Checked cell by cell, before the balance checks, so the cell is named."""
     for r in ds.regions:
-        m = ds.matrix(r)
+        a, pos = _cells(ds, r)
+        inputs = [pos[k] for k in (*ds.sectors, *ds.factors)]
         for j in ds.sectors:
-            tax = m.loc["IDT", j]
-            cost = m.loc[[*ds.sectors, *ds.factors], j].sum()
+            tax = a[pos["IDT"], pos[j]]
+            cost = a[inputs, pos[j]].sum()
             if tax < 0 and cost > 0 and tax <= -cost * (1 - ds.balance_tol):
                 line = cells.get((r, "IDT", j))
                 at = f"line {line}: " if line else ""
@@ -539,27 +570,37 @@ def _validate_subsidies(ds: Dataset, cells: dict) -> None:
                                 "the sector's cost of intermediates and factors (a rate above -100%)")
 
 
+def _cells(ds: Dataset, region: str) -> tuple[np.ndarray, dict[str, int]]:
+    """``region``'s SAM (:meth:`Dataset.matrix`) as an array and each account's position:
+    cell look-ups without pandas' indexing (sums of the same cells in the same order)."""
+    m = ds.matrix(region)
+    return m.to_numpy(), {a: k for k, a in enumerate(m.index)}
+
+
 def _validate_balance(ds: Dataset) -> None:
     for r in ds.regions:
         m = ds.matrix(r)
-        rows, cols = m.sum(axis=1), m.sum(axis=0)
-        for acc in m.index:
-            if not _gap_ok(rows[acc], cols[acc], ds.balance_tol):
+        a, pos = _cells(ds, r)
+        rows, cols = m.sum(axis=1).to_numpy(), m.sum(axis=0).to_numpy()
+        for k, acc in enumerate(m.index):
+            if not _gap_ok(rows[k], cols[k], ds.balance_tol):
                 raise DataError(
                     f"region {show(r)}: account {show(acc)} does not balance: row total (receipts) "
-                    f"{rows[acc]:.10g} vs column total (payments) {cols[acc]:.10g}, gap "
-                    f"{rows[acc] - cols[acc]:.6g}", file="sam.csv",
+                    f"{rows[k]:.10g} vs column total (payments) {cols[k]:.10g}, gap "
+                    f"{rows[k] - cols[k]:.6g}", file="sam.csv",
                     hint="every account's receipts must equal its payments")
+        sectors = [pos[i] for i in ds.sectors]
         for f in ds.factors:
-            paid, earned = m.loc["HOH", f], m.loc[f, list(ds.sectors)].sum()
+            paid, earned = a[pos["HOH"], pos[f]], a[pos[f], sectors].sum()
             if not _gap_ok(paid, earned, ds.balance_tol):
                 raise DataError(f"region {show(r)}: factor {show(f)} pays the household {paid:.10g} "
                                 f"but earns {earned:.10g}", file="sam.csv",
                                 hint="factor income goes to HOH only")
-        partners = [p for p in ds.regions if p != r]
+        partners = [pos[p] for p in ds.regions if p != r]
+        inputs = [pos[k] for k in (*ds.sectors, *ds.factors, "IDT")]
         for i in ds.sectors:
-            cost = m.loc[[*ds.sectors, *ds.factors, "IDT"], i].sum()
-            exports = m.loc[i, partners].sum()
+            cost = a[inputs, pos[i]].sum()
+            exports = a[pos[i], partners].sum()
             if exports > cost * (1 + ds.balance_tol):
                 raise DataError(f"region {show(r)}: sector {show(i)} exports {exports:.10g} but "
                                 f"produces only {cost:.10g}", file="sam.csv",
@@ -705,6 +746,7 @@ def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int],
         first: dict[tuple[str, str], int] = {}  # (region, sector) -> first row in file order
         for k, key in enumerate(zip(part.region, part.sector, strict=True)):
             first.setdefault(key, k)
+        values = list(part[[*cols, "source"]].itertuples(index=False, name=None))
         out = []
         for r in ds.regions:
             for i in ds.sectors:
@@ -715,9 +757,10 @@ def _validate_elasticities(ds: Dataset, elas: pd.DataFrame, lines: list[int],
                                     file="elasticities.csv",
                                     hint="add a line for the sector (with an empty region for all "
                                     "regions)" + (" to every set" if has_sets else ""))
-                row = part.iloc[k]
-                out.append({"region": r, "sector": i, **{c: float(row[c]) for c in cols},
-                            "source": row["source"]})
+                row = values[k]
+                out.append({"region": r, "sector": i,
+                            **{c: float(v) for c, v in zip(cols, row[:-1], strict=True)},
+                            "source": row[-1]})
         sets[name] = pd.DataFrame(out).set_index(["region", "sector"])
     if default is None:
         if len(sets) > 1:
@@ -736,40 +779,41 @@ def _validate_structure(ds: Dataset) -> None:
     """Structural defects of a balanced, consistent data set that leave the model without a
     solution or with an undetermined one (docs/reliability.md): no trade at all, a region that
     neither exports nor imports, no household consumption, no value added, no saving."""
-    if not any(ds.matrix(r).loc[list(ds.sectors), [p for p in ds.regions if p != r]].to_numpy().any()
-               for r in ds.regions):
+    cells = {r: _cells(ds, r) for r in ds.regions}
+    S = {r: [cells[r][1][i] for i in ds.sectors] for r in ds.regions}
+    P = {r: [cells[r][1][p] for p in ds.regions if p != r] for r in ds.regions}
+    if not any(cells[r][0][np.ix_(S[r], P[r])].any() for r in ds.regions):
         raise DataError("no region exports anything: every trade flow is zero", file="trade.csv",
                         hint="the model links its regions by trade: give the flows in trade.csv "
                         "and the SAMs' export (sector, partner) and import (partner, sector) cells")
     for r in ds.regions:
-        m = ds.matrix(r)
-        S, partners = list(ds.sectors), [p for p in ds.regions if p != r]
+        a, pos = cells[r]
         where = f"region {show(r)}: "
-        if not (m.loc[S, partners].to_numpy().any() or m.loc[partners, S].to_numpy().any()):
+        if not (a[np.ix_(S[r], P[r])].any() or a[np.ix_(P[r], S[r])].any()):
             raise DataError(f"{where}the region neither exports nor imports anything, so its "
                             "exchange rate and prices relative to the world are undetermined",
                             file="sam.csv", hint="give it at least one export (sector, partner) or "
                             "import (partner, sector) cell and the flow in trade.csv, or leave the "
                             "region out of meta.toml (regions)")
-        if not (m.loc[S, "HOH"] > 0).any():
+        if not (a[S[r], pos["HOH"]] > 0).any():
             raise DataError(f"{where}the household consumes nothing: no (sector, HOH) cell is "
                             "positive", file="sam.csv", hint="the consumer price index and the "
                             "welfare measures weigh household consumption: give the region its "
                             "household consumption, (sector, HOH) cells")
-        if not (m.loc[list(ds.factors), S] > 0).to_numpy().any():
+        if not (a[np.ix_([pos[f] for f in ds.factors], S[r])] > 0).any():
             raise DataError(f"{where}value added is zero: no sector pays a factor "
                             f"({listing(ds.factors)}), so the household has no income and GDP is "
                             "zero", file="sam.csv", hint="give the region factor payments, "
                             "(factor, sector) cells, paid to the household as (HOH, factor)")
-        parts = m.loc["INV"]
-        saving, scale = parts.sum(), parts.abs().sum() + m.loc[:, "INV"].abs().sum()
+        parts = a[pos["INV"], :]
+        saving, scale = parts.sum(), np.abs(parts).sum() + np.abs(a[:, pos["INV"]]).sum()
         if abs(saving) <= ds.balance_tol * scale and scale > 0:
             # no saving at all (every INV cell zero, trade balanced) is supported: saving stays
             # zero; saving parts that cancel out would not after a shock, with no investment
             raise DataError(f"{where}total saving (the INV row) is {saving:.6g}, so the region "
                             f"invests nothing, but its parts are not zero (household "
-                            f"{parts['HOH']:.6g}, government {parts['GOV']:.6g}, foreign "
-                            f"{parts[partners].sum():.6g}): the saving a shock brings could not "
+                            f"{parts[pos['HOH']]:.6g}, government {parts[pos['GOV']]:.6g}, foreign "
+                            f"{parts[P[r]].sum():.6g}): the saving a shock brings could not "
                             "be spent", file="sam.csv", hint="give the region investment demand, "
                             "(sector, INV) cells, financed by that saving; or no saving at all "
                             "(every INV cell zero, trade balanced with each partner)")

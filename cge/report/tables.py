@@ -69,8 +69,11 @@ def spreadsheet_safe(long: pd.DataFrame) -> pd.DataFrame:
     out = long.copy()
     for col in out.columns:
         if not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str)
-                                    and v.startswith(FORMULA_START) else v)
+            # a text column holds few distinct names: test those, map only when one is risky
+            if any(isinstance(v, str) and v.startswith(FORMULA_START)
+                   for v in pd.unique(out[col])):
+                out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str)
+                                        and v.startswith(FORMULA_START) else v)
     return out
 
 
@@ -173,9 +176,12 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
                   "^": r"\textasciicircum{}"}
 
 
+_LATEX_TABLE = str.maketrans(_LATEX_SPECIAL)
+
+
 def latex_escape(text: str) -> str:
     """Escape LaTeX special characters in text."""
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+    return str(text).translate(_LATEX_TABLE)
 
 
 #: LaTeX packages the tables need (``\\usepackage{...}`` in the document's preamble).
@@ -274,12 +280,15 @@ def to_latex(table: pd.DataFrame | PublicationTable, *, na_rep: str = "", captio
             f"{notes_par}\\end{{table}}\n")
 
 
+_MARKDOWN_TABLE = str.maketrans({"|": r"\|", "\r": " ", "\n": " "})
+
+
 def to_markdown(table: pd.DataFrame | PublicationTable, *, na_rep: str = "") -> str:
     """A GitHub-flavoured Markdown table: numbers as in :func:`publication`, right-aligned."""
     pub = table if isinstance(table, PublicationTable) else publication(table, na_rep=na_rep)
 
     def cell(text: str) -> str:  # a bar or a line break would end the cell or the row
-        return str(text).replace("|", r"\|").replace("\r", " ").replace("\n", " ")
+        return str(text).translate(_MARKDOWN_TABLE)
 
     head = [cell(h) for h in pub.flat_header()]
     cols = [[cell(v) for v in pub.cells[c].tolist()] for c in pub.cells.columns]
