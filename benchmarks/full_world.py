@@ -1,12 +1,13 @@
 """The whole WIOD 2013 world at full detail (41 regions x 35 industries): build, calibrate, shock.
 
-Run: ``.venv/bin/python benchmarks/full_world.py [--year 2011] [--out DIR] [--report]``. Builds the data set with
-the aggregation tool (``calibration/inputs/maps/regions_wiod41.csv`` and ``sectors_wiod35.csv``),
-loads it, builds and calibrates the model (``cge.Economy``), checks replication, applies +10 points
-on every US goods import from every partner (the IEEPA baseline shock) and solves. Prints wall
-and CPU times per step (the machine may be shared: CPU time does not depend on other load) and
-the peak resident memory of the process (``resource.getrusage``). Not a test; numbers in
-docs/performance.md, "The whole WIOD world".
+Run: ``.venv/bin/python benchmarks/full_world.py [--year 2011] [--out DIR] [--report]``.
+Builds the data set with the aggregation tool (``calibration/inputs/maps/regions_wiod41.csv``
+and ``sectors_wiod35.csv``), loads it, builds and calibrates the model (``cge.Economy``),
+checks replication, applies +10 points on every US goods import from every partner (the IEEPA
+baseline shock) and solves; with ``--report`` also the welfare decomposition and every output.
+Prints wall and CPU times per step (the machine may be shared: CPU time does not depend on other
+load) and the peak resident memory of the process (``resource.getrusage``). Not a test; numbers
+in docs/performance.md, "The whole WIOD world".
 """
 
 from __future__ import annotations
