@@ -140,29 +140,53 @@ def walk(core: CompiledModel, x0: np.ndarray, p0: np.ndarray, groups: list[np.nd
     ``p₀ + λ Σ_g d_g``, each with its tangents per group.
 
     Yields ``(λ, weight, x, p, [dx/dλ for each group])``; points are solved in order of λ,
-    each from the previous one (moved along its tangent from
-    :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS` unknowns up: a predictor; from ``x0`` at
-    λ = 0) and corrected by Newton to 1e-12. Factorisations are reused along the path: each point's
-    Newton steps start from the previous point's factorisation (at the first point ``lu0``,
-    e.g. the benchmark's, or a function returning one), and its tangents are solved with it
-    (:func:`tangents`). Below :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS` unknowns, where a
+    each from the previous one and corrected by Newton to 1e-12. From
+    :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS` unknowns up the start is a predictor (the
+    previous point's tangent line; from the third node on the cubic Hermite interpolant of
+    the last two points and their tangents; in log x where positive), and factorisations are
+    reused along the path: each point's Newton steps start from the previous point's
+    factorisation (at the first point ``lu0``, e.g. the benchmark's, or a function returning
+    one), and its tangents are solved with it (:func:`tangents`). Below, where a
     factorisation is cheap, there is no predictor and ``lu0`` is not used.
     """
     t, w = np.polynomial.legendre.leggauss(nodes)
     dp = np.sum(groups, axis=0)
     positive = masks(core)[0]
     predict = core.n >= BROYDEN_MIN_UNKNOWNS  # below, Newton from the last point is as cheap
-    x, lu, lam0, dx, dxs = x0.copy(), (lu0 if predict else None), 0.0, None, None
+    x, lu, dxs = x0.copy(), (lu0 if predict else None), None
+    done: list[tuple[float, np.ndarray, np.ndarray]] = []  # (λ, y, dy/dλ) of solved points
     for lam, wt in zip((t + 1) / 2, w / 2):
         p = p0 + lam * dp
-        if predict and dx is not None:  # predictor: the previous point's tangent (in log x where positive)
-            h = lam - lam0
-            with np.errstate(all="ignore"):
-                guess = np.where(positive, x * np.exp(np.clip(h * dx / np.where(positive, x, 1.0),
-                                                              -1.0, 1.0)), x + h * dx)
+        if predict and done:
+            guess = _predict(done[-2:], lam, positive)
             if np.all(np.isfinite(guess)):
                 x = guess
         x = solve_point(core, x, p, lu0=lu)
         dxs, lu = tangents(core, x, p, groups, lu, guesses=dxs if predict else None)
-        lam0, dx = lam, np.sum(dxs, axis=0)
+        if predict:
+            dx = np.sum(dxs, axis=0)
+            with np.errstate(all="ignore"):
+                y = np.where(positive, np.log(np.where(positive, x, 1.0)), x)
+                dy = np.where(positive, dx / np.where(positive, x, 1.0), dx)
+            done.append((float(lam), y, dy))
         yield float(lam), float(wt), x, p, dxs
+
+
+def _predict(done: list[tuple[float, np.ndarray, np.ndarray]], lam: float,
+             positive: np.ndarray) -> np.ndarray:
+    """The predictor of :func:`walk` at ``lam`` from the last solved points ``done`` (each
+    ``(λ, y, dy/dλ)`` with ``y = log x`` where x is positive, ``x`` elsewhere): from one point
+    the tangent line, from two the cubic Hermite interpolant of both (values and slopes),
+    extended to ``lam``; the step in ``log x`` is clipped to ±1 (a factor of e)."""
+    l1, y1, d1 = done[-1]
+    if len(done) == 1:
+        step = (lam - l1) * d1
+    else:
+        l0, y0, d0 = done[-2]
+        h = l1 - l0
+        s = (lam - l0) / h
+        h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
+        h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
+        step = h00 * y0 + h10 * h * d0 + h01 * y1 + h11 * h * d1 - y1
+    with np.errstate(all="ignore"):
+        return np.where(positive, np.exp(y1 + np.clip(step, -1.0, 1.0)), y1 + step)

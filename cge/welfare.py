@@ -226,11 +226,12 @@ class _RegionTerms:
     """The terms of dEV/dλ of one region, laid out once per economy: labels (component,
     sector, partner) and the components they are computed from, gathered as arrays."""
 
-    def __init__(self, core, m, b, r):
+    def __init__(self, core, m, b, r, by: dict | None = None):
         self.r = r
-        into = [(k, base) for k, base in b.MS.items() if k[1] == r]  # r's imports
-        out = [(k, base) for k, base in b.MS.items() if k[0] == r]   # r's exports
-        z = [(k, base) for k, base in b.Z.items() if k[0] == r]
+        by = _by_region(b) if by is None else by  # the base flows grouped by region, in order
+        into = by["into"].get(r, [])  # r's imports
+        out = by["out"].get(r, [])    # r's exports
+        z = by["Z"].get(r, [])
         g = lambda objs: _Gather(core, objs)  # noqa: E731
         self.im_base = np.array([base for _, base in into])
         self.im = {n: g([getattr(m, n)[k] for k, _ in into]) for n in ("tm", "tmq", "te", "teq", "ms")}
@@ -242,7 +243,7 @@ class _RegionTerms:
         self.z = {n: g([getattr(m, n)[k] for k, _ in z]) for n in ("tz", "pz", "z", "ao")}
         self.factors = []
         for f in b.factors:
-            keys = [(k, base) for k, base in b.F.items() if k[0] == r and k[1] == f]
+            keys = [(k, base) for k, base in by["F"].get(r, []) if k[1] == f]
             if keys:
                 price = g([m.pfs[k] if k in m.SPEC else m.pf[r, f] for k, _ in keys])
                 free = (r, f) in m.MOB and not m.eq_employment[r, f].active
@@ -251,8 +252,8 @@ class _RegionTerms:
         self.y0, self.weights = income0(b, r), welfare_weights(b, r)  # base data: fixed
         # the regional household's spending: C and G (price x base x quantity) and investment
         self.finals = {}
-        for k, flow, var in finals(b):
-            items = [(key, val) for key, val in flow.items() if key[0] == r]
+        for k, _, var in finals(b):
+            items = by[k].get(r, [])
             if items:
                 self.finals[k] = (g([m.pq[key] for key, _ in items]),
                                   g([getattr(m, var)[key] for key, _ in items]),
@@ -363,8 +364,26 @@ def _region_terms(core, m, b) -> dict[str, _RegionTerms]:
     """:class:`_RegionTerms` of every region (cached per core: the layout does not change)."""
     c = core.cache.get("welfare_terms")
     if c is None or c[0] is not m:
-        c = core.cache["welfare_terms"] = (m, {r: _RegionTerms(core, m, b, r) for r in b.regions})
+        by = _by_region(b)
+        c = core.cache["welfare_terms"] = (m, {r: _RegionTerms(core, m, b, r, by)
+                                               for r in b.regions})
     return c[1]
+
+
+def _by_region(b) -> dict[str, dict[str, list]]:
+    """The base flows that :class:`_RegionTerms` reads, grouped by region in one pass each
+    (each region's ``(key, base)`` pairs in the flow's order): ``into`` imports by importer,
+    ``out`` by exporter, ``Z`` output, ``F`` factor payments, and the final demands by their
+    keys (``C``, ``G``, ``I``)."""
+    def group(flow: dict, pos: int) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for k, v in flow.items():
+            out.setdefault(k[pos], []).append((k, v))
+        return out
+
+    by = {"into": group(b.MS, 1), "out": group(b.MS, 0), "Z": group(b.Z, 0), "F": group(b.F, 0)}
+    by.update({k: group(flow, 0) for k, flow, _ in finals(b)})
+    return by
 
 
 def decompose(economy, solution=None, *, tol: float = 1e-6,

@@ -263,3 +263,26 @@ def test_the_decomposition_at_scale_needs_no_factorisation_and_matches_the_exact
     diff = (fast.summary - exact.summary).abs().to_numpy().max()
     assert diff <= 1e-7 * ev
     assert fast.identity_gap <= 1e-8 * ev
+
+
+def test_the_path_predictor_is_exact_for_a_cubic_in_log_x():
+    """cge.path's predictor: from two solved points the cubic Hermite interpolant of their
+    values and slopes (in log x for positive variables), from one the tangent line. A cubic
+    (a line) in log x, resp. in x for a variable that may be negative, is then predicted
+    exactly at the next node; a step of more than a factor e in x is clipped to e."""
+    from cge.path import _predict
+
+    c = np.array([[0.1, -0.3, 0.7, 0.2], [-2.0, 1.5, -0.4, 0.9]])  # y = Σ c_k λ^k per variable
+    y = lambda lam: c @ lam ** np.arange(4)  # noqa: E731
+    dy = lambda lam: c[:, 1:] @ (np.arange(1, 4) * lam ** np.arange(3))  # noqa: E731
+    positive = np.array([True, False])  # variable 0 is x = exp(y), variable 1 is x = y
+
+    done = [(lam, y(lam), dy(lam)) for lam in (0.2, 0.45)]
+    got = _predict(done, 0.7, positive)
+    np.testing.assert_allclose(got, [np.exp(y(0.7)[0]), y(0.7)[1]], rtol=1e-13)
+    line = [(0.2, c[:, 0] + 0.2 * c[:, 1], c[:, 1])]  # y = c0 + c1 λ: the tangent line is exact
+    np.testing.assert_allclose(_predict(line, 0.7, positive),
+                               [np.exp(c[0, 0] + 0.7 * c[0, 1]), c[1, 0] + 0.7 * c[1, 1]],
+                               rtol=1e-13)
+    far = [(0.0, np.zeros(2), np.array([10.0, 10.0]))]  # log x would move by 5: clipped to 1
+    np.testing.assert_allclose(_predict(far, 0.5, positive), [np.e, 5.0], rtol=1e-15)

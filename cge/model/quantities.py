@@ -33,9 +33,24 @@ def absorption0(b, r) -> float:
 def income0(b, r) -> float:
     """Base regional income of region r (data unit): factor income plus production taxes and
     tariff revenue — GDP at market prices, and C + G + national saving."""
-    ptax = sum(b.tz[k] / (1 + b.tz[k]) * v for k, v in b.Z.items() if k[0] == r)
-    tariffs = sum(b.tm[k] * v for k, v in b.MS.items() if k[1] == r)
-    return b.YH[r] + ptax + tariffs
+    return _incomes0(b)[r]
+
+
+def _incomes0(b) -> dict:
+    """:func:`income0` of every region, in one pass over the flows (each region's terms
+    added in the flows' order, as a sum over that region alone would: the same floats), kept
+    on the benchmark (immutable: a frozen dataclass whose flows nothing changes)."""
+    memo = b.__dict__.get("_incomes0")
+    if memo is None:
+        ptax: dict = {}
+        for k, v in b.Z.items():
+            ptax[k[0]] = ptax.get(k[0], 0) + b.tz[k] / (1 + b.tz[k]) * v
+        tariffs: dict = {}
+        for k, v in b.MS.items():
+            tariffs[k[1]] = tariffs.get(k[1], 0) + b.tm[k] * v
+        memo = {r: b.YH[r] + ptax.get(r, 0) + tariffs.get(r, 0) for r in b.YH}
+        object.__setattr__(b, "_incomes0", memo)  # a frozen dataclass's cache
+    return memo
 
 
 def saving0(b, r) -> float:
