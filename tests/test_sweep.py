@@ -576,6 +576,10 @@ def test_sweep_workers_die_with_their_parent(tmp_path, how):
     import sys
     import time
 
+    if how.startswith("SIGINT") and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # pytest runs as a background job of a non-interactive shell: the sweep inherits the
+        # ignored SIGINT (POSIX), rightly does not stop on it, and would run to its end
+        pytest.skip("SIGINT is ignored in this process, and so in the sweep it starts")
     shipped = (SCENARIOS / "sweeps" / "autos_retaliation_grid.toml").read_text()
     big = shipped.replace("num = 6", "num = 60").replace("num = 5", "num = 50")
     assert big != shipped
