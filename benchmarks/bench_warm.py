@@ -10,7 +10,8 @@ seconds of the solve (``time.process_time``: the figure to read on a shared mach
 over all repeats, with the iterations and the factorisations of one solve, and the largest
 difference between the checkouts' equilibria. With ``--decompose``, also the EV decomposition
 of each case's solution (``cge.welfare.decompose``: once as a warm-up, which lays out the
-region terms, then ``repeats`` times), its median CPU ms, its ratio to the solve and the
+region terms, then ``repeats`` times), its median CPU ms, its ratio to the solve, the Newton
+iterations of its path points (all nodes of one decomposition), and the
 largest difference between the checkouts' summary tables (EV, components, residual) relative
 to the largest |EV| of the case.
 
@@ -79,8 +80,17 @@ for label, eco, shock in cases():
                    "n": eco.core.n}
     xs[label] = np.array(s.x)
     if decompose:
-        from cge import welfare
+        from cge import path, welfare
         dec = welfare.decompose(eco, s)
+        newton_path, path_it = path.newton, [0]
+        def counting(*a, **k):
+            x, info = newton_path(*a, **k)
+            path_it[0] += info.iterations
+            return x, info
+        path.newton = counting
+        welfare.decompose(eco, s)
+        path.newton = newton_path
+        rows[label]["path iterations"] = path_it[0]
         td = []
         for _ in range(repeats):
             t = time.process_time()
@@ -137,9 +147,10 @@ def main() -> None:
             print(f"| {label} | {got[names[0]][0][label]['n']:,} | {cells} | {ratios} | "
                   f"{diff:.1e} |")
         if a.decompose:
-            print("\n| case | " + " | ".join(f"{n} decomposition ms | {n} / solve" for n in names)
+            print("\n| case | " + " | ".join(f"{n} decomposition ms | {n} / solve | {n} path it"
+                                           for n in names)
                   + " | " + " | ".join(f"{names[0]} / {n}" for n in names[1:]) + " | max diff |")
-            print("|---|" + "---:|" * (3 * len(names) - 1) + "---:|")
+            print("|---|" + "---:|" * (4 * len(names) - 1) + "---:|")
             for label in labels:
                 solve = {n: statistics.median(t for r in got[n] for t in r[label]["times"])
                          for n in names}
@@ -149,7 +160,8 @@ def main() -> None:
                 t0 = xs[names[0]][f"d{k}"]
                 diff = max((float(np.max(np.abs(xs[n][f"d{k}"] - t0)) / np.max(np.abs(t0[:, 0])))
                             for n in names[1:]), default=0.0)
-                cells = " | ".join(f"{1e3 * dec[n]:.1f} | {dec[n] / solve[n]:.1f}x" for n in names)
+                cells = " | ".join(f"{1e3 * dec[n]:.1f} | {dec[n] / solve[n]:.1f}x | "
+                                   f"{got[n][0][label]['path iterations']}" for n in names)
                 ratios = " | ".join(f"{dec[names[0]] / dec[n]:.2f}x" for n in names[1:])
                 print(f"| {label} | {cells} | {ratios} | {diff:.1e} |")
 
