@@ -37,8 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def child(regions: int, sectors: int, mem_gb: float) -> None:
-    """One size in this process: prints one JSON line per finished step."""
+def child(regions: int, sectors: int, mem_gb: float, block_min: int | None = None) -> None:
+    """One size in this process: prints one JSON line per finished step. ``block_min``:
+    :data:`cge.precondition.BLOCK_MIN_UNKNOWNS` for this run (None: the library's)."""
     if mem_gb > 0:
         cap = int(mem_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -59,7 +60,10 @@ def child(regions: int, sectors: int, mem_gb: float) -> None:
     ds = make_dataset(regions, sectors, seed=1)
     step("data")
     import cge
-    from cge import welfare
+    from cge import precondition, welfare
+
+    if block_min is not None:
+        precondition.BLOCK_MIN_UNKNOWNS = block_min
     from cge.scenario import parse_scenario
 
     eco = cge.Economy(ds)
@@ -80,10 +84,12 @@ def child(regions: int, sectors: int, mem_gb: float) -> None:
     step("decomposition", nodes=dec.nodes, residual=resid)
 
 
-def run(size: str, mem_gb: float, timeout: float, cache: str) -> list[dict]:
-    regions, sectors = (int(v) for v in size.lower().split("x"))
+def run(size: str, mem_gb: float, timeout: float, cache: str,
+        block_min: int | None = None) -> list[dict]:
     env = dict(os.environ, CGE_CACHE_DIR=cache, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", size, "--mem-gb", str(mem_gb)]
+    if block_min is not None:
+        cmd += ["--block-min", str(block_min)]
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
@@ -105,17 +111,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mem-gb", type=float, default=20.0)
     ap.add_argument("--timeout", type=float, default=1800.0)
     ap.add_argument("--warm-cache", action="store_true")
+    ap.add_argument("--block-min", type=int, default=None,
+                    help="cge.precondition.BLOCK_MIN_UNKNOWNS for the runs (10**9: never the "
+                    "block preconditioner, 0: always); default the library's")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         r, s = (int(v) for v in args.child.lower().split("x"))
-        child(r, s, args.mem_gb)
+        child(r, s, args.mem_gb, args.block_min)
         return 0
     for size in args.size or ["30x65"]:
         with tempfile.TemporaryDirectory(prefix="cge_scale_cache_") as cache:
-            runs = [("empty cache", run(size, args.mem_gb, args.timeout, cache))]
+            runs = [("empty cache", run(size, args.mem_gb, args.timeout, cache, args.block_min))]
             if args.warm_cache:
-                runs.append(("filled cache", run(size, args.mem_gb, args.timeout, cache)))
+                runs.append(("filled cache", run(size, args.mem_gb, args.timeout, cache,
+                                                 args.block_min)))
         for label, recs in runs:
             print(f"\n{size}, {label}")
             print("| step | CPU s | total CPU s | peak MB | notes |\n|---|---:|---:|---:|---|")

@@ -271,6 +271,8 @@ class CondensedLU:
     """A factorised Jacobian by condensation (module docstring): :meth:`solve` returns
     ``J^-1 b`` like :class:`~cge.core.LU`."""
 
+    exact = True
+
     def __init__(self, plan: Plan, lu, d: np.ndarray, jke, jek):
         self.plan, self.lu, self.d, self.jke, self.jek = plan, lu, d, jke, jek
 

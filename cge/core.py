@@ -205,11 +205,7 @@ class CompiledModel:
         (computed once; the structure never changes)."""
         s = self.cache.get("csc")
         if s is None:
-            order = np.lexsort((self.rows, self.cols))
-            indptr = np.zeros(self.n + 1, dtype=np.int64)
-            np.cumsum(np.bincount(self.cols, minlength=self.n), out=indptr[1:])
-            s = self.cache["csc"] = (order, self.rows[order].astype(np.int32),
-                                     indptr.astype(np.int32))
+            s = self.cache["csc"] = csc_pattern(self.rows, self.cols, self.n)
         return s
 
     def jacobian(self, x: np.ndarray, p: list[float]):
@@ -314,9 +310,25 @@ class CompiledModel:
         return self.constraints[k].parent_component().local_name
 
 
+def csc_pattern(rows: np.ndarray, cols: np.ndarray, n: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(order, indices, indptr)`` of the coordinate pattern ``rows``, ``cols`` (``n``
+    columns, no duplicates): ``vals[order]`` is the data array of the CSC matrix with these
+    row ``indices`` and column pointers ``indptr``."""
+    order = np.lexsort((rows, cols))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cols, minlength=n), out=indptr[1:])
+    return order, rows[order].astype(np.int32), indptr.astype(np.int32)
+
+
 #: parameter vectors whose parameter stage (``w``) a vector core keeps, per thread
 #: (:meth:`VectorModel._entry`): a path point and the two sides of its difference quotient
 W_CACHE = 3
+#: a new parameter vector's stage is computed from the last one's (:meth:`VectorModel._partial_w`)
+#: when at most this share of the parameters differ
+PARTIAL_STAGE_MAX = 0.5
+#: sets of moved parameters whose dependent steps a vector core keeps
+STAGE_STEPS_KEPT = 8
 
 #: SuperLU's diagonal pivot threshold in :meth:`CompiledModel.lu` (1 is partial pivoting).
 LU_PIVOT_THRESHOLD = 0.1
@@ -342,6 +354,10 @@ def factorize_in_order(S, rows: np.ndarray | None, q: np.ndarray | None) -> LU:
 
 class LU:
     """A factorised Jacobian ``J[rows][:, q] = L U``: :meth:`solve` returns ``J^-1 b``."""
+
+    #: whether :meth:`solve` inverts the Jacobian it was made from (False: a preconditioner
+    #: for GMRES, :class:`cge.precondition.BlockLU`, whose solves are not Newton steps)
+    exact = True
 
     def __init__(self, lu, rows: np.ndarray | None, q: np.ndarray | None):
         self.superlu, self._rows, self._q = lu, rows, q
@@ -416,12 +432,16 @@ def _valid_perm(hit: dict | None, n: int) -> tuple[np.ndarray, np.ndarray] | Non
 
 
 def _lu_perm(core: CompiledModel, vals: np.ndarray):
-    """``(rows, q)``: a maximum matching of rows to columns (a structurally non-zero
-    diagonal), then SuperLU's minimum-degree order on ``A + A^T``; False if there is no
-    perfect matching, or SuperLU finds the matrix singular at ``vals``."""
-    n = core.n
+    """``(rows, q)`` of the Jacobian with non-zeros ``vals``: :func:`pivot_order`."""
     order, indices, indptr = core.csc_structure()
-    J = csc_matrix((vals[order], indices, indptr), shape=(n, n))
+    n = core.n
+    return pivot_order(csc_matrix((vals[order], indices, indptr), shape=(n, n)))
+
+
+def pivot_order(J) -> tuple[np.ndarray, np.ndarray] | bool:
+    """``(rows, q)`` for a square sparse ``J``: a maximum matching of rows to columns (a
+    structurally non-zero diagonal), then SuperLU's minimum-degree order on ``A + A^T``; False
+    if there is no perfect matching, or SuperLU finds the matrix singular at its values."""
     match = maximum_bipartite_matching(J, perm_type="row")  # match[j]: row matched to column j
     if np.any(match < 0):
         return False
@@ -437,9 +457,17 @@ def _lu_perm(core: CompiledModel, vals: np.ndarray):
 
 def _lu_plan(core: CompiledModel, rows: np.ndarray, q: np.ndarray):
     """:func:`_lu_order`'s result for the permutations ``rows``, ``q``."""
-    n = core.n
-    order, indices, indptr = core.csc_structure()
-    nnz = len(core.rows)
+    return pivot_plan(core.csc_structure(), core.n, rows, q)
+
+
+def pivot_plan(csc: tuple[np.ndarray, np.ndarray, np.ndarray], n: int, rows: np.ndarray,
+               q: np.ndarray):
+    """``(data, indices, indptr, rows, q)`` such that ``csc_matrix((vals[data], indices,
+    indptr))`` is ``J[rows][:, q]``, for a pattern ``csc = (order, indices, indptr)`` (as
+    :meth:`CompiledModel.csc_structure`: ``vals[order]`` is the CSC data; ``order`` an index
+    array or a slice) of ``n`` columns."""
+    order, indices, indptr = csc  # order may be a slice (VectorModel: already in CSC order)
+    nnz = len(indices)
     # where each entry of J[rows][:, q] comes from: permute positions as values
     pos = csc_matrix((np.arange(1, nnz + 1, dtype=float), indices, indptr), shape=(n, n))
     B = pos[rows][:, q].tocsc()
@@ -481,7 +509,8 @@ class VectorModel(CompiledModel):
     groups: list = field(default_factory=list)
 
     def _entry(self, p) -> list:
-        """The cache entry ``[p array, w, p list, z buffer or None]`` of parameters ``p``: the
+        """The cache entry ``[p array, w, p list, z buffer]`` of parameters ``p`` (``w`` a view
+        of the end of the buffer): the
         last :data:`W_CACHE` parameter vectors evaluated (per thread, most recent first), so
         that a point's own parameters and the neighbours of a difference quotient do not
         evict each other (the parameter stage and ``w`` grow with the model: 400k numbers on
@@ -502,15 +531,49 @@ class VectorModel(CompiledModel):
                 if i:
                     entries.insert(0, entries.pop(i))
                 return e
-        w = np.empty(self.program.size)
-        w[:len(pa)] = pa
-        w[len(pa):len(pa) + len(self.consts)] = self.consts
-        with np.errstate(all="ignore"):
-            self.program.run(w)
-        e = [pa.copy(), w, pa.tolist(), None]
+        # x's slots, then w: the buffer of :meth:`_z` (w a view of it, computed in place); the
+        # entry about to be evicted lends its buffer (no view of it escapes: _z's docstring)
+        z = entries.pop()[3] if len(entries) >= W_CACHE else np.empty(self.n + self.program.size)
+        w = z[self.n:]
+        if not (entries and self._partial_w(entries[0], pa, w)):
+            w[:len(pa)] = pa
+            w[len(pa):len(pa) + len(self.consts)] = self.consts
+            with np.errstate(all="ignore"):
+                self.program.run(w)
+        e = [pa.copy(), w, pa.tolist(), z]
         entries.insert(0, e)
         del entries[W_CACHE:]
         return e
+
+    def _partial_w(self, near: list, pa: np.ndarray, w: np.ndarray) -> bool:
+        """Fill ``w`` with the parameter stage at ``pa`` from the cache entry ``near`` of other
+        parameters, rerunning only the steps that depend on the parameters that differ
+        (:meth:`_Program.depending_on`): bit for bit the whole stage's result. False (``w``
+        untouched) if more than :data:`PARTIAL_STAGE_MAX` of the parameters differ (then the
+        whole stage is as cheap). A shock, a path between two parameter vectors, a
+        difference quotient and a sweep's members move the same few parameters each time."""
+        moved = np.flatnonzero(pa != near[0])
+        if moved.size > PARTIAL_STAGE_MAX * len(pa):
+            return False
+        steps = self.stage_steps(moved)
+        w[:] = near[1]
+        w[moved] = pa[moved]
+        with np.errstate(all="ignore"):
+            run_steps(steps, w)
+        return True
+
+    def stage_steps(self, moved: np.ndarray) -> list[tuple]:
+        """The steps of the parameter stage that depend on the parameters ``moved``
+        (:meth:`_Program.depending_on`), kept for the last :data:`STAGE_STEPS_KEPT` sets."""
+        kept = self.cache.setdefault("stage steps", {})
+        key = moved.tobytes()
+        steps = kept.pop(key, None)
+        if steps is None:
+            steps = self.program.depending_on(moved)[0]
+        kept[key] = steps  # most recent last
+        while len(kept) > STAGE_STEPS_KEPT:
+            del kept[next(iter(kept))]
+        return steps
 
     def _w(self, p) -> np.ndarray:
         """Parameters, constants and the parameter stage's results (cached: recomputed only
@@ -521,12 +584,7 @@ class VectorModel(CompiledModel):
         """``x`` followed by :meth:`_w`, in one reused buffer per parameter vector (only ``x``
         is copied per call; the evaluators return new arrays, so no view of the buffer
         escapes)."""
-        e = self._entry(p)
-        z = e[3]
-        if z is None:
-            n = len(x)
-            z = e[3] = np.empty(n + len(e[1]))
-            z[n:] = e[1]
+        z = self._entry(p)[3]
         z[:len(x)] = x
         return z
 
@@ -937,10 +995,32 @@ class _Program:
         return out
 
     def run(self, w: np.ndarray) -> None:
+        run_steps(self.prepared(), w)
+
+    def prepared(self) -> list[tuple]:
+        """:meth:`_prepare`'s steps, made once (again if instructions were added since)."""
         steps = self.__dict__.get("_steps")
         if steps is None or steps[0] != len(self.code):
             steps = self._steps = (len(self.code), self._prepare())
-        run_steps(steps[1], w)
+        return steps[1]
+
+    def depending_on(self, moved: np.ndarray) -> tuple[list[tuple], np.ndarray]:
+        """``(steps, dirty)``: the prepared steps that read the entries ``moved`` of ``w``
+        (parameters), directly or through earlier steps' results, in program order, and the
+        positions of ``w`` that they and ``moved`` make. Rerunning these steps on a ``w``
+        computed for other values of ``moved`` only gives the same bits as the whole
+        program (the same operations on the same operands)."""
+        dirty = np.zeros(self.size, dtype=bool)
+        dirty[moved] = True
+        steps = []
+        for step in self.prepared():
+            kind, _, out, a, b = step
+            reads = ([a] if kind in (0, 1, 3, 4) else []) + ([b] if kind in (3, 5) else []) \
+                + ([v for v in a if v.__class__ is slice] if kind == 6 else [])
+            if any(dirty[r].any() for r in reads):
+                steps.append(step)
+                dirty[out] = True
+        return steps, np.flatnonzero(dirty)
 
     def _prepare(self) -> list[tuple]:
         """:attr:`code` as ``(kind, fn, out, a, b)`` with the slices of ``w`` made once."""

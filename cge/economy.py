@@ -20,6 +20,7 @@ from .core import CompiledModel, compiled_core
 from .data import Dataset, load_dataset
 from .meta import DEFAULT_DATA, SIGMA_ONE_GAP  # re-exported: the default data, the CES gap
 from .model import build_model
+from .precondition import preconditioner
 from .scenario import QUOTA_RENTS, Scenario, ScenarioError, base_rates, load_scenario
 from .shipped import data_dir
 from .solution import Solution
@@ -353,7 +354,7 @@ class Economy:
         kept = getattr(self, "_base_lu", None)
         if kept is None or kept[0] != p:
             try:
-                kept = (p, self.core.lu(self.x_base, p))
+                kept = (p, preconditioner(self.core, self.x_base, p))
             except RuntimeError:
                 kept = (p, None)
             self._base_lu = kept

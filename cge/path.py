@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from . import precondition
 from .core import CompiledModel
 from .solver import (
     BROYDEN_MIN_UNKNOWNS,
@@ -86,18 +87,29 @@ def tangents(core: CompiledModel, x: np.ndarray, p: np.ndarray,
         lu = lu()
     if lu is not None:
         J = core.jacobian(x, p.tolist())
-        out = []
-        for k, b in enumerate(rhs):
-            scale = max(1.0, float(np.max(np.abs(b), initial=0.0)))
-            dx = (_krylov(J, lu, b, None if guesses is None else guesses[k]) if krylov
-                  else _refine(J, lu, b, scale))
-            if dx is None:
-                break
-            out.append(dx)
-        else:
+        out = _solve_all(J, lu, rhs, guesses, krylov)
+        if out is None and not lu.exact:  # a nearby point's block preconditioner: one here
+            lu = precondition.preconditioner(core, x, p.tolist())
+            out = _solve_all(J, lu, rhs, guesses, krylov) if not lu.exact else None
+        if out is not None:
             return out, lu
     lu = core.lu(x, p.tolist())
     return [lu.solve(b) for b in rhs], lu
+
+
+def _solve_all(J, lu, rhs: list[np.ndarray], guesses: list[np.ndarray] | None,
+               krylov: bool) -> list[np.ndarray] | None:
+    """:func:`tangents`' solves of ``J dx = b`` for every ``b`` with the preconditioner or
+    nearby factorisation ``lu``; None as soon as one fails."""
+    out = []
+    for k, b in enumerate(rhs):
+        scale = max(1.0, float(np.max(np.abs(b), initial=0.0)))
+        dx = (_krylov(J, lu, b, None if guesses is None else guesses[k]) if krylov
+              else _refine(J, lu, b, scale))
+        if dx is None:
+            return None
+        out.append(dx)
+    return out
 
 
 def _refine(J, lu, b: np.ndarray, scale: float) -> np.ndarray | None:
@@ -111,7 +123,8 @@ def _refine(J, lu, b: np.ndarray, scale: float) -> np.ndarray | None:
 
 
 def _krylov(J, lu, b: np.ndarray, guess: np.ndarray | None) -> np.ndarray | None:
-    return krylov_solve(J, lu, b, KRYLOV_TOL, maxiter=KRYLOV_STEPS, x0=guess)
+    most = KRYLOV_STEPS if lu.exact else precondition.BLOCK_MAX_ITER
+    return krylov_solve(J, lu, b, KRYLOV_TOL, maxiter=most, x0=guess)
 
 
 def solve_point(core: CompiledModel, x: np.ndarray, p: np.ndarray,

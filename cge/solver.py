@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import precondition
+from ._scipy import csc_matrix
 from .core import CompiledModel
 from .errors import MissingExtra
 
@@ -42,7 +44,10 @@ BROYDEN_TAKE = 0.25
 #: Jacobian's system solved by GMRES preconditioned with the last factorisation (a
 #: Newton-Krylov step; Kelley 1995, ch. 6; Knoll & Keyes, J. Comput. Phys. 193, 2004); a fresh
 #: factorisation only when GMRES does not reach its tolerance within :data:`KRYLOV_MAX_ITER`
-#: iterations or the step does not decrease ||F||. False: factorise afresh at once.
+#: iterations or the step does not decrease ||F||. False: factorise afresh at once. From
+#: :data:`~cge.precondition.BLOCK_MIN_UNKNOWNS` unknowns up the preconditioner is the
+#: Jacobian's block-diagonal part by region (:mod:`cge.precondition`), every step is a
+#: Newton-Krylov one and the full Jacobian is factorised only if GMRES fails on it.
 KRYLOV = True
 #: at most this many GMRES iterations (one triangular solve and one product with the Jacobian
 #: each) before factorising afresh: world2024, a factorisation ~35 ms against ~0.5 ms an iteration
@@ -211,6 +216,31 @@ def krylov_solve(J, lu, b: np.ndarray, rtol: float, maxiter: int = KRYLOV_MAX_IT
     return dx
 
 
+def krylov_step(core: CompiledModel, x: np.ndarray, p: list[float], F: np.ndarray, lu,
+                eta: float) -> tuple[np.ndarray | None, object]:
+    """An inexact Newton step ``dx`` with ``||J dx + F||_2 <= eta ||F||_2`` (``J`` the
+    Jacobian at ``(x, p)``) by GMRES, and the preconditioner it used. ``lu``: a nearby
+    Jacobian's factorisation or block preconditioner (:mod:`cge.precondition`), or None. An
+    exact one gets :data:`KRYLOV_MAX_ITER` iterations, a block one
+    :data:`~cge.precondition.BLOCK_MAX_ITER`; if a block one does not get there, or there is
+    none and the core is large enough for blocks (:func:`cge.precondition.applies`), a block
+    preconditioner at ``(x, p)`` gets as many. ``(None, lu)`` if GMRES fails: the caller
+    factorises ``J``."""
+    vals = core.jacobian_values(x, p)
+    order, indices, indptr = core.csc_structure()
+    J = csc_matrix((vals[order], indices, indptr), shape=(core.n, core.n))
+    blocks = precondition.applies(core)
+    most = precondition.BLOCK_MAX_ITER
+    if lu is not None:
+        dx = krylov_solve(J, lu, -F, eta, KRYLOV_MAX_ITER if lu.exact else most)
+        if dx is not None or lu.exact or not blocks:
+            return dx, lu
+    here = precondition.block_factorize(core, vals) if blocks else None
+    if here is None:
+        return None, lu
+    return krylov_solve(J, here, -F, eta, most), here
+
+
 def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = TOL,
            max_iter: int = 100, polish: float | None = None,
            lu0=None) -> tuple[np.ndarray, SolveInfo]:
@@ -223,7 +253,11 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     backtracking is taken. With ``polish``, up to three more chord steps with the last
     factorisation bring max |F| towards ``polish`` once ``tol`` is reached (no new
     factorisation). ``lu0``: a factorisation of a nearby Jacobian (the previous point's, on a
-    path) tried for chord steps before any new one. Returns ``(x, info)``; ``info.converged``
+    path) tried for chord steps before any new one, or a block preconditioner
+    (:class:`cge.precondition.BlockLU`: no chord steps, Newton-Krylov steps on it). On systems
+    of :data:`BROYDEN_MIN_UNKNOWNS` unknowns and more, Broyden's updates extend the chord
+    steps and, once they stall, steps are Newton-Krylov ones (:func:`krylov_step`). Returns
+    ``(x, info)``; ``info.converged``
     tells whether max |F| <= ``tol`` and no price fell below its floor (:func:`reject_spurious`).
     """
     x, _, info, _ = _newton(core, x0, p, tol=tol, max_iter=max_iter, polish=polish, lu0=lu0)
@@ -241,7 +275,9 @@ def _newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float =
     positive = masks(core)[0]
     msg = "maximum iterations reached"
     it = 0
-    lu, fresh, extra = lu0, lu0 is not None, 0
+    lu, extra = lu0, 0
+    # chord steps need an exact factorisation (a block preconditioner's are GMRES's only)
+    fresh = lu0 is not None and (callable(lu0) or lu0.exact)
     broyden = BROYDEN and core.n >= BROYDEN_MIN_UNKNOWNS
     krylov = KRYLOV and core.n >= BROYDEN_MIN_UNKNOWNS
     refactor, info_krylov = False, 0
@@ -269,7 +305,7 @@ def _newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float =
         f0 = float(F @ F)
         if callable(lu):  # a factorisation computed when first needed (Economy.base_lu)
             lu = lu()
-            fresh = lu is not None
+            fresh = lu is not None and lu.exact
         if lu is not None and fresh:  # chord step with the last factorisation: cheap when it works
             dx = lu.solve(-F)
             if broyden:  # the secant updates since the factorisation (Sherman-Morrison)
@@ -294,8 +330,9 @@ def _newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float =
                     continue
         steps, norms = [], []
         dx = None
-        if krylov and lu is not None and not refactor:  # Newton-Krylov: no factorisation
-            dx = krylov_solve(core.jacobian(x, p), lu, -F, min(KRYLOV_ETA, nF))
+        if krylov and not refactor and (lu is not None or precondition.applies(core)):
+            # Newton-Krylov: no (full) factorisation
+            dx, lu = krylov_step(core, x, p, F, lu, min(KRYLOV_ETA, nF))
             fresh = False  # the next step is a Krylov one again (Broyden's had stalled)
         if dx is None:
             try:

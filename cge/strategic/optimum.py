@@ -248,19 +248,8 @@ class _PartialStage:
     ``w`` they write."""
 
     def __init__(self, core, mask: np.ndarray):
-        prog = core.program
         self.core, self.moved = core, np.flatnonzero(mask)
-        dirty = np.zeros(prog.size, dtype=bool)
-        dirty[self.moved] = True
-        self.steps = []
-        for step in prog._prepare():
-            kind, _, out, a, b = step
-            reads = ([a] if kind in (0, 1, 3, 4) else []) + ([b] if kind in (3, 5) else []) \
-                + ([v for v in a if v.__class__ is slice] if kind == 6 else [])
-            if any(dirty[r].any() for r in reads):
-                self.steps.append(step)
-                dirty[out] = True
-        self.dirty = np.flatnonzero(dirty)
+        self.steps, self.dirty = core.program.depending_on(self.moved)
 
     @classmethod
     def of(cls, core, mask: np.ndarray) -> _PartialStage:

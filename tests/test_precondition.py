@@ -1,0 +1,169 @@
+"""The block preconditioner by region (cge/precondition.py) and the solvers on it.
+
+The references are independent of the code under test: the blocks are read off the
+equations' and variables' printed names (``ms[R0,R1,S1]`` belongs to ``R0``), the block
+preconditioner is checked against a dense inverse of the Jacobian's block-diagonal part made
+with numpy, and solves and decompositions on it against the exact factorisation's.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import cge
+from cge import precondition, solver
+from cge.economy import resolve_data
+
+
+def _region_of_name(name: str, regions: list[str]) -> int:
+    """The block of a Pyomo component data's name: its first index if a region, else the
+    world block (``len(regions)``)."""
+    first = name.partition("[")[2].rstrip("]").split(",")[0] if "[" in name else ""
+    return regions.index(first) if first in regions else len(regions)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return cge.Economy(resolve_data("usjpn2024"))
+
+
+@pytest.fixture(scope="module")
+def world():
+    return cge.Economy(resolve_data("world2024"))
+
+
+def test_each_equation_and_unknown_is_in_its_regions_block_and_blocks_are_square(small):
+    core = small.core
+    regions = list(core.model.R)
+    bv, be, blocks = precondition.region_blocks(core)
+    by_name_v = [_region_of_name(v.name, regions) for v in core.variables]
+    by_name_e = [_region_of_name(c.name, regions) for c in core.constraints]
+    assert bv.tolist() == by_name_v and be.tolist() == by_name_e  # no region was merged
+    counts_v = np.bincount(by_name_v, minlength=len(regions) + 1)
+    counts_e = np.bincount(by_name_e, minlength=len(regions) + 1)
+    assert np.array_equal(counts_v, counts_e)
+    assert blocks == np.count_nonzero(counts_v) >= len(regions)
+
+
+def _item(name: str, index):
+    return SimpleNamespace(name=name, index=lambda: index)
+
+
+def test_regions_with_more_equations_than_unknowns_are_merged_into_the_world_block():
+    # A: 2 unknowns, 1 equation; B: 1 unknown, 2 equations; C: 1 and 1; one world unknown
+    # and equation. A and B cannot be inverted alone: they join the world block.
+    variables = [_item("x", ("A", 1)), _item("y", ("A", 2)), _item("z", ("B", 1)),
+                 _item("u", ("C", 1)), _item("w", None)]
+    constraints = [_item("e1", ("A", 1)), _item("e2", ("B", 1)), _item("e3", "B"),
+                   _item("e4", ("C", 1)), _item("e5", None)]
+    core = SimpleNamespace(model=SimpleNamespace(R=["A", "B", "C"]), variables=variables,
+                           constraints=constraints, n=5)
+    bv, be, blocks = precondition.region_blocks(core)
+    assert bv.tolist() == [3, 3, 3, 2, 3]
+    assert be.tolist() == [3, 3, 3, 2, 3]
+    assert blocks == 2
+
+
+def test_the_block_preconditioner_inverts_the_jacobians_block_diagonal_part(small):
+    core = small.core
+    regions = list(core.model.R)
+    x, p = small.x_base, small.p_base
+    J = core.jacobian(x, p).toarray()
+    bv = np.array([_region_of_name(v.name, regions) for v in core.variables])
+    be = np.array([_region_of_name(c.name, regions) for c in core.constraints])
+    D = np.where(be[:, None] == bv[None, :], J, 0.0)
+    assert np.count_nonzero(D) < np.count_nonzero(J)  # trade couples the regions
+    core.cache.pop("blocks", None)
+    lu = precondition.block_factorize(core, core.jacobian_values(x, p))
+    assert lu is not None and not lu.exact and lu.blocks == len(set(bv.tolist()))
+    b = np.random.default_rng(1).standard_normal(core.n)
+    np.testing.assert_allclose(lu.solve(b), np.linalg.solve(D, b), rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(lu.solve_transposed(b), np.linalg.solve(D.T, b), rtol=1e-9,
+                               atol=1e-10)
+
+
+def _count_factorisations(monkeypatch, core):
+    calls = []
+    orig = type(core).factorize
+
+    def counted(self, *a, **k):
+        calls.append(1)
+        return orig(self, *a, **k)
+
+    monkeypatch.setattr(type(core), "factorize", counted)
+    return calls
+
+
+def _exact_solution(eco, sc, monkeypatch):
+    """The solve with a fresh exact factorisation at every Newton step (no chord, Broyden or
+    Krylov steps, no kept factorisation)."""
+    with monkeypatch.context() as m:
+        m.setattr(solver, "BROYDEN", False)
+        m.setattr(solver, "KRYLOV", False)
+        m.setattr(precondition, "BLOCK_MIN_UNKNOWNS", 10**9)
+        eco.base_lu = False
+        eco.reset()
+        eco.apply(sc)
+        sol = eco.solve()
+        eco.base_lu = True
+    return sol
+
+
+@pytest.mark.parametrize("name", ["us_steel_232_50", "us_after_deals_2025"])
+def test_newton_krylov_on_block_preconditioners_reaches_the_exact_solvers_equilibrium(
+        world, monkeypatch, name):
+    eco = world
+    sc = cge.load_scenario(f"scenarios/{name}.toml")
+    ref = _exact_solution(eco, sc, monkeypatch)
+    monkeypatch.setattr(precondition, "BLOCK_MIN_UNKNOWNS", 2000)
+    eco._base_lu = None
+    calls = _count_factorisations(monkeypatch, eco.core)
+    eco.reset()
+    eco.apply(sc)
+    sol = eco.solve()
+    assert isinstance(eco._base_factorisation(), precondition.BlockLU)
+    assert sol.converged and sol.info.krylov_steps >= 2
+    assert len(calls) == 0  # no exact factorisation at all
+    np.testing.assert_allclose(sol.x, ref.x, rtol=1e-10, atol=1e-12)
+    eco._base_lu = None
+
+
+def test_when_gmres_fails_on_blocks_the_jacobian_is_factorised_and_the_solve_still_exact(
+        world, monkeypatch):
+    eco = world
+    sc = cge.load_scenario("scenarios/us_steel_232_50.toml")
+    ref = _exact_solution(eco, sc, monkeypatch)
+    monkeypatch.setattr(precondition, "BLOCK_MIN_UNKNOWNS", 2000)
+    monkeypatch.setattr(precondition, "BLOCK_MAX_ITER", 1)  # one GMRES iteration: not enough
+    eco._base_lu = None
+    calls = _count_factorisations(monkeypatch, eco.core)
+    eco.reset()
+    eco.apply(sc)
+    sol = eco.solve()
+    assert sol.converged and len(calls) >= 1
+    np.testing.assert_allclose(sol.x, ref.x, rtol=1e-10, atol=1e-12)
+    eco._base_lu = None
+
+
+def test_the_decomposition_on_block_preconditioners_matches_the_exact_path(world, monkeypatch):
+    from cge import path, welfare
+
+    eco = world
+    eco.reset()
+    eco.apply(cge.load_scenario("scenarios/us_after_deals_2025.toml"))
+    sol = eco.solve()
+    with monkeypatch.context() as m:  # the reference: a factorisation at every node
+        m.setattr(path, "BROYDEN_MIN_UNKNOWNS", 10**9)
+        exact = welfare.decompose(eco, sol)
+    monkeypatch.setattr(precondition, "BLOCK_MIN_UNKNOWNS", 2000)
+    eco._base_lu = None
+    calls = _count_factorisations(monkeypatch, eco.core)
+    fast = welfare.decompose(eco, sol)
+    assert len(calls) == 0
+    ev = exact.summary["EV, regional"].abs().max()
+    assert (fast.summary - exact.summary).abs().to_numpy().max() <= 1e-7 * ev
+    assert fast.identity_gap <= 1e-8 * ev
+    eco._base_lu = None
