@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     rep = eco.replication()
     mark(f"replication check (max residual {rep['max_residual']:.1e})")
     sol0 = eco.solve()
-    mark(f"benchmark solve ({sol0.info if hasattr(sol0, 'info') else ''})")
+    mark(f"benchmark solve ({sol0.iterations} iterations, max residual {sol0.max_residual:.1e})")
     sc = parse_scenario('name = "us_all_10"\n[[shock]]\nimporter = "USA"\nexporters = "all"\n'
                         'sectors = "all"\nadd_pct = 10\n')
     eco.apply(sc)

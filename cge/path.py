@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from . import precondition
 from .core import CompiledModel
+from .precondition import max_iter, preconditioner
 from .solver import (
     BROYDEN_MIN_UNKNOWNS,
     NO_IPOPT_FALLBACK,
@@ -89,7 +89,7 @@ def tangents(core: CompiledModel, x: np.ndarray, p: np.ndarray,
         J = core.jacobian(x, p.tolist())
         out = _solve_all(J, lu, rhs, guesses, krylov)
         if out is None and not lu.exact:  # a nearby point's block preconditioner: one here
-            lu = precondition.preconditioner(core, x, p.tolist())
+            lu = preconditioner(core, x, p.tolist())
             out = _solve_all(J, lu, rhs, guesses, krylov) if not lu.exact else None
         if out is not None:
             return out, lu
@@ -123,7 +123,7 @@ def _refine(J, lu, b: np.ndarray, scale: float) -> np.ndarray | None:
 
 
 def _krylov(J, lu, b: np.ndarray, guess: np.ndarray | None) -> np.ndarray | None:
-    most = KRYLOV_STEPS if lu.exact else precondition.BLOCK_MAX_ITER
+    most = KRYLOV_STEPS if lu.exact else max_iter()
     return krylov_solve(J, lu, b, KRYLOV_TOL, maxiter=most, x0=guess)
 
 

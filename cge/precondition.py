@@ -48,6 +48,11 @@ def applies(core: CompiledModel) -> bool:
     return core.n >= BLOCK_MIN_UNKNOWNS
 
 
+def max_iter() -> int:
+    """:data:`BLOCK_MAX_ITER`, read when called (tests and benchmarks may change it)."""
+    return BLOCK_MAX_ITER
+
+
 def _first(index) -> object:
     return index[0] if isinstance(index, tuple) else index
 

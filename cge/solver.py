@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import precondition
 from ._scipy import csc_matrix
 from .core import CompiledModel
 from .errors import MissingExtra
+from .precondition import applies, block_factorize, max_iter
 
 TOL = 1e-9
 WALRAS_TOL = 1e-8
@@ -229,13 +229,13 @@ def krylov_step(core: CompiledModel, x: np.ndarray, p: list[float], F: np.ndarra
     vals = core.jacobian_values(x, p)
     order, indices, indptr = core.csc_structure()
     J = csc_matrix((vals[order], indices, indptr), shape=(core.n, core.n))
-    blocks = precondition.applies(core)
-    most = precondition.BLOCK_MAX_ITER
+    blocks = applies(core)
+    most = max_iter()
     if lu is not None:
         dx = krylov_solve(J, lu, -F, eta, KRYLOV_MAX_ITER if lu.exact else most)
         if dx is not None or lu.exact or not blocks:
             return dx, lu
-    here = precondition.block_factorize(core, vals) if blocks else None
+    here = block_factorize(core, vals) if blocks else None
     if here is None:
         return None, lu
     return krylov_solve(J, here, -F, eta, most), here
@@ -330,7 +330,7 @@ def _newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float =
                     continue
         steps, norms = [], []
         dx = None
-        if krylov and not refactor and (lu is not None or precondition.applies(core)):
+        if krylov and not refactor and (lu is not None or applies(core)):
             # Newton-Krylov: no (full) factorisation
             dx, lu = krylov_step(core, x, p, F, lu, min(KRYLOV_ETA, nF))
             fresh = False  # the next step is a Krylov one again (Broyden's had stalled)

@@ -201,25 +201,69 @@ class _Gather:
 
     def __init__(self, core, objs):
         xi, pi = _positions(core)
-        self.kind = np.array([0 if id(o) in xi else (1 if id(o) in pi else 2) for o in objs],
-                             dtype=np.int8)
-        self.idx = np.array([xi.get(id(o), pi.get(id(o), 0)) for o in objs], dtype=np.intp)
-        self.const = np.array([0.0 if k < 2 else float(pyo.value(o))
-                               for o, k in zip(objs, self.kind, strict=True)])
+        self._set([_record(xi, pi, o) for o in objs])
 
-    def _pick(self, xs, ps, const):
-        out = np.array(const, dtype=float, copy=True) if np.ndim(const) else \
-            np.full(len(self.kind), float(const))
-        on_x, on_p = self.kind == 0, self.kind == 1
-        out[on_x] = xs[self.idx[on_x]]
-        out[on_p] = ps[self.idx[on_p]]
+    @classmethod
+    def of(cls, core, m, name: str, keys: list) -> _Gather:
+        """The elements ``keys`` of the component ``name`` of model ``m``, through the
+        component's :func:`_lookup` (no Pyomo indexing per element)."""
+        lut = _lookup(core, m, name)
+        g = cls.__new__(cls)
+        recs = [lut.get(k) for k in keys]
+        if any(rec is None for rec in recs):  # an element built on access: through Pyomo
+            xi, pi = _positions(core)
+            comp = getattr(m, name)
+            recs = [rec if rec is not None else _record(xi, pi, comp[k])
+                    for rec, k in zip(recs, keys, strict=True)]
+        g._set(recs)
+        return g
+
+    def _set(self, recs: list[tuple[int, int, float]]) -> None:
+        kind = np.array([k for k, _, _ in recs], dtype=np.int8)
+        idx = np.array([i for _, i, _ in recs], dtype=np.intp)
+        self.const = np.array([c for _, _, c in recs], dtype=float)
+        self.n = len(recs)
+        self.on_x, self.on_p = np.flatnonzero(kind == 0), np.flatnonzero(kind == 1)
+        self.ix, self.ip = idx[self.on_x], idx[self.on_p]
+        self.all_x = len(self.on_x) == self.n  # the common case: all free variables
+
+    def _pick(self, xs, ps, const: bool) -> np.ndarray:
+        if self.all_x:
+            return xs[self.ix]
+        out = self.const.copy() if const else np.zeros(self.n)
+        out[self.on_x] = xs[self.ix]
+        out[self.on_p] = ps[self.ip]
         return out
 
     def v(self, s: _Path) -> np.ndarray:
-        return self._pick(np.asarray(s.x), np.asarray(s.p, dtype=float), self.const)
+        return self._pick(np.asarray(s.x), np.asarray(s.p, dtype=float), True)
 
     def d(self, s: _Path) -> np.ndarray:
-        return self._pick(np.asarray(s.dx), np.asarray(s.dp, dtype=float), 0.0)
+        return self._pick(np.asarray(s.dx), np.asarray(s.dp, dtype=float), False)
+
+
+def _record(xi: dict, pi: dict, o) -> tuple[int, int, float]:
+    """``(kind, position, constant)`` of a model component: a free variable (0, its position
+    in ``x``), a mutable parameter or fixed variable (1, its position in ``p``) or a constant
+    (2, its value)."""
+    k = xi.get(id(o))
+    if k is not None:
+        return 0, k, 0.0
+    k = pi.get(id(o))
+    return (1, k, 0.0) if k is not None else (2, 0, float(pyo.value(o)))
+
+
+def _lookup(core, m, name: str) -> dict:
+    """``index → (kind, position, constant)`` (:func:`_record`) of every element of the
+    component ``name`` of ``m``, made in one pass over it and kept per core and model."""
+    c = core.cache.get("welfare lookups")
+    if c is None or c[0] is not m:
+        c = core.cache["welfare lookups"] = (m, {})
+    lut = c[1].get(name)
+    if lut is None:
+        xi, pi = _positions(core)
+        lut = c[1][name] = {k: _record(xi, pi, o) for k, o in getattr(m, name).items()}
+    return lut
 
 
 class _RegionTerms:
@@ -233,14 +277,19 @@ class _RegionTerms:
         out = by["out"].get(r, [])    # r's exports
         z = by["Z"].get(r, [])
         g = lambda objs: _Gather(core, objs)  # noqa: E731
+
+        def gk(name: str, keys: list) -> _Gather:
+            return _Gather.of(core, m, name, keys)
+
+        ik, ok, zk = [k for k, _ in into], [k for k, _ in out], [k for k, _ in z]
         self.im_base = np.array([base for _, base in into])
-        self.im = {n: g([getattr(m, n)[k] for k, _ in into]) for n in ("tm", "tmq", "te", "teq", "ms")}
-        self.im_pwe = g([m.pwe[k[0], k[2]] for k, _ in into])
+        self.im = {n: gk(n, ik) for n in ("tm", "tmq", "te", "teq", "ms")}
+        self.im_pwe = gk("pwe", [(k[0], k[2]) for k in ik])
         self.ex_base = np.array([base for _, base in out])
-        self.ex = {n: g([getattr(m, n)[k] for k, _ in out]) for n in ("te", "teq", "ms")}
-        self.ex_pwe = g([m.pwe[r, k[2]] for k, _ in out])
+        self.ex = {n: gk(n, ok) for n in ("te", "teq", "ms")}
+        self.ex_pwe = gk("pwe", [(r, k[2]) for k in ok])
         self.z_base = np.array([base for _, base in z])
-        self.z = {n: g([getattr(m, n)[k] for k, _ in z]) for n in ("tz", "pz", "z", "ao")}
+        self.z = {n: gk(n, zk) for n in ("tz", "pz", "z", "ao")}
         self.factors = []
         for f in b.factors:
             keys = [(k, base) for k, base in by["F"].get(r, []) if k[1] == f]
@@ -248,15 +297,16 @@ class _RegionTerms:
                 price = g([m.pfs[k] if k in m.SPEC else m.pf[r, f] for k, _ in keys])
                 free = (r, f) in m.MOB and not m.eq_employment[r, f].active
                 self.factors.append((f, "employment" if free else "endowments", price,
-                                     g([m.f[k] for k, _ in keys]), np.array([b for _, b in keys])))
+                                     gk("f", [k for k, _ in keys]),
+                                     np.array([b for _, b in keys])))
         self.y0, self.weights = income0(b, r), welfare_weights(b, r)  # base data: fixed
         # the regional household's spending: C and G (price x base x quantity) and investment
         self.finals = {}
         for k, _, var in finals(b):
             items = by[k].get(r, [])
             if items:
-                self.finals[k] = (g([m.pq[key] for key, _ in items]),
-                                  g([getattr(m, var)[key] for key, _ in items]),
+                keys = [key for key, _ in items]
+                self.finals[k] = (gk("pq", keys), gk(var, keys),
                                   np.array([val for _, val in items]))
         self.has_saving = "I" in self.finals or bool(b.FS[r])
         self.fs_scale = scale(b.SAV[r], b.YH[r])
