@@ -531,11 +531,19 @@ class VectorModel(CompiledModel):
                 if i:
                     entries.insert(0, entries.pop(i))
                 return e
-        # x's slots, then w: the buffer of :meth:`_z` (w a view of it, computed in place); the
-        # entry about to be evicted lends its buffer (no view of it escapes: _z's docstring)
-        z = entries.pop()[3] if len(entries) >= W_CACHE else np.empty(self.n + self.program.size)
-        w = z[self.n:]
-        if not (entries and self._partial_w(entries[0], pa, w)):
+        # x's slots, then w: the buffer of :meth:`_z` (w a view of it, computed in place). The
+        # entry about to be evicted lends its buffer, and its stage is brought to pa in place
+        # (no view of it escapes: _z's docstring); else a new buffer from the last entry's.
+        if len(entries) >= W_CACHE:
+            old = entries.pop()
+            z = old[3]
+            w = z[self.n:]
+            done = self._partial_w(old, pa, w)
+        else:
+            z = np.empty(self.n + self.program.size)
+            w = z[self.n:]
+            done = bool(entries) and self._partial_w(entries[0], pa, w)
+        if not done:
             w[:len(pa)] = pa
             w[len(pa):len(pa) + len(self.consts)] = self.consts
             with np.errstate(all="ignore"):
@@ -547,16 +555,19 @@ class VectorModel(CompiledModel):
 
     def _partial_w(self, near: list, pa: np.ndarray, w: np.ndarray) -> bool:
         """Fill ``w`` with the parameter stage at ``pa`` from the cache entry ``near`` of other
-        parameters, rerunning only the steps that depend on the parameters that differ
-        (:meth:`_Program.depending_on`): bit for bit the whole stage's result. False (``w``
-        untouched) if more than :data:`PARTIAL_STAGE_MAX` of the parameters differ (then the
-        whole stage is as cheap). A shock, a path between two parameter vectors, a
-        difference quotient and a sweep's members move the same few parameters each time."""
+        parameters (``w`` may be ``near``'s own array: then in place), rerunning only the
+        steps that depend on the parameters that differ (:meth:`_Program.depending_on`): bit
+        for bit the whole stage's result, since every other entry depends on parameters that
+        did not move. False if more than :data:`PARTIAL_STAGE_MAX` of the parameters differ
+        (then the whole stage is as cheap; ``w`` is then to be filled from scratch). A shock,
+        a path between two parameter vectors, a difference quotient and a sweep's members
+        move the same few parameters each time."""
         moved = np.flatnonzero(pa != near[0])
         if moved.size > PARTIAL_STAGE_MAX * len(pa):
             return False
         steps = self.stage_steps(moved)
-        w[:] = near[1]
+        if not np.may_share_memory(w, near[1]):  # (the same buffer, or distinct ones)
+            w[:] = near[1]
         w[moved] = pa[moved]
         with np.errstate(all="ignore"):
             run_steps(steps, w)

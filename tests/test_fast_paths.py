@@ -236,3 +236,30 @@ def test_a_parameter_stage_from_the_last_ones_equals_the_whole_stage_bit_for_bit
     assert np.array_equal(core.residual(x, p.tolist()), r_want, equal_nan=True)
     # back to p0 from p, through a third vector: the cache's entries are not disturbed
     assert np.array_equal(core._w(p0.tolist()), _full_stage(core, p0), equal_nan=True)
+
+
+def test_parameter_stages_through_a_full_cache_equal_the_whole_stage_bit_for_bit():
+    """More parameter vectors than the cache keeps (``W_CACHE``): an evicted entry's buffer is
+    brought to the new parameters in place; each stage still equals the whole stage, and so
+    does each residual."""
+    import cge
+    from cge.core import W_CACHE
+
+    eco = cge.Economy("world2024")
+    core = eco.core
+    p0 = np.array(eco.p_base)
+    tariffs = [k for k, o in enumerate(core.param_objects)
+               if o.parent_component().local_name == "tm"]
+    rng = np.random.default_rng(5)
+    at = rng.choice(tariffs, 30, replace=False)
+    ps = []
+    for _ in range(2 * W_CACHE + 1):
+        p = p0.copy()
+        p[at] += 0.2 * rng.random(30)
+        ps.append(p)
+    x = eco.x_base * (1.0 + 1e-3 * rng.standard_normal(core.n))
+    want = [(_full_stage(core, p), core.residual(x, p.tolist())) for p in ps]
+    _full_stage(core, p0)
+    for p, (w, r) in zip(ps, want, strict=True):
+        assert np.array_equal(core._w(p.tolist()), w, equal_nan=True)
+        assert np.array_equal(core.residual(x, p.tolist()), r, equal_nan=True)
