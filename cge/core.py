@@ -329,6 +329,7 @@ W_CACHE = 3
 PARTIAL_STAGE_MAX = 0.5
 #: sets of moved parameters whose dependent steps a vector core keeps
 STAGE_STEPS_KEPT = 8
+_STAGE_LOCK = threading.Lock()
 
 #: SuperLU's diagonal pivot threshold in :meth:`CompiledModel.lu` (1 is partial pivoting).
 LU_PIVOT_THRESHOLD = 0.1
@@ -576,14 +577,16 @@ class VectorModel(CompiledModel):
     def stage_steps(self, moved: np.ndarray) -> list[tuple]:
         """The steps of the parameter stage that depend on the parameters ``moved``
         (:meth:`_Program.depending_on`), kept for the last :data:`STAGE_STEPS_KEPT` sets."""
-        kept = self.cache.setdefault("stage steps", {})
         key = moved.tobytes()
-        steps = kept.pop(key, None)
+        with _STAGE_LOCK:  # shared by the threads evaluating this core
+            kept = self.cache.setdefault("stage steps", {})
+            steps = kept.pop(key, None)
         if steps is None:
             steps = self.program.depending_on(moved)[0]
-        kept[key] = steps  # most recent last
-        while len(kept) > STAGE_STEPS_KEPT:
-            del kept[next(iter(kept))]
+        with _STAGE_LOCK:
+            kept[key] = steps  # most recent last
+            while len(kept) > STAGE_STEPS_KEPT:
+                del kept[next(iter(kept))]
         return steps
 
     def _w(self, p) -> np.ndarray:
