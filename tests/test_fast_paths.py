@@ -263,3 +263,44 @@ def test_parameter_stages_through_a_full_cache_equal_the_whole_stage_bit_for_bit
     for p, (w, r) in zip(ps, want, strict=True):
         assert np.array_equal(core._w(p.tolist()), w, equal_nan=True)
         assert np.array_equal(core.residual(x, p.tolist()), r, equal_nan=True)
+
+
+def test_partial_parameter_stages_from_two_threads_equal_the_whole_stage():
+    """Two threads evaluating one core, each with its own parameter vectors whose moved sets
+    churn the shared cache of dependent steps: no error, every residual the whole stage's."""
+    import threading
+
+    import cge
+
+    eco = cge.Economy("world2024")
+    core = eco.core
+    p0 = np.array(eco.p_base)
+    tariffs = [k for k, o in enumerate(core.param_objects)
+               if o.parent_component().local_name == "tm"]
+    rng = np.random.default_rng(11)
+    x = eco.x_base * (1.0 + 1e-3 * rng.standard_normal(core.n))
+    cases = []
+    for _ in range(2 * 12):
+        p = p0.copy()
+        at = rng.choice(tariffs, int(rng.integers(1, 40)), replace=False)
+        p[at] += 0.01 + 0.1 * rng.random(len(at))
+        core.cache.pop(("w", threading.get_ident()), None)  # the whole stage: nothing to start from
+        cases.append((p.tolist(), core.residual(x, p.tolist()).copy()))
+    errors: list = []
+
+    def work(part):
+        try:
+            core.cache.pop(("w", threading.get_ident()), None)
+            for _ in range(3):
+                for p, want in part:
+                    if not np.array_equal(core.residual(x, p), want, equal_nan=True):
+                        errors.append("residual differs")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(cases[k::2],)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
