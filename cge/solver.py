@@ -8,6 +8,7 @@ benchmark values) and the equations dropped by Walras' law hold to ``walras_tol`
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import threading
 import time
@@ -195,12 +196,12 @@ def krylov_solve(J, lu, b: np.ndarray, rtol: float, maxiter: int = KRYLOV_MAX_IT
     the true one, ``dx = M⁻¹ y``. Returns ``dx`` with ``||b − J dx||_2 <= rtol ||b||_2``
     (checked on the result, not GMRES's estimate), or None if ``maxiter`` iterations (no
     restart) do not get there."""
-    from scipy.sparse.linalg import LinearOperator, gmres
-
     n = len(b)
     nb = float(np.linalg.norm(b))
     if nb == 0.0:
         return np.zeros(n)
+    from scipy.sparse.linalg import LinearOperator, gmres
+
     r0 = b if x0 is None else b - J @ x0
     if x0 is not None and float(np.linalg.norm(r0)) <= rtol * nb:
         return x0
@@ -262,6 +263,38 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     """
     x, _, info, _ = _newton(core, x0, p, tol=tol, max_iter=max_iter, polish=polish, lu0=lu0)
     return x, info
+
+
+#: from this many unknowns up :func:`solve` and the welfare decomposition run with BLAS on one
+#: thread (:func:`blas_for`)
+ONE_BLAS_THREAD_MIN_UNKNOWNS = BROYDEN_MIN_UNKNOWNS
+_BLAS = []  # threadpoolctl's controller, made at the first use (it scans the loaded libraries)
+
+
+def one_blas_thread():
+    """A context in which BLAS (OpenBLAS, MKL, …; through threadpoolctl) runs on one thread,
+    restored on exit. Newton–Krylov steps and GMRES's tangents do vector operations and
+    triangular solves of 10^3–10^5 numbers, too small to gain from threads: measured on this
+    2-core machine, the second BLAS thread left wall times as they were or slowed them
+    (world2024, the 50% steel tariff: 33.6 → 45.5 ms wall) and doubled CPU time (30×65: warm
+    solve 0.9 → 1.8 s CPU at 0.9 s wall; decomposition 4.8 → 9.2 s CPU at 4.8 s wall).
+    BLAS's thread count is per process: another thread's BLAS calls run single-threaded too
+    while a solve is in this context. Changing it costs about a millisecond, so it is set
+    once per solve or decomposition (:func:`blas_for`), not per GMRES call."""
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
+
+
+def blas_for(core: CompiledModel):
+    """:func:`one_blas_thread` from :data:`ONE_BLAS_THREAD_MIN_UNKNOWNS` unknowns up, else a
+    context that changes nothing (below, Newton's work is too small for BLAS's threads to
+    start)."""
+    if core.n < ONE_BLAS_THREAD_MIN_UNKNOWNS:
+        return contextlib.nullcontext()
+    return one_blas_thread()
 
 
 def _newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = TOL,
@@ -468,6 +501,13 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
     """
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose {' or '.join(SOLVERS)}")
+    with blas_for(core):  # one BLAS thread from 2,000 unknowns up (one_blas_thread)
+        return _solve(core, solver, x0, tol, walras_tol, fallback, lu0)
+
+
+def _solve(core: CompiledModel, solver: str, x0: np.ndarray | None, tol: float,
+           walras_tol: float, fallback: bool, lu0) -> SolveInfo:
+    """The body of :func:`solve`."""
     p = core.params()
     x0 = core.x_from_model() if x0 is None else x0
     F = lu = None  # residuals at x, when known; the last factorisation

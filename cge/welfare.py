@@ -52,6 +52,7 @@ import pyomo.core as pyo
 from .model import scale
 from .model.quantities import finals, income0, saving_weights, welfare_weights
 from .path import walk
+from .solver import blas_for
 
 #: Components of the decomposition, in reporting order, with their GTAP group.
 COMPONENTS = {
@@ -460,8 +461,9 @@ def decompose(economy, solution=None, *, tol: float = 1e-6,
     n = 8
     while True:
         # the path's first Newton steps and tangents use the benchmark's factorisation
-        detail, direct = _integrate(core, m, b, economy.x_base, p0, dp, n,
-                                    lu0=economy._base_factorisation)
+        with blas_for(core):  # one BLAS thread from 2,000 unknowns up (solver.one_blas_thread)
+            detail, direct = _integrate(core, m, b, economy.x_base, p0, dp, n,
+                                        lu0=economy._base_factorisation)
         parts = detail.groupby("region")["value"].sum()
         resid = {r: ev[r] - parts.get(r, 0.0) for r in b.regions}
         size = {r: max(abs(ev[r]), 1e-9 * income0(b, r)) for r in b.regions}

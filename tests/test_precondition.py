@@ -184,3 +184,34 @@ def test_every_closure_solves_on_blocks_to_the_exact_solvers_equilibrium(closure
     sol = eco.solve()
     assert sol.converged and len(calls) == 0
     np.testing.assert_allclose(sol.x, ref.x, rtol=1e-9, atol=1e-11)
+
+
+def test_a_large_solve_runs_blas_on_one_thread_and_restores_it(world, monkeypatch):
+    """From 2,000 unknowns up a solve and a decomposition run BLAS on one thread (its second
+    thread only costs there, docs/performance.md) and give the process its setting back."""
+    from threadpoolctl import threadpool_info
+
+    from cge import path, welfare
+
+    def blas_threads() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    seen: list[set[int]] = []
+    orig = solver.krylov_solve
+
+    def watched(*a, **k):
+        seen.append(blas_threads())
+        return orig(*a, **k)
+
+    before = blas_threads()
+    if not before:
+        pytest.skip("threadpoolctl finds no BLAS library in this process")
+    monkeypatch.setattr(solver, "krylov_solve", watched)
+    monkeypatch.setattr(path, "krylov_solve", watched)
+    eco = world
+    eco.reset()
+    eco.apply(cge.load_scenario("scenarios/us_steel_232_50.toml"))
+    sol = eco.solve()
+    welfare.decompose(eco, sol)
+    assert seen and all(s == {1} for s in seen)
+    assert blas_threads() == before
