@@ -210,9 +210,12 @@ class CompiledModel:
 
     def jacobian(self, x: np.ndarray, p: list[float]):
         """Sparse Jacobian (CSC)."""
+        return self.jacobian_matrix(self.jacobian_values(x, p))
+
+    def jacobian_matrix(self, vals: np.ndarray):
+        """The sparse Jacobian (CSC) with non-zeros ``vals`` (from :meth:`jacobian_values`)."""
         order, indices, indptr = self.csc_structure()
-        return csc_matrix((self.jacobian_values(x, p)[order], indices, indptr),
-                          shape=(self.n, self.n))
+        return csc_matrix((vals[order], indices, indptr), shape=(self.n, self.n))
 
     def _dropped_and_outputs(self, x: np.ndarray, p: list[float]) -> np.ndarray:
         return np.array(self._drop(x.tolist(), _as_list(p)), dtype=float)
@@ -263,8 +266,7 @@ class CompiledModel:
         if c is None:
             c = self.cache["lu"] = _lu_order(self, vals)
         if c is False:  # no perfect matching: SuperLU's defaults
-            order, indices, indptr = self.csc_structure()
-            return LU(splu(csc_matrix((vals[order], indices, indptr), shape=(n, n))), None, None)
+            return LU(splu(self.jacobian_matrix(vals)), None, None)
         data, indices, indptr, rows, q = c
         return factorize_in_order(csc_matrix((vals[data], indices, indptr), shape=(n, n)), rows, q)
 
@@ -434,9 +436,7 @@ def _valid_perm(hit: dict | None, n: int) -> tuple[np.ndarray, np.ndarray] | Non
 
 def _lu_perm(core: CompiledModel, vals: np.ndarray):
     """``(rows, q)`` of the Jacobian with non-zeros ``vals``: :func:`pivot_order`."""
-    order, indices, indptr = core.csc_structure()
-    n = core.n
-    return pivot_order(csc_matrix((vals[order], indices, indptr), shape=(n, n)))
+    return pivot_order(core.jacobian_matrix(vals))
 
 
 def pivot_order(J) -> tuple[np.ndarray, np.ndarray] | bool:

@@ -90,7 +90,9 @@ def tangents(core: CompiledModel, x: np.ndarray, p: np.ndarray,
         out = _solve_all(J, lu, rhs, guesses, krylov)
         if out is None and not lu.exact:  # a nearby point's block preconditioner: one here
             lu = preconditioner(core, x, p.tolist())
-            out = _solve_all(J, lu, rhs, guesses, krylov) if not lu.exact else None
+            if lu.exact:  # the blocks are singular here: preconditioner factorised J itself
+                return [lu.solve(b) for b in rhs], lu
+            out = _solve_all(J, lu, rhs, guesses, krylov)
         if out is not None:
             return out, lu
     lu = core.lu(x, p.tolist())

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._scipy import csc_matrix
 from .core import CompiledModel
 from .errors import MissingExtra
 from .precondition import applies, block_factorize, max_iter
@@ -228,8 +227,7 @@ def krylov_step(core: CompiledModel, x: np.ndarray, p: list[float], F: np.ndarra
     preconditioner at ``(x, p)`` gets as many. ``(None, lu)`` if GMRES fails: the caller
     factorises ``J``."""
     vals = core.jacobian_values(x, p)
-    order, indices, indptr = core.csc_structure()
-    J = csc_matrix((vals[order], indices, indptr), shape=(core.n, core.n))
+    J = core.jacobian_matrix(vals)
     blocks = applies(core)
     most = max_iter()
     if lu is not None:

@@ -202,6 +202,18 @@ def test_spreadsheet_safe_quotes_formulas_only():
     assert long["region"].tolist() == ["=A1", "USA", "-x", None]  # the input is kept
 
 
+@pytest.fixture(scope="module")
+def world2024():
+    import cge
+
+    return cge.Economy("world2024")
+
+
+def _tariff_positions(core) -> list[int]:
+    """Positions in ``p`` of the tariff rates (``tm``): parameters the stage computes from."""
+    return [k for k, o in enumerate(core.param_objects) if o.parent_component().local_name == "tm"]
+
+
 def _full_stage(core, p) -> np.ndarray:
     """The parameter stage computed from nothing (the definition): no cached entry to start
     from."""
@@ -210,7 +222,7 @@ def _full_stage(core, p) -> np.ndarray:
 
 
 @pytest.mark.parametrize("moved", [1, 12, 400])
-def test_a_parameter_stage_from_the_last_ones_equals_the_whole_stage_bit_for_bit(moved):
+def test_a_parameter_stage_from_the_last_ones_equals_the_whole_stage_bit_for_bit(moved, world2024):
     """When a few parameters move (a shock, a path, a difference quotient, a sweep member),
     only the steps of the parameter stage that depend on them are rerun on the last stage's
     results: every number equals the whole stage's, and so does every residual."""
@@ -221,8 +233,7 @@ def test_a_parameter_stage_from_the_last_ones_equals_the_whole_stage_bit_for_bit
     p0 = np.array(eco.p_base)
     rng = np.random.default_rng(moved)
     p = p0.copy()
-    tariffs = [k for k, o in enumerate(core.param_objects)
-               if o.parent_component().local_name == "tm"]
+    tariffs = _tariff_positions(core)
     at = rng.choice(tariffs, moved, replace=False)
     p[at] += 0.01 + 0.05 * rng.random(moved)  # tariff rates up 1 to 6 points
     want = _full_stage(core, p)
@@ -238,18 +249,16 @@ def test_a_parameter_stage_from_the_last_ones_equals_the_whole_stage_bit_for_bit
     assert np.array_equal(core._w(p0.tolist()), _full_stage(core, p0), equal_nan=True)
 
 
-def test_parameter_stages_through_a_full_cache_equal_the_whole_stage_bit_for_bit():
+def test_parameter_stages_through_a_full_cache_equal_the_whole_stage_bit_for_bit(world2024):
     """More parameter vectors than the cache keeps (``W_CACHE``): an evicted entry's buffer is
     brought to the new parameters in place; each stage still equals the whole stage, and so
     does each residual."""
-    import cge
     from cge.core import W_CACHE
 
-    eco = cge.Economy("world2024")
+    eco = world2024
     core = eco.core
     p0 = np.array(eco.p_base)
-    tariffs = [k for k, o in enumerate(core.param_objects)
-               if o.parent_component().local_name == "tm"]
+    tariffs = _tariff_positions(core)
     rng = np.random.default_rng(5)
     at = rng.choice(tariffs, 30, replace=False)
     ps = []
@@ -265,18 +274,15 @@ def test_parameter_stages_through_a_full_cache_equal_the_whole_stage_bit_for_bit
         assert np.array_equal(core.residual(x, p.tolist()), r, equal_nan=True)
 
 
-def test_partial_parameter_stages_from_two_threads_equal_the_whole_stage():
+def test_partial_parameter_stages_from_two_threads_equal_the_whole_stage(world2024):
     """Two threads evaluating one core, each with its own parameter vectors whose moved sets
     churn the shared cache of dependent steps: no error, every residual the whole stage's."""
     import threading
 
-    import cge
-
-    eco = cge.Economy("world2024")
+    eco = world2024
     core = eco.core
     p0 = np.array(eco.p_base)
-    tariffs = [k for k, o in enumerate(core.param_objects)
-               if o.parent_component().local_name == "tm"]
+    tariffs = _tariff_positions(core)
     rng = np.random.default_rng(11)
     x = eco.x_base * (1.0 + 1e-3 * rng.standard_normal(core.n))
     cases = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from solver_probes import count_factorisations
 
 import cge
 from cge import solver
@@ -58,23 +59,11 @@ def world():
     return cge.Economy(resolve_data("world2024"))
 
 
-def _count_factorisations(monkeypatch, core):
-    calls = []
-    orig = type(core).factorize
-
-    def counted(self, *a, **k):
-        calls.append(1)
-        return orig(self, *a, **k)
-
-    monkeypatch.setattr(type(core), "factorize", counted)
-    return calls
-
-
 def test_broyden_and_the_benchmark_factorisation_reach_the_same_equilibrium(world, monkeypatch):
     eco = world
     assert eco.core.n >= solver.BROYDEN_MIN_UNKNOWNS
     sc = cge.load_scenario("scenarios/us_autos_232.toml")
-    calls = _count_factorisations(monkeypatch, eco.core)
+    calls = count_factorisations(monkeypatch, eco.core)
     monkeypatch.setattr(solver, "BROYDEN", False)
     eco.base_lu = False
     eco.reset()
@@ -209,7 +198,7 @@ def test_newton_krylov_solves_large_shocks_on_the_kept_factorisation(world, monk
     monkeypatch.setattr(solver, "KRYLOV", True)
     eco.base_lu = True
     eco._base_factorisation()
-    calls = _count_factorisations(monkeypatch, eco.core)
+    calls = count_factorisations(monkeypatch, eco.core)
     eco.reset()
     eco.apply(sc)
     new = eco.solve()
@@ -221,7 +210,7 @@ def test_newton_krylov_solves_large_shocks_on_the_kept_factorisation(world, monk
 
 def test_the_benchmark_factorisation_is_made_only_when_a_step_needs_it(monkeypatch):
     eco = cge.Economy(resolve_data("world2024"))
-    calls = _count_factorisations(monkeypatch, eco.core)
+    calls = count_factorisations(monkeypatch, eco.core)
     sol = eco.solve()  # at the benchmark: already solved, nothing to factorise
     assert sol.converged and sol.iterations == 0
     assert len(calls) == 0 and getattr(eco, "_base_lu", None) is None
@@ -251,7 +240,7 @@ def test_the_decomposition_at_scale_needs_no_factorisation_and_matches_the_exact
     eco.apply(cge.load_scenario("scenarios/us_after_deals_2025.toml"))
     sol = eco.solve()
     eco._base_factorisation()
-    calls = _count_factorisations(monkeypatch, eco.core)
+    calls = count_factorisations(monkeypatch, eco.core)
     fast = welfare.decompose(eco, sol)
     assert len(calls) == 0  # predictor, Newton-Krylov nodes, GMRES tangents on the kept LU
     # the reference: the small-system path (a factorisation at every node, Richardson's

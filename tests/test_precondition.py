@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from solver_probes import count_factorisations
 
 import cge
 from cge import precondition, solver
@@ -85,18 +86,6 @@ def test_the_block_preconditioner_inverts_the_jacobians_block_diagonal_part(smal
                                atol=1e-10)
 
 
-def _count_factorisations(monkeypatch, core):
-    calls = []
-    orig = type(core).factorize
-
-    def counted(self, *a, **k):
-        calls.append(1)
-        return orig(self, *a, **k)
-
-    monkeypatch.setattr(type(core), "factorize", counted)
-    return calls
-
-
 def _exact_solution(eco, sc, monkeypatch):
     """The solve with a fresh exact factorisation at every Newton step (no chord, Broyden or
     Krylov steps, no kept factorisation)."""
@@ -112,18 +101,24 @@ def _exact_solution(eco, sc, monkeypatch):
     return sol
 
 
+def _block_solution(eco, sc, monkeypatch):
+    """The solve with the block preconditioner (threshold lowered below world2024's size, the
+    benchmark's preconditioner made afresh) and the list of full factorisations it took."""
+    monkeypatch.setattr(precondition, "BLOCK_MIN_UNKNOWNS", 2000)
+    eco._base_lu = None
+    calls = count_factorisations(monkeypatch, eco.core)
+    eco.reset()
+    eco.apply(sc)
+    return eco.solve(), calls
+
+
 @pytest.mark.parametrize("name", ["us_steel_232_50", "us_after_deals_2025"])
 def test_newton_krylov_on_block_preconditioners_reaches_the_exact_solvers_equilibrium(
         world, monkeypatch, name):
     eco = world
     sc = cge.load_scenario(f"scenarios/{name}.toml")
     ref = _exact_solution(eco, sc, monkeypatch)
-    monkeypatch.setattr(precondition, "BLOCK_MIN_UNKNOWNS", 2000)
-    eco._base_lu = None
-    calls = _count_factorisations(monkeypatch, eco.core)
-    eco.reset()
-    eco.apply(sc)
-    sol = eco.solve()
+    sol, calls = _block_solution(eco, sc, monkeypatch)
     assert isinstance(eco._base_factorisation(), precondition.BlockLU)
     assert sol.converged and sol.info.krylov_steps >= 2
     assert len(calls) == 0  # no exact factorisation at all
@@ -139,7 +134,7 @@ def test_when_gmres_fails_on_blocks_the_jacobian_is_factorised_and_the_solve_sti
     monkeypatch.setattr(precondition, "BLOCK_MIN_UNKNOWNS", 2000)
     monkeypatch.setattr(precondition, "BLOCK_MAX_ITER", 1)  # one GMRES iteration: not enough
     eco._base_lu = None
-    calls = _count_factorisations(monkeypatch, eco.core)
+    calls = count_factorisations(monkeypatch, eco.core)
     eco.reset()
     eco.apply(sc)
     sol = eco.solve()
@@ -160,7 +155,7 @@ def test_the_decomposition_on_block_preconditioners_matches_the_exact_path(world
         exact = welfare.decompose(eco, sol)
     monkeypatch.setattr(precondition, "BLOCK_MIN_UNKNOWNS", 2000)
     eco._base_lu = None
-    calls = _count_factorisations(monkeypatch, eco.core)
+    calls = count_factorisations(monkeypatch, eco.core)
     fast = welfare.decompose(eco, sol)
     assert len(calls) == 0
     ev = exact.summary["EV, regional"].abs().max()
@@ -176,12 +171,7 @@ def test_every_closure_solves_on_blocks_to_the_exact_solvers_equilibrium(closure
     eco = cge.Economy(resolve_data("world2024"), closure=closure)
     sc = cge.load_scenario("scenarios/us_autos_232.toml")
     ref = _exact_solution(eco, sc, monkeypatch)
-    monkeypatch.setattr(precondition, "BLOCK_MIN_UNKNOWNS", 2000)
-    eco._base_lu = None
-    calls = _count_factorisations(monkeypatch, eco.core)
-    eco.reset()
-    eco.apply(sc)
-    sol = eco.solve()
+    sol, calls = _block_solution(eco, sc, monkeypatch)
     assert sol.converged and len(calls) == 0
     np.testing.assert_allclose(sol.x, ref.x, rtol=1e-9, atol=1e-11)
 
