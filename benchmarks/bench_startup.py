@@ -57,10 +57,20 @@ def commands(out: Path, scenario: str = SCENARIO) -> list[tuple[str, list[str]]]
 CACHE: dict[str, str | None] = {"dir": None, "cold": False}
 
 
+def child_env(root: Path) -> dict[str, str]:
+    """The measured processes' environment: ``PYTHONPATH`` set to the checkout, and Python's
+    bytecode cache on, as on a user's machine (``PYTHONDONTWRITEBYTECODE`` removed: with it set,
+    as some sandboxes and CI images do, every process compiles cge's sources anew, about
+    0.15 s of each start-up; the warm-up runs write ``__pycache__``)."""
+    env = dict(os.environ, PYTHONPATH=str(root))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_once(root: Path, args: list[str], cold: bool | None = None) -> tuple[float, float]:
     """Wall and CPU seconds of one ``python ARGS`` process in ``root`` (cold: in a fresh empty
     cache folder; None: as ``--cold`` says)."""
-    env = dict(os.environ, PYTHONPATH=str(root))
+    env = child_env(root)
     env.pop("MPLBACKEND", None)
     cold = CACHE["cold"] if cold is None else cold
     if CACHE["dir"] is not None:
@@ -89,7 +99,7 @@ WATCH = ("numpy", "click", "pyomo.environ", "pyomo.core", "pandas", "scipy.spars
 def importtime(root: Path, args: list[str]) -> list[tuple[int, str]]:
     """Cumulative microseconds of the ``WATCH`` modules that ``python -X importtime ARGS``
     imports (a module imported inside another is counted in both)."""
-    env = dict(os.environ, PYTHONPATH=str(root))
+    env = child_env(root)
     res = subprocess.run([sys.executable, "-X", "importtime", *args], cwd=root, env=env,
                          capture_output=True, text=True)
     rows = {}
@@ -118,7 +128,7 @@ def lu_cache(root: Path, regions: int, sectors: int) -> list[tuple[str, int, flo
     empty on-disk cache and then with the entry the first process wrote (cge/cache.py)."""
     out = []
     with tempfile.TemporaryDirectory() as folder:
-        env = dict(os.environ, PYTHONPATH=str(root), CGE_CACHE_DIR=folder)
+        env = dict(child_env(root), CGE_CACHE_DIR=folder)
         for label in ("cold cache", "warm cache"):
             res = subprocess.run([sys.executable, "-c", LU_PROBE.format(regions=regions,
                                                                          sectors=sectors)],
@@ -144,7 +154,7 @@ def economy_times(root: Path, data: str, repeats: int) -> dict[str, list[float]]
         for k in range(repeats + 1):
             for label in out:
                 folder = tempfile.mkdtemp(dir=cold) if label == "cold cache" else warm
-                env = dict(os.environ, PYTHONPATH=str(root), CGE_CACHE_DIR=folder)
+                env = dict(child_env(root), CGE_CACHE_DIR=folder)
                 res = subprocess.run([sys.executable, "-c", ECONOMY_PROBE.format(data=data)],
                                      cwd=root, env=env, capture_output=True, text=True,
                                      check=True)
@@ -193,7 +203,7 @@ def stages(root: Path, repeats: int, scenario: str = SCENARIO) -> list[list[floa
     (the garbage collector as in a library call: not frozen)."""
     rows = []
     with tempfile.TemporaryDirectory() as out:
-        env = dict(os.environ, PYTHONPATH=str(root))
+        env = child_env(root)
         for _ in range(repeats):
             res = subprocess.run([sys.executable, "-c", STAGES_PROBE.format(out=out,
                                                                             scenario=scenario)],

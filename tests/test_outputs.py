@@ -65,6 +65,24 @@ def test_run_writes_the_expected_files(run_dir, res):
     assert md.startswith(f"# {res.name}") and "![EV by region](figures/ev_by_region.png)" in md
 
 
+def test_figure_files_keep_text_as_text_and_the_same_layout(run_dir, res):
+    """save_figure lays out once and keeps SVG text as <text> (svg.fonttype "none"): the region
+    names of the EV figure are in its SVG as text, and the PNG and SVG share one layout (the
+    axes' box, in figure fractions, is the one the constrained layout finds on a fresh draw)."""
+    from cge.report import plots
+
+    svg = ElementTree.parse(run_dir / "figures" / "ev_by_region.svg")
+    texts = {"".join(t.itertext()).strip() for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert len(res.welfare.index) >= 3 and set(res.welfare.index) <= texts
+    fig = plots.figures(res)["ev_by_region"]
+    fig.draw_without_rendering()
+    want = [ax.get_position().bounds for ax in fig.axes]
+    fig2 = plots.figures(res)["ev_by_region"]
+    plots.save_figure(fig2, run_dir.parent / "again")
+    assert fig2.get_layout_engine() is not None  # restored
+    assert np.allclose([ax.get_position().bounds for ax in fig2.axes], want, atol=1e-12)
+
+
 def test_report_is_one_page_with_the_tables_linked(run_dir, res):
     """report.md: headline (world EV = the sum of the regions'), the largest gain and loss,
     what moved most, the assumptions; every table linked in three formats (files that exist),

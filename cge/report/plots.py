@@ -300,18 +300,29 @@ def figures(res: ResultsLike) -> dict[str, Figure]:
 
 
 def save_figure(fig: Figure, stem: Path) -> list[Path]:
-    """Write ``fig`` as ``stem.png`` (150 dpi) and ``stem.svg``; return the two paths."""
+    """Write ``fig`` as ``stem.png`` (150 dpi) and ``stem.svg``; return the two paths.
+
+    The layout is solved once (constrained layout, in a draw that renders nothing) and then
+    switched off, so that each file costs one draw: with a layout engine on, matplotlib's
+    ``savefig`` draws the figure twice per file (once to lay it out, once to render). The
+    positions it found are fractions of the figure and its sizes points, so they hold at any
+    dpi. The SVG keeps its text as text (``svg.fonttype = "none"``: editable and searchable in
+    a vector editor, and not converted to outlines glyph by glyph); the viewer draws it in the
+    first of matplotlib's font family that it has (DejaVu Sans, else a sans-serif).
+    """
+    import matplotlib
+
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     with warnings.catch_warnings():  # names the font lacks, or too long to lay out: still drawn
         warnings.filterwarnings("ignore", r"Glyph .* missing from font", UserWarning)
         warnings.filterwarnings("ignore", r"constrained_layout not applied", UserWarning)
-        fig.savefig(png, dpi=150, metadata={"Software": "cge"})
-        # the layout found for the PNG is kept for the SVG (positions are fractions of the
-        # figure, sizes in points: the same at any dpi), which saves solving it again
         engine = fig.get_layout_engine()
-        fig.set_layout_engine("none")
+        fig.draw_without_rendering()  # runs the layout engine once
+        fig.set_layout_engine(None)  # None, not "none": "none" leaves a placeholder engine
         try:
-            fig.savefig(svg, metadata={"Date": None, "Creator": "cge"})
+            fig.savefig(png, dpi=150, metadata={"Software": "cge"})
+            with matplotlib.rc_context({"svg.fonttype": "none"}):
+                fig.savefig(svg, metadata={"Date": None, "Creator": "cge"})
         finally:
             fig.set_layout_engine(engine)
     return [png, svg]
