@@ -284,7 +284,8 @@ class Economy:
 
     # ------------------------------------------------------------------ solve
     def solve(self, solver: str = "newton", *, continuation: bool = True,
-              max_steps: int = 64, reuse_lu: bool = False) -> Solution:
+              max_steps: int = 64, reuse_lu: bool = False,
+              start: np.ndarray | None = None) -> Solution:
         """Solve at the current parameters, warm-starting from the current variable values.
 
         Order of attempts: a direct solve; if it fails and ``continuation`` is on, the shock
@@ -296,8 +297,12 @@ class Economy:
         that the previous ``reuse_lu`` solve ended with (kept until :meth:`reset`): cheaper
         when this solve's parameters are near that one's (a sweep's consecutive members), the
         same convergence test; the result may differ from a solve without it by round-off.
-        Only from :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS` unknowns up (below, nothing is
-        kept and the solve is as without it).
+        Below :data:`~cge.solver.BROYDEN_MIN_UNKNOWNS` unknowns its steps are plain chord
+        steps (Broyden's updates start from there).
+
+        ``start``: the point to start from instead of the model's variables (the values of
+        ``core.variables``, in their order), e.g. a sweep's extrapolation from two solved
+        neighbours; the model is not written until the solve succeeds.
 
         Returns the :class:`~cge.solution.Solution` (an immutable value; its SolveInfo fields
         are readable on it). The model's variables hold it afterwards, as the next warm start.
@@ -310,7 +315,7 @@ class Economy:
             key = ("solved", threading.get_ident())
             self.core.cache.pop(key, None)
             lu0, self._kept_lu = (getattr(self, "_kept_lu", None) if reuse_lu else None), None
-            info = self._solve(solver, continuation, max_steps, lu0)
+            info = self._solve(solver, continuation, max_steps, lu0, start)
             self.last_info = info
             # the point the last solve wrote into the model (else read it back)
             point = self.core.cache.pop(key, None)
@@ -318,12 +323,16 @@ class Economy:
                 x, p = self.core.x_from_model(), self.core.params()
             else:
                 x, p, lu = point
-                self._kept_lu = lu if reuse_lu and self.core.n >= BROYDEN_MIN_UNKNOWNS else None
+                self._kept_lu = lu if reuse_lu else None
             self.solution = Solution(x, p, info)
             return self.solution
 
-    def _solve(self, solver: str, continuation: bool, max_steps: int, lu0=None) -> SolveInfo:
-        x0 = self.core.x_from_model()
+    def _solve(self, solver: str, continuation: bool, max_steps: int, lu0=None,
+               start: np.ndarray | None = None) -> SolveInfo:
+        if start is not None and len(start) != self.core.n:
+            raise ValueError(f"start has {len(start)} values; the model has {self.core.n} "
+                             "free variables")
+        x0 = self.core.x_from_model() if start is None else np.array(start, dtype=float)
         if (lu0 is None and solver == "newton" and self.base_lu and self.core.n >= BROYDEN_MIN_UNKNOWNS
                 and np.array_equal(x0, self.x_base)):
             lu0 = self._base_factorisation  # factorised only if a Newton step is needed

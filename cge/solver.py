@@ -27,8 +27,15 @@ POLISH_TOL = 1e-13
 #: :data:`BROYDEN_MIN_UNKNOWNS` unknowns: True, Broyden's ("good") secant updates of the
 #: factorised Jacobian (in log x for positive variables), applied through the
 #: Sherman-Morrison recursion on the steps taken, continued while each step cuts ||F||^2 by
-#: :data:`BROYDEN_KEEP`; False, plain chord steps (kept only while each cuts ||F||^2 16-fold)
+#: :data:`BROYDEN_KEEP`; False, plain chord steps (kept only while each cuts ||F||^2 by :data:`CHORD_KEEP`)
 BROYDEN = True
+#: below :data:`BROYDEN_MIN_UNKNOWNS` unknowns, a chord step's factorisation is kept for the
+#: next step while each step cuts ||F||^2 at least by this factor (||F|| tenfold). A step
+#: that cuts ||F|| by less needs many more to reach the tolerance, and there a factorisation
+#: costs about four residual evaluations (usjpn2024: 1.1 against 0.25 ms): in the 1,000-member
+#: sweep of benchmarks/bench_sweep.py, 0.01 took 7% fewer evaluations than 1/16 for 2% more
+#: factorisations
+CHORD_KEEP = 0.01
 #: from this many unknowns up: there a factorisation costs tens of residual evaluations
 #: (world2024, 5,107 unknowns: ~37 ms against ~1.5 ms); below, it costs a few, and plain chord
 #: steps with a fresh factorisation when they slow down are faster (TWOCGE, usjpn2024)
@@ -157,7 +164,8 @@ def residual_blocks(core: CompiledModel, F: np.ndarray, top: int = 8) -> list[di
 
 
 def _norm(F: np.ndarray) -> float:
-    return float(np.inf) if not np.all(np.isfinite(F)) else float(np.max(np.abs(F), initial=0.0))
+    m = float(np.max(np.abs(F), initial=0.0))  # NaN if any residual is NaN
+    return m if m < np.inf else float(np.inf)
 
 
 def masks(core: CompiledModel) -> tuple[np.ndarray, np.ndarray]:
@@ -248,7 +256,7 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     Positive variables move multiplicatively (a step in log x). A factorisation is reused for
     the next step (a chord step, one residual evaluation instead of a factorisation) if that
     step at least halves ``||F||``, and kept for the step after only if it cut ``||F||``
-    at least fourfold; otherwise the Jacobian is factorised afresh and a Newton step with
+    at least tenfold (:data:`CHORD_KEEP`); otherwise the Jacobian is factorised afresh and a Newton step with
     backtracking is taken. With ``polish``, up to three more chord steps with the last
     factorisation bring max |F| towards ``polish`` once ``tol`` is reached (no new
     factorisation). ``lu0``: a factorisation of a nearby Jacobian (the previous point's, on a
@@ -345,10 +353,11 @@ def _newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float =
                 z = broyden_step(dx / xref, steps, norms)
                 dx = np.where(positive, z * x, z)  # rel below is z again
             rel = np.where(positive, dx / np.where(positive, x, 1.0), 0.0)
-            if np.all(np.isfinite(rel)) and np.max(np.abs(rel), initial=0.0) <= 5.0:
+            # (a NaN or inf in rel fails the comparison, as one in Fn fails the next one's)
+            if np.max(np.abs(rel), initial=0.0) <= 5.0:
                 xn = np.where(positive, x * np.exp(rel), x + dx)
                 Fn = core.residual(xn, p)
-                if np.all(np.isfinite(Fn)) and float(Fn @ Fn) <= (BROYDEN_TAKE if broyden else 0.25) * f0:
+                if float(Fn @ Fn) <= (BROYDEN_TAKE if broyden else 0.25) * f0:
                     if broyden:
                         s_ = np.where(positive, rel, dx)  # the step in (log x, x)
                         steps.append(s_)
@@ -356,7 +365,7 @@ def _newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float =
                         fresh = (len(steps) < BROYDEN_MEMORY
                                  and float(Fn @ Fn) <= BROYDEN_KEEP * f0)
                     else:
-                        fresh = float(Fn @ Fn) <= 0.0625 * f0  # contracting fast: keep it
+                        fresh = float(Fn @ Fn) <= CHORD_KEEP * f0  # contracting fast: keep it
                     x, F = xn, Fn
                     continue
         steps, norms = [], []
@@ -381,7 +390,7 @@ def _newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float =
         while step > 1e-10:
             xn = np.where(positive, x * np.exp(np.clip(step * rel, -50, 50)), x + step * dx)
             Fn = core.residual(xn, p)
-            if np.all(np.isfinite(Fn)) and float(Fn @ Fn) <= (1 - 1e-4 * step) * f0:
+            if float(Fn @ Fn) <= (1 - 1e-4 * step) * f0:  # False if Fn has a NaN or inf
                 break
             step *= 0.5
         else:
@@ -521,7 +530,9 @@ def _solve(core: CompiledModel, solver: str, x0: np.ndarray | None, tol: float,
                 info.solver = "newton, then ipopt"
         else:
             info.message += f" ({NO_IPOPT_FALLBACK})"
-    if info.converged:  # polish: a converged Newton iterate gains digits almost for free
+    if info.converged and (F is None or _norm(F) > POLISH_TOL):
+        # polish: a converged Newton iterate gains digits almost for free (skipped when
+        # Newton's own polish got there)
         xp, Fp, pol, lup = _newton(core, x, p, tol=POLISH_TOL, max_iter=3, F0=F)
         lu = lup if lup is not None else lu
         if pol.max_residual < info.max_residual:

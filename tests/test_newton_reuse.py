@@ -112,14 +112,32 @@ def test_a_sweep_reuses_the_previous_members_factorisation_and_matches_solo_solv
         np.testing.assert_allclose(x, solo.x, rtol=1e-10, atol=1e-12)  # x ~ 1 (indices)
 
 
-def test_below_the_threshold_nothing_is_kept_and_the_old_path_is_taken():
+def test_below_the_threshold_a_kept_factorisation_gives_chord_steps_and_the_same_solutions(
+        monkeypatch):
+    """usjpn2024 (565 unknowns, below Broyden's threshold): a reuse_lu solve keeps its last
+    factorisation and the next member's first steps are chord steps with it (the next solve
+    factorises less often); the benchmark's factorisation is not made there (base_lu is
+    from the threshold up); the solutions equal solo solves from the benchmark to 1e-10."""
     eco = cge.Economy(resolve_data("usjpn2024"))
     assert eco.core.n < solver.BROYDEN_MIN_UNKNOWNS
     base = eco.base_tariffs()
     k = next(k for k in base if k[:3] == ("JPN", "USA", "AUTO"))
-    eco.set_tariffs({k: base[k] + 0.25})
-    eco.solve(reuse_lu=True)
-    assert eco._kept_lu is None and getattr(eco, "_base_lu", None) is None
+    members = [{k: base[k] + d} for d in (0.25, 0.26, 0.27)]
+    eco.reset()
+    chained, lus = [], []
+    calls = count_factorisations(monkeypatch, eco.core)
+    for m in members:
+        eco.set_tariffs(m)
+        before = len(calls)
+        chained.append(np.array(eco.solve(reuse_lu=True).x))
+        lus.append(len(calls) - before)
+        assert eco._kept_lu is not None
+    assert getattr(eco, "_base_lu", None) is None
+    assert lus[0] >= 1 and lus[2] < lus[0]  # one point away, the kept one is enough
+    for m, x in zip(members, chained):
+        eco.reset()
+        eco.set_tariffs(m)
+        np.testing.assert_allclose(x, eco.solve().x, rtol=1e-10, atol=1e-12)
 
 
 def test_parameters_and_variables_read_in_one_pass_equal_pyomos_accessors():

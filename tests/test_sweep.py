@@ -672,3 +672,31 @@ def test_a_sweep_file_names_its_data_set(tmp_path, monkeypatch):
     small.write_text(text, encoding="utf-8")
     res = cge.sweep(small, workers=1)
     assert res.attrs["data"] == "usjpn2024" and list(res["region"].values) == ["USA", "JPN", "ROW"]
+
+
+def test_members_start_from_the_nearest_solved_member_or_the_line_through_two():
+    """A 3 x 2 grid in row-major order (axis a of three values, then axis b): where an axis
+    wraps around, the member one row back is one step away and the previous one three; where
+    two solved members and the new one lie on a line, equally spaced, the start is their
+    linear extrapolation, in log x for positive values (a² / b) and linear for the others;
+    members with other parameter overrides are never used; ties go to the latest."""
+    from cge.sweeps.members import Job
+    from cge.sweeps.worker import _Starts
+
+    def job(k, a, b, params=()):
+        return Job(index=k, rates=(0.1 * a, 0.1 * b), params=params, digest=str(k))
+
+    sol = {(a, b): np.array([1.0 + a + 10 * b, -(a + 1.0) * (b + 2.0)]) for a in range(3)
+           for b in range(2)}
+    st = _Starts()
+    assert st.start(job(0, 0, 0)) is None  # nothing solved yet: the model's values
+    st.solved(job(0, 0, 0), sol[0, 0])
+    assert np.array_equal(st.start(job(1, 1, 0)), sol[0, 0])
+    st.solved(job(1, 1, 0), sol[1, 0])
+    a, b = sol[1, 0], sol[0, 0]  # (0,0), (1,0), (2,0) on a line
+    assert np.allclose(st.start(job(2, 2, 0)), [a[0] ** 2 / b[0], 2 * a[1] - b[1]], rtol=1e-15)
+    st.solved(job(2, 2, 0), sol[2, 0])
+    assert np.array_equal(st.start(job(3, 0, 1)), sol[0, 0])  # the wrap: one step back
+    st.solved(job(3, 0, 1), sol[0, 1])
+    assert st.start(job(4, 1, 1, params=(("tm", ("USA", "JPN", "AUTO"), 0.3),))) is None
+    assert np.array_equal(st.start(job(5, 1, 1)), sol[0, 1])  # (0,1) and (1,0) tie: the latest
