@@ -43,6 +43,7 @@ Decomposition
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -462,20 +463,21 @@ def decompose(economy, solution=None, *, tol: float = 1e-6,
     while True:
         # the path's first Newton steps and tangents use the benchmark's factorisation
         with blas_for(core):  # one BLAS thread from 2,000 unknowns up (solver.one_blas_thread)
-            detail, direct = _integrate(core, m, b, economy.x_base, p0, dp, n,
-                                        lu0=economy._base_factorisation)
-        parts = detail.groupby("region")["value"].sum()
-        resid = {r: ev[r] - parts.get(r, 0.0) for r in b.regions}
+            detail, direct, by = _integrate(core, m, b, economy.x_base, p0, dp, n,
+                                            lu0=economy._base_factorisation)
+        parts = {r: math.fsum(by[r].values()) for r in b.regions}
+        resid = {r: ev[r] - parts[r] for r in b.regions}
         size = {r: max(abs(ev[r]), 1e-9 * income0(b, r)) for r in b.regions}
         if all(abs(resid[r]) <= tol * size[r] for r in b.regions) or 2 * n > max_nodes:
             break
         n *= 2
-    summary = detail.pivot_table(index="region", columns="component", values="value",
-                                 aggfunc="sum").reindex(columns=list(COMPONENTS), fill_value=0.0)
-    summary = summary.reindex(list(b.regions)).fillna(0.0)
+    # the components' sums by region (one row per region, one column per component)
+    summary = pd.DataFrame([[by[r].get(c, 0.0) for c in COMPONENTS] for r in b.regions],
+                           index=pd.Index(list(b.regions), name="region"),
+                           columns=pd.Index(list(COMPONENTS), name="component"))
     summary.insert(0, "EV, regional", pd.Series(ev))
     summary["residual"] = pd.Series(resid)
-    gap = max(abs(parts.get(r, 0.0) - direct[r]) for r in b.regions)
+    gap = max(abs(parts[r] - direct[r]) for r in b.regions)
     return Decomposition(detail=detail, summary=summary, nodes=n, identity_gap=float(gap))
 
 
@@ -497,4 +499,9 @@ def _integrate(core, m, b, x_base, p0, dp, n, lu0=None):
             rows[key] = rows.get(key, 0.0) + v
     detail = pd.DataFrame([(r, c, COMPONENTS[c], i, s_, v) for (r, c, i, s_), v in rows.items()],
                           columns=["region", "component", "group", "sector", "partner", "value"])
-    return detail, direct
+    terms: dict[str, dict[str, list[float]]] = {r: {} for r in b.regions}
+    for (r, c, _, _), v in rows.items():
+        terms[r].setdefault(c, []).append(v)
+    # region → component → the sum of its terms (correctly rounded)
+    by = {r: {c: math.fsum(vs) for c, vs in cs.items()} for r, cs in terms.items()}
+    return detail, direct, by
