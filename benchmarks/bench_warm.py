@@ -82,14 +82,15 @@ for label, eco, shock in cases():
     if decompose:
         from cge import path, welfare
         dec = welfare.decompose(eco, s)
-        newton_path, path_it = path.newton, [0]
+        name = "newton_lu" if hasattr(path, "newton_lu") else "newton"  # (older checkouts)
+        newton_path, path_it = getattr(path, name), [0]
         def counting(*a, **k):
-            x, info = newton_path(*a, **k)
-            path_it[0] += info.iterations
-            return x, info
-        path.newton = counting
+            out = newton_path(*a, **k)
+            path_it[0] += out[1].iterations
+            return out
+        setattr(path, name, counting)
         welfare.decompose(eco, s)
-        path.newton = newton_path
+        setattr(path, name, newton_path)
         rows[label]["path iterations"] = path_it[0]
         td = []
         for _ in range(repeats):

@@ -120,3 +120,34 @@ def test_only_a_process_of_its_own_freezes_the_garbage_collector(tmp_path):
             "try:\n    console()\nexcept SystemExit as e:\n    assert e.code in (0, None)\n"
             "assert gc.get_freeze_count() > 0\n")
     imported(code, tmp_path)
+
+
+def test_the_console_script_runs_blas_on_one_thread_unless_the_user_sets_it():
+    """cge.cli.one_blas_thread_env: OPENBLAS_NUM_THREADS=1 in an environment without a BLAS
+    thread count, nothing changed where the user set one; in a fresh console process the
+    OpenBLAS that numpy loads then reports one thread (threadpoolctl), and the user's 2 stays."""
+    from cge.cli import BLAS_THREAD_VARIABLES, one_blas_thread_env
+
+    env: dict[str, str] = {}
+    assert one_blas_thread_env(env) and env == {"OPENBLAS_NUM_THREADS": "1"}
+    for v in BLAS_THREAD_VARIABLES:
+        env = {v: "3"}
+        assert not one_blas_thread_env(env) and env == {v: "3"}
+    code = ("import sys, json; import cge.cli as c; sys.argv = ['cge', '--version']\n"
+            "try:\n    c.console()\nexcept SystemExit:\n    pass\n"
+            "import numpy\nfrom threadpoolctl import threadpool_info\n"
+            "import os\n"
+            "print('BLAS=' + json.dumps([os.environ.get('OPENBLAS_NUM_THREADS'), sorted({"
+            "i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'})]))")
+    # the user's 2 is left as it is (how many threads OpenBLAS then starts depends on the cores)
+    for user, want in ((None, ["1", [1]]), ("2", "2")):
+        env = {k: v for k, v in os.environ.items() if k not in BLAS_THREAD_VARIABLES}
+        env["PYTHONPATH"] = str(ROOT)
+        if user:
+            env["OPENBLAS_NUM_THREADS"] = user
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        line = [s for s in out.stdout.splitlines() if s.startswith("BLAS=")][-1]
+        got = json.loads(line[5:])
+        assert (got if user is None else got[0]) == want
