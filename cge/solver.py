@@ -27,15 +27,15 @@ POLISH_TOL = 1e-13
 #: :data:`BROYDEN_MIN_UNKNOWNS` unknowns: True, Broyden's ("good") secant updates of the
 #: factorised Jacobian (in log x for positive variables), applied through the
 #: Sherman-Morrison recursion on the steps taken, continued while each step cuts ||F||^2 by
-#: :data:`BROYDEN_KEEP`; False, plain chord steps (kept only while each cuts ||F||^2 by :data:`CHORD_KEEP`)
+#: :data:`BROYDEN_KEEP`; False, plain chord steps (kept only while each cuts ||F||^2 by
+#: :data:`CHORD_KEEP`)
 BROYDEN = True
 #: below :data:`BROYDEN_MIN_UNKNOWNS` unknowns, a chord step's factorisation is kept for the
-#: next step while each step cuts ||F||^2 at least by this factor (||F|| tenfold). A step
-#: that cuts ||F|| by less needs many more to reach the tolerance, and there a factorisation
-#: costs about four residual evaluations (usjpn2024: 1.1 against 0.25 ms): in the 1,000-member
-#: sweep of benchmarks/bench_sweep.py, 0.01 took 7% fewer evaluations than 1/16 for 2% more
-#: factorisations
-CHORD_KEEP = 0.01
+#: next step while each step cuts ||F||^2 at least by this factor (||F|| fourfold). A tenfold
+#: rule (0.01) took 4% less kernel time in the 1,000-member sweep of benchmarks/bench_sweep.py
+#: (fewer residual evaluations, more factorisations) and 6% more in a warm shock on usjpn2024
+#: (two factorisations instead of one): not taken
+CHORD_KEEP = 0.0625
 #: from this many unknowns up: there a factorisation costs tens of residual evaluations
 #: (world2024, 5,107 unknowns: ~37 ms against ~1.5 ms); below, it costs a few, and plain chord
 #: steps with a fresh factorisation when they slow down are faster (TWOCGE, usjpn2024)
@@ -256,8 +256,8 @@ def newton(core: CompiledModel, x0: np.ndarray, p: list[float], *, tol: float = 
     Positive variables move multiplicatively (a step in log x). A factorisation is reused for
     the next step (a chord step, one residual evaluation instead of a factorisation) if that
     step at least halves ``||F||``, and kept for the step after only if it cut ``||F||``
-    at least tenfold (:data:`CHORD_KEEP`); otherwise the Jacobian is factorised afresh and a Newton step with
-    backtracking is taken. With ``polish``, up to three more chord steps with the last
+    at least fourfold (:data:`CHORD_KEEP`); otherwise the Jacobian is factorised afresh and a
+    Newton step with backtracking is taken. With ``polish``, up to three more chord steps with the last
     factorisation bring max |F| towards ``polish`` once ``tol`` is reached (no new
     factorisation). ``lu0``: a factorisation of a nearby Jacobian (the previous point's, on a
     path) tried for chord steps before any new one, or a block preconditioner
