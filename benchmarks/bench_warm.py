@@ -82,15 +82,14 @@ for label, eco, shock in cases():
     if decompose:
         from cge import path, welfare
         dec = welfare.decompose(eco, s)
-        name = "newton_lu" if hasattr(path, "newton_lu") else "newton"  # (older checkouts)
-        newton_path, path_it = getattr(path, name), [0]
+        newton_path, path_it = path.newton, [0]
         def counting(*a, **k):
-            out = newton_path(*a, **k)
-            path_it[0] += out[1].iterations
-            return out
-        setattr(path, name, counting)
+            x, info = newton_path(*a, **k)
+            path_it[0] += info.iterations
+            return x, info
+        path.newton = counting
         welfare.decompose(eco, s)
-        setattr(path, name, newton_path)
+        path.newton = newton_path
         rows[label]["path iterations"] = path_it[0]
         td = []
         for _ in range(repeats):

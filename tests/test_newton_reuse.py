@@ -293,3 +293,19 @@ def test_the_path_predictor_is_exact_for_a_cubic_in_log_x():
                                rtol=1e-13)
     far = [(0.0, np.zeros(2), np.array([10.0, 10.0]))]  # log x would move by 5: clipped to 1
     np.testing.assert_allclose(_predict(far, 0.5, positive), [np.e, 5.0], rtol=1e-15)
+
+
+def test_a_solve_from_a_given_start_point():
+    """Economy.solve(start=x): from the scenario's own solution there is nothing to do (no
+    iteration, the same point); a start of the wrong length is one clear error."""
+    eco = cge.Economy(resolve_data("usjpn2024"))
+    base = eco.base_tariffs()
+    k = next(k for k in base if k[:3] == ("JPN", "USA", "AUTO"))
+    eco.set_tariffs({k: base[k] + 0.25})
+    x = np.array(eco.solve().x)
+    eco.reset()
+    eco.set_tariffs({k: base[k] + 0.25})
+    again = eco.solve(start=x)
+    assert again.iterations == 0 and np.allclose(again.x, x, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match=f"start has 3 values; the model has {eco.core.n}"):
+        eco.solve(start=np.ones(3))

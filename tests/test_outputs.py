@@ -66,9 +66,10 @@ def test_run_writes_the_expected_files(run_dir, res):
 
 
 def test_figure_files_keep_text_as_text_and_the_same_layout(run_dir, res):
-    """save_figure lays out once and keeps SVG text as <text> (svg.fonttype "none"): the region
-    names of the EV figure are in its SVG as text, and the PNG and SVG share one layout (the
-    axes' box, in figure fractions, is the one the constrained layout finds on a fresh draw)."""
+    """save_figure keeps SVG text as <text> (svg.fonttype "none"): the region names of the EV
+    figure are in its SVG as text; it lays the figure out once, with the constrained layout
+    (the axes' boxes, in figure fractions, are the ones a fresh draw finds), and gives the
+    figure its layout engine back."""
     from cge.report import plots
 
     svg = ElementTree.parse(run_dir / "figures" / "ev_by_region.svg")
