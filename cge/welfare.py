@@ -441,8 +441,9 @@ def _by_region(b) -> dict[str, dict[str, list]]:
 #: Gauss–Legendre nodes of the decomposition's first pass (doubled until the residual is
 #: below ``tol``). Five are exact for polynomials of degree 9 in λ; on the shipped scenarios
 #: every term is within 4e-7 of the largest |EV| of the 8-node result (the largest, a 50%
-#: steel tariff on usjpn2024; 5e-8 or less on the others) and the residual below 1e-7 of EV
-#: (docs/performance.md), for 1.2–1.8x less time than 8 nodes.
+#: steel tariff on usjpn2024; 5e-8 or less on the others) with residuals of at most 6.2e-7 of
+#: EV (the same case; the doubling bounds it by ``tol``), for 1.2–1.8x less time than 8 nodes
+#: (docs/performance.md).
 FIRST_NODES = 5
 
 
