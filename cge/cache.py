@@ -18,9 +18,12 @@ built; only its compilation is read, and the entry is checked against it (variab
 parameters found by name and index, free and fixed as recorded, sizes) and its source checked
 statement by statement to be arithmetic only (:class:`cge.core._CachedBackend`) before use.
 
-Files are ``.npz`` archives of numeric arrays (a core's description as JSON text in a byte
-array), read with ``allow_pickle=False`` (no code is run
-from them), and written atomically: to a temporary file in the cache folder, then
+Files are ``.npz`` archives of two byte arrays, read with ``allow_pickle=False`` (no code is
+run from them): ``blob``, every numeric array of the entry (a core's description as JSON text
+among them) one after the other, and ``index``, a JSON list of each one's name, dtype, shape and
+place in the blob (:func:`read_file`, :func:`write_file`). One archive member per array would
+cost a header parse each: about 40 ms for the ~500 arrays of world2024's core. Files are written
+atomically: to a temporary file in the cache folder, then
 ``os.replace``, so that two processes writing the same entry at once each replace the whole
 file and a reader sees an old or a new complete file, never a partial one. Whatever goes
 wrong — an unwritable or missing folder, a damaged file — is a miss: the value is recomputed,
@@ -33,6 +36,7 @@ else ``~/.cache/cge``.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -45,8 +49,9 @@ if TYPE_CHECKING:  # pragma: no cover - annotations only
 
 from .version import __version__
 
-#: Bumped whenever what an entry holds, or how it is computed, changes.
-FORMAT = 1
+#: Bumped whenever what an entry holds, or how it is computed, changes (2: the arrays packed in
+#: one blob, :func:`write_file`).
+FORMAT = 2
 _CODE_VERSION: str | None = None
 #: :func:`cge.core.compiled_core` uses the cache from this many equations up: below, reading an entry
 #: costs about what compiling does (usjpn2024, 565 equations: Economy() 0.23 s either way;
@@ -111,8 +116,7 @@ def load(kind: str, digest: str) -> dict[str, np.ndarray] | None:
     if path is None:
         return None
     try:
-        with np.load(path, allow_pickle=False) as z:
-            return {name: z[name] for name in z.files}
+        return read_file(path)
     except FileNotFoundError:
         return None
     except Exception:  # damaged (truncated, garbled) or unreadable: a miss
@@ -129,7 +133,7 @@ def store(kind: str, digest: str, arrays: dict[str, np.ndarray]) -> Path | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            write_file(f, arrays)
         os.replace(tmp, path)
         return path
     except OSError:  # read-only or full disk, no home: run without the cache
@@ -139,6 +143,52 @@ def store(kind: str, digest: str, arrays: dict[str, np.ndarray]) -> Path | None:
             except OSError:
                 pass
         return None
+
+
+#: the dtypes an entry may hold: booleans, integers and floats (nothing that needs pickling)
+_KINDS = frozenset("biuf")
+#: each array starts at a multiple of this many bytes of the blob (aligned views)
+_ALIGN = 16
+
+
+def write_file(f, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` (numeric: booleans, integers, floats) to the open binary file ``f`` as
+    an entry: one blob and its index (module docstring)."""
+    import json
+
+    index, parts, offset = [], [], 0
+    for name, a in arrays.items():
+        a = np.asarray(a, order="C")  # (np.ascontiguousarray would make a 0-d array 1-d)
+        if a.dtype.kind not in _KINDS:
+            raise TypeError(f"array {name}: dtype {a.dtype} cannot be cached")
+        index.append([name, a.dtype.str, list(a.shape), offset, a.nbytes])
+        pad = -a.nbytes % _ALIGN
+        parts += [a.reshape(-1).view(np.uint8), np.zeros(pad, np.uint8)]
+        offset += a.nbytes + pad
+    blob = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
+    np.savez(f, index=np.frombuffer(json.dumps(index).encode(), np.uint8), blob=blob)
+
+
+def read_file(path) -> dict[str, np.ndarray]:
+    """The arrays of the entry file ``path`` (:func:`write_file`): writable views of one blob.
+    Raises (anything) on a file that is not such an entry."""
+    import json
+
+    with np.load(path, allow_pickle=False) as z:
+        if sorted(z.files) != ["blob", "index"]:
+            raise ValueError("not a cache entry")
+        index, blob = json.loads(z["index"].tobytes().decode()), z["blob"]
+    if blob.dtype != np.uint8 or blob.ndim != 1:
+        raise ValueError("blob")
+    out = {}
+    for name, dtype, shape, offset, nbytes in index:
+        dt = np.dtype(dtype)
+        if (dt.kind not in _KINDS or not isinstance(name, str) or name in out or offset < 0
+                or offset % _ALIGN or offset + nbytes > blob.size
+                or math.prod(shape) * dt.itemsize != nbytes or min(shape, default=0) < 0):
+            raise ValueError(f"entry {name!r}")
+        out[name] = blob[offset:offset + nbytes].view(dt).reshape(shape)
+    return out
 
 
 def benchmark_digest(benchmark: Benchmark) -> str:

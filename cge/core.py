@@ -1561,57 +1561,46 @@ def _getter_items(g) -> list[int] | None:
 
 # the generated source: the only names, attributes and statements it may hold
 _SRC_NAMES = frozenset({"x", "p", "r", "_m"})
-_SRC_ATTRS = frozenset(_FUNCTIONS)
+
+
+def _function_shape(name: str) -> str:
+    return (rf"def {name}\(x, p\):\n    r = \[0\.0\] \* \d+\n"
+            r"(?:(?:    r\[\d+\] = [^\n]+\n)+|    pass\n)    return r\n")
+
+
+#: what :func:`_emit` writes for the three functions, statement by statement
+_SRC_SHAPE = re.compile("".join(_function_shape(f) for f in ("residual", "jacobian", "dropped")))
+_SRC_EXPR = re.compile(r"^    r\[\d+\] = ([^\n]*)$", re.MULTILINE)
+#: characters an expression may hold: names, digits, spaces, arithmetic, brackets, slices
+_SRC_BAD_CHAR = re.compile(r"[^A-Za-z0-9_ .+\-*/()\[\]:,\n]")
+_SRC_ATTR = re.compile(rf"(?<![A-Za-z0-9_.])_m\.(?:{'|'.join(_FUNCTIONS)})(?![A-Za-z0-9_])")
+#: a number literal, int or float (an identifier's digits, "1.real" or "1j" are not)
+_SRC_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?![A-Za-z0-9_.])")
+_SRC_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _check_source(src: str) -> None:
     """Raise ValueError unless ``src`` has the shape :func:`_emit` gives: three functions
     ``residual``, ``jacobian``, ``dropped`` of ``(x, p)`` made of ``r = [0.0] * n``,
-    assignments ``r[k] = <arithmetic>`` and ``return r``, whose expressions use only the names
-    ``x p r _m``, ``_m.exp/log/sqrt``, numbers, subscripts, slices, arithmetic operators and
-    calls of ``p[k]`` or ``_m.f``. Such code can do nothing but arithmetic on its arguments."""
-    import ast
-
-    tree = ast.parse(src, mode="exec")
-    if [f.name for f in tree.body if isinstance(f, ast.FunctionDef)] != \
-            ["residual", "jacobian", "dropped"] or len(tree.body) != 3:
-        raise ValueError("unexpected top level")
-    ok = (ast.Expression, ast.Name, ast.Load, ast.Store, ast.Subscript, ast.Slice, ast.Constant,
-          ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub,
-          ast.Call, ast.Attribute, ast.List)
-    for f in tree.body:
-        a = f.args
-        if ([x.arg for x in a.args] != ["x", "p"] or a.posonlyargs or a.kwonlyargs or a.vararg
-                or a.kwarg or a.defaults or f.decorator_list or f.returns):
-            raise ValueError(f"unexpected signature of {f.name}")
-        body = f.body
-        if not (isinstance(body[-1], ast.Return) and isinstance(body[-1].value, ast.Name)
-                and body[-1].value.id == "r"):
-            raise ValueError("unexpected return")
-        for st in body[:-1]:
-            if isinstance(st, ast.Pass):
-                continue
-            if not isinstance(st, ast.Assign) or len(st.targets) != 1:
-                raise ValueError("unexpected statement")
-            t = st.targets[0]
-            if not ((isinstance(t, ast.Name) and t.id == "r") or (
-                    isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
-                    and t.value.id == "r" and isinstance(t.slice, ast.Constant))):
-                raise ValueError("unexpected assignment target")
-            for node in ast.walk(st.value):
-                if not isinstance(node, ok):
-                    raise ValueError(f"unexpected {type(node).__name__}")
-                if isinstance(node, ast.Name) and node.id not in _SRC_NAMES:
-                    raise ValueError(f"unexpected name {node.id}")
-                if isinstance(node, ast.Attribute) and not (
-                        node.attr in _SRC_ATTRS and isinstance(node.value, ast.Name)
-                        and node.value.id == "_m"):
-                    raise ValueError(f"unexpected attribute {node.attr}")
-                if isinstance(node, ast.Constant) and node.value.__class__ not in (int, float):
-                    raise ValueError("unexpected constant")
-                if isinstance(node, ast.Call) and (node.keywords or not isinstance(
-                        node.func, (ast.Subscript, ast.Attribute))):
-                    raise ValueError("unexpected call")
+    assignments ``r[k] = <expression>`` and ``return r``, whose expressions hold only the
+    names ``x p r _m``, the attributes ``_m.exp/log/sqrt``, number literals (int and float),
+    spaces, arithmetic operators, parentheses, brackets, colons and commas. No other name,
+    attribute, keyword, string, comparison or assignment can be written in those characters,
+    so such code can do nothing but arithmetic on its arguments (and indexing and calling
+    them: a call of anything else fails). Checked by regular expressions over the text (a
+    few ms on world2024's core, against ~45 ms for parsing and walking its syntax tree)."""
+    if _SRC_SHAPE.fullmatch(src) is None:
+        raise ValueError("unexpected statement")
+    text = "\n".join(_SRC_EXPR.findall(src))
+    bad = _SRC_BAD_CHAR.search(text)
+    if bad is not None:
+        raise ValueError(f"unexpected character {bad.group()!r}")
+    rest = _SRC_NUMBER.sub(" ", _SRC_ATTR.sub(" ", text))
+    if "." in rest:
+        raise ValueError("unexpected attribute")
+    names = set(_SRC_WORD.findall(rest)) - _SRC_NAMES
+    if names:
+        raise ValueError(f"unexpected name {sorted(names)[0]}")
 
 
 class _CachedBackend:

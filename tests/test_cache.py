@@ -92,7 +92,7 @@ def test_a_damaged_or_wrong_entry_is_a_miss(lu_cache, tmp_path):
     n = eco.core.n
     wrong = {"rows": np.zeros(n, np.int32), "q": np.arange(n, dtype=np.int32)}  # no permutation
     with open(entry, "wb") as f:
-        np.savez(f, **wrong)
+        cache.write_file(f, wrong)  # a well-formed entry holding a wrong ordering
     np.testing.assert_allclose(_first_lu(eco).solve(np.ones(n)), ref, rtol=1e-12)
     assert len(calls) == 5  # the first build, then every damaged entry recomputed
     hit = cache.load("lu", entry.stem[len("lu-"):])
@@ -254,13 +254,12 @@ def test_the_code_version_is_a_digest_of_the_sources(tmp_path):
 def _tamper(entry: Path, edit) -> None:
     import json
 
-    with np.load(entry, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
+    arrays = cache.read_file(entry)
     meta = json.loads(arrays["meta"].tobytes().decode())
     edit(meta, arrays)
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     with open(entry, "wb") as f:
-        np.savez(f, **arrays)
+        cache.write_file(f, arrays)
 
 
 HOSTILE = "0\nimport os\nos.system('touch PWNED')\n"  # breaks out of the function
@@ -299,9 +298,18 @@ def test_the_source_check_admits_arithmetic_only():
             "    r[1] = p[1](r[0]) / -x[p[2]][1]\n    return r\n")
     src = good + good.replace("residual", "jacobian") + good.replace("residual", "dropped")
     cge.core._check_source(src)
+    for ok in ("r[1] = 1e-05 * x[0] + 1E+05 - .5 / 5.", "r[1] = x[1:2:3]", "r[1] = -x[0] ** -2"):
+        cge.core._check_source(src.replace("    r[1] = p[1](r[0]) / -x[p[2]][1]\n", f"    {ok}\n", 1))
     for bad in ("r[0] = x.__class__", "r[0] = open('f')", "r[0] = _m.save('f', x)",
                 "r[0] = p[0](x, out=x)", "r[0] = 'text'", "import os", "del r[0]",
-                "r[0] = [y for y in x]", "r[0] = lambda: 0", "x[0] = 1.0"):
+                "r[0] = [y for y in x]", "r[0] = lambda: 0", "x[0] = 1.0",
+                # attributes reached another way, names hidden in numbers, keywords, operators
+                # that are not arithmetic, comments, non-ASCII names, two statements on a line
+                "r[0] = (1).__class__", "r[0] = _m.exp.__call__", "r[0] = _m .exp(1)",
+                "r[0] = 1.real", "r[0] = 1j", "r[0] = 0x1F", "r[0] = x1", "r[0] = x_m.exp(1)",
+                "r[0] = _m.expm1(1)", "r[0] = not x", "r[0] = x if p else r", "r[0] = x == p",
+                "r[0] = x[0]  # c", "r[0] = \u00e9", "r[0] = x; import os", "r[0] = __import__",
+                "r[0] = x\\", "    r[0] = x", "r[0] = (r := x)"):
         with pytest.raises(ValueError):
             cge.core._check_source(src.replace("    r[1] = p[1](r[0]) / -x[p[2]][1]\n",
                                                f"    {bad}\n", 1))
@@ -336,3 +344,38 @@ def test_two_processes_compiling_one_core_at_once(core_cache):
     eco = cge.Economy(USJPN)
     assert eco.core_cached
     _assert_identical(eco.core, cge.core.compile_model(eco.model), _points(eco))
+
+
+def test_an_entry_holds_its_arrays_in_one_blob(tmp_path):
+    """An entry file is two archive members (the blob and its index) whatever the number of
+    arrays; every array reads back with its dtype, shape and bits; an index pointing outside
+    the blob, or at bytes that do not make the recorded shape, is refused; so is an array that
+    would need pickling."""
+    import json
+
+    arrays = {"f": np.linspace(0.0, 1.0, 7), "i": np.arange(12, dtype=np.int32).reshape(3, 4),
+              "b": np.array([True, False, True]), "u": np.frombuffer(b"{json}", np.uint8),
+              "empty": np.zeros((0, 5)), "scalar": np.array(2.5)}
+    path = tmp_path / "e.npz"
+    with open(path, "wb") as f:
+        cache.write_file(f, arrays)
+    with np.load(path, allow_pickle=False) as z:
+        assert sorted(z.files) == ["blob", "index"]
+        index = json.loads(z["index"].tobytes().decode())
+    back = cache.read_file(path)
+    assert list(back) == list(arrays)
+    for name, a in arrays.items():
+        assert back[name].dtype == a.dtype and back[name].shape == a.shape
+        np.testing.assert_array_equal(back[name], a)
+        assert back[name].flags.writeable and back[name].flags.aligned
+    blob = np.load(path)["blob"]
+    for edit in (lambda ix: ix[0].__setitem__(3, blob.size), lambda ix: ix[1].__setitem__(4, 8),
+                 lambda ix: ix[1].__setitem__(1, "|O"), lambda ix: ix[2].__setitem__(3, 3)):
+        bad = json.loads(json.dumps(index))
+        edit(bad)
+        with open(path, "wb") as f:
+            np.savez(f, index=np.frombuffer(json.dumps(bad).encode(), np.uint8), blob=blob)
+        with pytest.raises((ValueError, TypeError)):
+            cache.read_file(path)
+    with pytest.raises(TypeError, match="cannot be cached"), open(path, "wb") as f:
+        cache.write_file(f, {"o": np.array([object()])})
