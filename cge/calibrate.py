@@ -82,8 +82,29 @@ class Benchmark:
                 (self.SG[r] / self.YG[r] if self.YG[r] else 0.0) for r in self.regions}
 
     def total(self, flow: dict, r: str) -> float:
-        """Sum of a (r, ...) keyed flow over its other indices."""
-        return sum(v for k, v in flow.items() if k[0] == r)
+        """Sum of a (r, ...) keyed flow over its other indices (0 if r has none): the same
+        float as ``sum(v for k, v in flow.items() if k[0] == r)``, every region's total made
+        in one pass over the flow and kept (the model's rules ask for them per cell)."""
+        return self._grouped(flow, 0)[1].get(r, 0)
+
+    def keys_of(self, flow: dict, r: str, pos: int = 0) -> list[tuple]:
+        """The keys of ``flow`` whose element ``pos`` is ``r`` (a region: 0 the exporter or
+        the region, 1 the importer of a bilateral flow), in the flow's order."""
+        return self._grouped(flow, pos)[0].get(r, [])
+
+    def _grouped(self, flow: dict, pos: int) -> tuple[dict, dict]:
+        """``flow``'s keys and totals by element ``pos``, in one pass, kept on the benchmark
+        for that dict (a frozen dataclass whose flows nothing changes)."""
+        memo = self.__dict__.setdefault("_grouped_memo", {})
+        hit = memo.get((id(flow), pos))
+        if hit is None or hit[0] is not flow:
+            keys: dict = {}
+            totals: dict = {}
+            for k, v in flow.items():
+                keys.setdefault(k[pos], []).append(k)
+                totals[k[pos]] = totals.get(k[pos], 0) + v
+            hit = memo[id(flow), pos] = (flow, keys, totals)
+        return hit[1], hit[2]
 
 
 def _cells(sam):

@@ -18,7 +18,7 @@ def declare(m, b) -> None:
 def equations(m, b) -> None:
     """(H1) income, (H2) consumption, (H3) CPI."""
     def income(m, r):
-        pay = sum(b.F[k] * m.pfac[k] * m.f[k] for k in b.F if k[0] == r)
+        pay = sum(b.F[k] * m.pfac[k] * m.f[k] for k in b.keys_of(b.F, r))
         return m.yh[r] == pay / b.YH[r]
 
     def consumption(m, r, i):

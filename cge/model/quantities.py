@@ -131,26 +131,26 @@ def _accounts(m, b) -> None:
                               "and the transfer), local currency")
     m.tariff_revenue = E(m.R, rule=lambda m, r: sum(
         m.tariff_rate[s, rr, i] * b.MS[s, rr, i] * (1 + m.export_tax_rate[s, rr, i]) * m.eps[r]
-        * m.pwe[s, i] * m.ms[s, rr, i] for (s, rr, i) in b.MS if rr == r),
+        * m.pwe[s, i] * m.ms[s, rr, i] for (s, rr, i) in b.keys_of(b.MS, r, 1)),
         doc="tariff revenue (with the rent of import quotas), on the c.i.f. value including "
         "the exporter's export tax, local currency")
     m.export_tax_revenue = E(m.R, rule=lambda m, r: sum(
         m.export_tax_rate[rr, s, i] * b.MS[rr, s, i] * m.eps[r] * m.pwe[rr, i] * m.ms[rr, s, i]
-        for (rr, s, i) in b.MS if rr == r),
+        for (rr, s, i) in b.keys_of(b.MS, r)),
         doc="export tax revenue of the exporter (with the rent of VERs), on the world value "
         "pwe of its sales, local currency")
     m.production_tax = E(m.R, rule=lambda m, r: sum(
         m.tz[r, j] / (1 + m.tz[r, j]) * b.Z[r, j] * m.pz[r, j] * m.z[r, j]
-        for (rr, j) in b.Z if rr == r), doc="production tax revenue, local currency")
+        for (rr, j) in b.keys_of(b.Z, r)), doc="production tax revenue, local currency")
     m.exports_value = E(m.R, rule=lambda m, r: sum(
         b.E[r, i] * m.pwe[r, i] * m.e[r, i] for i in b.sectors if (r, i) in b.E)
-        + sum(m.export_tax_rate[k] * b.MS[k] * m.pwe[r, k[2]] * m.ms[k] for k in b.MS
-              if k[0] == r),
+        + sum(m.export_tax_rate[k] * b.MS[k] * m.pwe[r, k[2]] * m.ms[k]
+              for k in b.keys_of(b.MS, r)),
         doc="exports at the prices importers pay (world price plus export tax), reference "
         "currency")
     m.imports_value = E(m.R, rule=lambda m, r: sum(
         b.MS[k] * (1 + m.export_tax_rate[k]) * m.pwe[k[0], k[2]] * m.ms[k]
-        for k in b.MS if k[1] == r),
+        for k in b.keys_of(b.MS, r, 1)),
         doc="imports c.i.f. (world price plus the exporter's export tax), reference currency")
     trade_base = sum(b.MS.values())
     m.world_price = E(rule=lambda m: sum(
@@ -190,8 +190,8 @@ def _welfare(m, b) -> None:
             if k in w:
                 tot = b.total(flow, r)
                 comp = getattr(m, var)
-                u = u * pyo.prod(comp[key] ** (v / tot) for key, v in flow.items()
-                                 if key[0] == r) ** w[k]
+                u = u * pyo.prod(comp[key] ** (flow[key] / tot)
+                                 for key in b.keys_of(flow, r)) ** w[k]
         if "S" in w:
             real = m.national_saving[r] / (m.eps[r] * m.saving_price * saving0(b, r))
             u = u * real ** w["S"]
@@ -206,29 +206,29 @@ def _macro(m, b) -> None:
     """Absorption, real GDP and the terms of trade."""
     E = pyo.Expression
     m.absorption = E(m.R, rule=lambda m, r: sum(
-        m.pq[key] * v * getattr(m, var)[key] for _, flow, var in _finals(b)
-        for key, v in flow.items() if key[0] == r), doc="absorption C + G + I, local currency")
+        m.pq[key] * flow[key] * getattr(m, var)[key] for _, flow, var in _finals(b)
+        for key in b.keys_of(flow, r)), doc="absorption C + G + I, local currency")
 
     def gdp(m, r, base=False):
         val = (lambda var, k: 1.0) if base else (lambda var, k: var[k])
-        dom = sum(b.C[k] * val(m.c, k) for k in b.C if k[0] == r)
-        dom += sum(b.G[k] * val(m.g, k) for k in b.G if k[0] == r)
-        dom += sum(b.I[k] * val(m.inv, k) for k in b.I if k[0] == r)
-        exp = sum(b.E[k] * val(m.e, k) for k in b.E if k[0] == r)
-        imp = sum(b.MS[k] * val(m.ms, k) for k in b.MS if k[1] == r)
+        dom = sum(b.C[k] * val(m.c, k) for k in b.keys_of(b.C, r))
+        dom += sum(b.G[k] * val(m.g, k) for k in b.keys_of(b.G, r))
+        dom += sum(b.I[k] * val(m.inv, k) for k in b.keys_of(b.I, r))
+        exp = sum(b.E[k] * val(m.e, k) for k in b.keys_of(b.E, r))
+        imp = sum(b.MS[k] * val(m.ms, k) for k in b.keys_of(b.MS, r, 1))
         return dom + exp - imp
     m.real_gdp = E(m.R, rule=gdp, doc="GDP by expenditure at base prices: C + G + I + X − M")
     m.real_gdp_base = E(m.R, rule=lambda m, r: gdp(m, r, base=True), doc="base-year GDP (data unit)")
 
     def tot(m, r):
-        ex = [(b.E[k] * m.e[k], m.pwe[k]) for k in b.E if k[0] == r]
+        ex = [(b.E[k] * m.e[k], m.pwe[k]) for k in b.keys_of(b.E, r)]
         im = [(b.MS[k] * m.ms[k], (1 + m.export_tax_rate[k]) * m.pwe[k[0], k[2]])
-              for k in b.MS if k[1] == r]
+              for k in b.keys_of(b.MS, r, 1)]
         if not ex or not im:  # undefined without exports or imports: reported as NaN
             return 1.0
         # exports at the prices importers pay: the world price plus r's export taxes
-        tax = sum(m.export_tax_rate[k] * b.MS[k] * m.ms[k] * m.pwe[r, k[2]] for k in b.MS
-                  if k[0] == r)
+        tax = sum(m.export_tax_rate[k] * b.MS[k] * m.ms[k] * m.pwe[r, k[2]]
+                  for k in b.keys_of(b.MS, r))
         px = (sum(q * p for q, p in ex) + tax) / sum(q for q, _ in ex)
         pm = sum(q * p for q, p in im) / sum(q for q, _ in im)
         return px / pm
