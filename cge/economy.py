@@ -285,7 +285,7 @@ class Economy:
     # ------------------------------------------------------------------ solve
     def solve(self, solver: str = "newton", *, continuation: bool = True,
               max_steps: int = 64, reuse_lu: bool = False,
-              start: np.ndarray | None = None) -> Solution:
+              start: np.ndarray | None = None, write: bool = True) -> Solution:
         """Solve at the current parameters, warm-starting from the current variable values.
 
         Order of attempts: a direct solve; if it fails and ``continuation`` is on, the shock
@@ -304,8 +304,13 @@ class Economy:
         ``core.variables``, in their order), e.g. a sweep's extrapolation from two solved
         neighbours; the model is not written until the solve succeeds.
 
+        ``write``: whether the model's variables receive the solution (the next solve's warm
+        start, and what ``pyo.value`` reads). False leaves them as they were: for a caller
+        that gives every solve its ``start`` and reads results from the Solution (a sweep).
+
         Returns the :class:`~cge.solution.Solution` (an immutable value; its SolveInfo fields
-        are readable on it). The model's variables hold it afterwards, as the next warm start.
+        are readable on it). The model's variables hold it afterwards (with ``write``), as
+        the next warm start.
 
         Raises:
             SolveError: with the residuals by equation block, how far continuation got and
@@ -315,7 +320,7 @@ class Economy:
             key = ("solved", threading.get_ident())
             self.core.cache.pop(key, None)
             lu0, self._kept_lu = (getattr(self, "_kept_lu", None) if reuse_lu else None), None
-            info = self._solve(solver, continuation, max_steps, lu0, start)
+            info = self._solve(solver, continuation, max_steps, lu0, start, write)
             self.last_info = info
             # the point the last solve wrote into the model (else read it back)
             point = self.core.cache.pop(key, None)
@@ -328,7 +333,7 @@ class Economy:
             return self.solution
 
     def _solve(self, solver: str, continuation: bool, max_steps: int, lu0=None,
-               start: np.ndarray | None = None) -> SolveInfo:
+               start: np.ndarray | None = None, write: bool = True) -> SolveInfo:
         if start is not None and len(start) != self.core.n:
             raise ValueError(f"start has {len(start)} values; the model has {self.core.n} "
                              "free variables")
@@ -337,12 +342,13 @@ class Economy:
                 and np.array_equal(x0, self.x_base)):
             lu0 = self._base_factorisation  # factorised only if a Newton step is needed
         try:
-            info = solve(self.core, solver=solver, x0=x0, fallback=not continuation, lu0=lu0)
+            info = solve(self.core, solver=solver, x0=x0, fallback=not continuation, lu0=lu0,
+                         write=write)
         except SolveError as err:
             if not continuation:
                 raise
             try:
-                info = self._continuation(solver, err, max_steps)
+                info = self._continuation(solver, err, max_steps, write)
             except SolveError as cont_err:
                 if solver != "newton":
                     raise
@@ -350,7 +356,7 @@ class Economy:
                     cont_err.with_note(NO_IPOPT_FALLBACK)
                     raise
                 try:
-                    info = solve(self.core, solver="ipopt", x0=x0)
+                    info = solve(self.core, solver="ipopt", x0=x0, write=write)
                 except SolveError:
                     raise cont_err from None
                 info.solver = "newton, continuation, then ipopt"
@@ -369,7 +375,8 @@ class Economy:
             self._base_lu = kept
         return kept[1]
 
-    def _continuation(self, solver: str, first: SolveError, max_steps: int) -> SolveInfo:
+    def _continuation(self, solver: str, first: SolveError, max_steps: int,
+                      write: bool = True) -> SolveInfo:
         """Follow the straight line from the benchmark parameters to the current ones.
 
         Steps start at a quarter of the shock, double after a success and halve after a
@@ -399,8 +406,7 @@ class Economy:
                 err = SolveError("the model did not solve, even step by step", info,
                                  worst_equations(self.core, F), residual_blocks(self.core, F))
                 raise err.with_continuation(lam, diagnose(self.core, x, lam)) from first
-        self.core.x_to_model(x)
-        info = solve(self.core, solver=solver, x0=x)
+        info = solve(self.core, solver=solver, x0=x, write=write)
         info.steps = steps
         info.seconds += time.perf_counter() - t0
         info.message += f" (continuation: {steps} steps)"

@@ -309,3 +309,20 @@ def test_a_solve_from_a_given_start_point():
     assert again.iterations == 0 and np.allclose(again.x, x, rtol=0, atol=1e-12)
     with pytest.raises(ValueError, match=f"start has 3 values; the model has {eco.core.n}"):
         eco.solve(start=np.ones(3))
+
+
+def test_a_solve_that_does_not_write_the_model():
+    """Economy.solve(write=False) (a sweep's): the same solution, bit for bit, as a solve that
+    writes it, while the Pyomo variables keep the point they held (the benchmark here), so a
+    later solve without a start still starts from there."""
+    eco = cge.Economy(resolve_data("usjpn2024"))
+    base = eco.base_tariffs()
+    k = next(k for k in base if k[:3] == ("JPN", "USA", "AUTO"))
+    eco.set_tariffs({k: base[k] + 0.25})
+    quiet = eco.solve(write=False)
+    assert quiet.iterations > 0
+    np.testing.assert_array_equal(eco.core.x_from_model(), eco.x_base)  # untouched
+    written = eco.solve()  # from the benchmark again, since nothing was written
+    assert written.iterations == quiet.iterations
+    np.testing.assert_array_equal(written.x, quiet.x)
+    np.testing.assert_array_equal(eco.core.x_from_model(), written.x)
