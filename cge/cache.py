@@ -136,7 +136,8 @@ def store(kind: str, digest: str, arrays: dict[str, np.ndarray]) -> Path | None:
             write_file(f, arrays)
         os.replace(tmp, path)
         return path
-    except OSError:  # read-only or full disk, no home: run without the cache
+    except (OSError, TypeError):  # read-only or full disk, no home; an array that cannot be
+        # cached (write_file): run without the cache
         if tmp is not None:
             try:
                 os.unlink(tmp)

@@ -346,7 +346,7 @@ def test_two_processes_compiling_one_core_at_once(core_cache):
     _assert_identical(eco.core, cge.core.compile_model(eco.model), _points(eco))
 
 
-def test_an_entry_holds_its_arrays_in_one_blob(tmp_path):
+def test_an_entry_holds_its_arrays_in_one_blob(tmp_path, monkeypatch):
     """An entry file is two archive members (the blob and its index) whatever the number of
     arrays; every array reads back with its dtype, shape and bits; an index pointing outside
     the blob, or at bytes that do not make the recorded shape, is refused; so is an array that
@@ -379,3 +379,6 @@ def test_an_entry_holds_its_arrays_in_one_blob(tmp_path):
             cache.read_file(path)
     with pytest.raises(TypeError, match="cannot be cached"), open(path, "wb") as f:
         cache.write_file(f, {"o": np.array([object()])})
+    monkeypatch.setenv("CGE_CACHE_DIR", str(tmp_path / "c"))  # store: not written, no error
+    assert cache.store("x", "d", {"o": np.array([object()])}) is None
+    assert not list((tmp_path / "c").iterdir())  # nor a temporary file left behind
