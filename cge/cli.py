@@ -602,9 +602,14 @@ def one_blas_thread_env(environ) -> bool:
 def console() -> None:
     """The ``cge`` console script (pyproject.toml) and ``python -m cge``: :func:`main` in a
     process of its own (BLAS on one thread unless the user says otherwise:
-    :func:`one_blas_thread_env`)."""
+    :func:`one_blas_thread_env`). SIGUSR1 prints every thread's stack to stderr and the run
+    goes on (:mod:`faulthandler`): where a run that seems stuck is."""
     global _ONE_SHOT
     _ONE_SHOT = True
+    if hasattr(signal, "SIGUSR1"):  # a run that seems stuck shows where: kill -USR1 <pid>
+        import faulthandler
+
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     if "numpy" not in sys.modules:  # (the setting is read when numpy loads OpenBLAS)
         import os
 

@@ -255,3 +255,39 @@ def test_sensitivity_refuses_fewer_than_two_draws_before_solving(here, draws):
                                     "montecarlo", "--draws", draws])
     assert out.exit_code == 2 and "Invalid value for '--draws'" in out.output
     assert not (here / "brd").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux /proc")
+def test_sigusr1_prints_where_a_run_is_and_the_run_goes_on(tmp_path):
+    """A run that seems stuck can be asked where it is: the console script registers
+    faulthandler on SIGUSR1, so the signal prints every thread's stack to stderr and the run
+    finishes as it would have (its tables printed, exit 0). The signal is sent once the
+    process catches it (bit 10 of SigCgt in /proc: before that it would kill the process)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    body = ("import sys; import cge.cli as c; sys.argv[0] = 'cge'; c.console()")
+    proc = subprocess.Popen([sys.executable, "-c", body, "run",
+                             str(SCENARIOS / "bilateral" / "us_autos_232.toml"), "--no-write"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=os.environ | {"PYTHONPATH": str(Path(cge.__file__).parents[1])})
+    try:
+        deadline = time.monotonic() + 60
+        caught = 0
+        while time.monotonic() < deadline and proc.poll() is None and not caught >> 9 & 1:
+            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                if line.startswith("SigCgt:"):
+                    caught = int(line.split()[1], 16)
+            time.sleep(0.01)
+        assert proc.poll() is None, "the run ended before it could be signalled"
+        proc.send_signal(signal.SIGUSR1)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err.decode()
+    assert "Current thread" in err.decode() or "Thread 0x" in err.decode()
+    assert "shocked trade flows" in out.decode()

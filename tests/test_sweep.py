@@ -602,7 +602,15 @@ def test_sweep_workers_die_with_their_parent(tmp_path, how):
             os.killpg(proc.pid, signal.SIGINT)
         else:
             proc.send_signal(getattr(signal, how))
-        _, err = proc.communicate(timeout=60)
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # stuck: where (cli.console's SIGUSR1 handler)
+            proc.send_signal(signal.SIGUSR1)
+            time.sleep(2)
+            proc.kill()
+            _, err = proc.communicate()
+            pytest.fail(f"the sweep had not exited 60 s after {how}; its threads:\n"
+                        + err.decode()[-8000:])
         exited = time.monotonic() - t0
         while time.monotonic() < t0 + 10 and any(_running(w) for w in workers):
             time.sleep(0.05)
