@@ -294,8 +294,8 @@ def _lines(df: pd.DataFrame) -> list[int]:
 def _rows(df: pd.DataFrame, cols: list[str]):
     """The rows of ``df``'s columns ``cols`` as tuples of Python values, in order: what
     ``df[cols].itertuples(index=False, name=None)`` yields, read column by column at C speed
-    (iterating a pandas string column cell by cell costs ~1.6 us a cell: 0.1 s of loading
-    world2024's trade and SAM tables)."""
+    (iterating a pandas string column cell by cell costs ~1.6 us a cell: ~0.06 s of
+    loading world2024's trade and SAM tables)."""
     return zip(*(df[c].tolist() for c in cols), strict=True)
 
 

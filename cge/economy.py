@@ -322,7 +322,7 @@ class Economy:
             lu0, self._kept_lu = (getattr(self, "_kept_lu", None) if reuse_lu else None), None
             info = self._solve(solver, continuation, max_steps, lu0, start, write)
             self.last_info = info
-            # the point the last solve wrote into the model (else read it back)
+            # the point the last solve found (written into the model unless write=False)
             point = self.core.cache.pop(key, None)
             if point is None:
                 x, p = self.core.x_from_model(), self.core.params()
