@@ -503,7 +503,7 @@ def solve(core: CompiledModel, *, solver: str = "newton", x0: np.ndarray | None 
     ``lu0``: a factorisation of a nearby Jacobian for Newton's first chord steps (see
     :func:`newton`; a sweep's previous member). The solution, ``p`` and the last
     factorisation are kept in ``core.cache[("solved", thread id)]``. Writing 565 variables
-    into Pyomo costs ~0.4 ms (usjpn2024), a tenth of a sweep member's solve.
+    into Pyomo costs ~0.15 ms (usjpn2024), about 3% of a sweep member's solve.
 
     Raises:
         SolveError: not converged, or an equation dropped by Walras' law does not hold.

@@ -423,15 +423,12 @@ def _region_terms(core, m, b) -> dict[str, _RegionTerms]:
 
 
 def _by_region(b) -> dict[str, dict[str, list]]:
-    """The base flows that :class:`_RegionTerms` reads, grouped by region in one pass each
-    (each region's ``(key, base)`` pairs in the flow's order): ``into`` imports by importer,
-    ``out`` by exporter, ``Z`` output, ``F`` factor payments, and the final demands by their
-    keys (``C``, ``G``, ``I``)."""
+    """The base flows that :class:`_RegionTerms` reads, grouped by region
+    (:meth:`~cge.calibrate.Benchmark.keys_of`: each region's ``(key, base)`` pairs in the
+    flow's order): ``into`` imports by importer, ``out`` by exporter, ``Z`` output, ``F``
+    factor payments, and the final demands by their keys (``C``, ``G``, ``I``)."""
     def group(flow: dict, pos: int) -> dict[str, list]:
-        out: dict[str, list] = {}
-        for k, v in flow.items():
-            out.setdefault(k[pos], []).append((k, v))
-        return out
+        return {r: [(k, flow[k]) for k in b.keys_of(flow, r, pos)] for r in b.regions}
 
     by = {"into": group(b.MS, 1), "out": group(b.MS, 0), "Z": group(b.Z, 0), "F": group(b.F, 0)}
     by.update({k: group(flow, 0) for k, flow, _ in finals(b)})

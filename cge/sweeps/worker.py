@@ -180,7 +180,7 @@ def solve_chunk(data: Dataset, digest: str, closure: Closure, solver: str, keys:
     recs = []
     # the start of a member without a solved neighbour: the last member's solution (after a
     # failure, the benchmark's); solutions are not written into the Pyomo model (write=False:
-    # ~0.4 ms a member on usjpn2024), whose variables keep the benchmark of eco.reset()
+    # ~0.15 ms a member on usjpn2024), whose variables keep the benchmark of eco.reset()
     last = eco.x_base
     for job in jobs:
         t0 = time.perf_counter()
