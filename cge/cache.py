@@ -16,7 +16,7 @@ Pyomo's and numpy's versions, the elasticity set and the calibrated benchmark it
 number the model is built from). Pyomo stays the single source of truth: the model is always
 built; only its compilation is read, and the entry is checked against it (variables and
 parameters found by name and index, free and fixed as recorded, sizes) and its source checked
-statement by statement to be arithmetic only (:class:`cge.core._CachedBackend`) before use.
+statement by statement to be arithmetic only (:class:`cge.core.cached._CachedBackend`) before use.
 
 Files are ``.npz`` archives of two byte arrays, read with ``allow_pickle=False`` (no code is
 run from them): ``blob``, every numeric array of the entry (a core's description as JSON text

@@ -35,7 +35,7 @@ factorisation is then a gather, a ``np.bincount`` and SuperLU on the pre-permute
 Measured (docs/performance.md): on the shipped data and generated sizes up to 10 x 65 the LU
 of ``S`` costs what the full LU does — the full LU's minimum-degree ordering already eliminates
 these variables first, and the cost is in the densely coupled rest — so condensation is off by
-default (``cge.core.CONDENSE``). A choice of ``E`` ignoring the full ordering (sparsest column
+default (``cge.core.compiled.CONDENSE``). A choice of ``E`` ignoring the full ordering (sparsest column
 per equation, ``S`` ordered afresh) gave 1.4x (world2024) to 4.8x (10 x 65) the fill.
 """
 

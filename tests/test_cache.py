@@ -16,6 +16,8 @@ from conftest import TWOCGE
 
 import cge
 import cge.core
+import cge.core.compiled
+import cge.core.compiler
 from cge import cache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,15 +28,15 @@ def lu_cache(tmp_path, monkeypatch):
     """A fresh cache folder, used for every size; counts the orderings actually computed."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("CGE_CACHE_DIR", str(folder))
-    monkeypatch.setattr(cge.core, "LU_CACHE_MIN_UNKNOWNS", 0)
+    monkeypatch.setattr(cge.core.compiled, "LU_CACHE_MIN_UNKNOWNS", 0)
     calls = []
-    real = cge.core._lu_perm
+    real = cge.core.compiled._lu_perm
 
     def counting(core, vals):
         calls.append(core.n)
         return real(core, vals)
 
-    monkeypatch.setattr(cge.core, "_lu_perm", counting)
+    monkeypatch.setattr(cge.core.compiled, "_lu_perm", counting)
     return folder, calls, real
 
 
@@ -58,8 +60,8 @@ def test_a_fresh_core_reuses_the_ordering_and_solves_the_same(lu_cache, tmp_path
     np.testing.assert_array_equal(first.solution.x, again.solution.x)
     core = again.economy.core
     vals = core.jacobian_values(again.economy.x_base, again.economy.p_base)
-    cached = cge.core._lu_order(core, vals)  # read from disk
-    fresh = cge.core._lu_plan(core, *real(core, vals))  # computed
+    cached = cge.core.compiled._lu_order(core, vals)  # read from disk
+    fresh = cge.core.compiled._lu_plan(core, *real(core, vals))  # computed
     assert len(calls) == 1
     for a, b in zip(cached, fresh):
         np.testing.assert_array_equal(a, b)
@@ -100,7 +102,7 @@ def test_a_damaged_or_wrong_entry_is_a_miss(lu_cache, tmp_path):
 
 
 def test_off_or_unwritable_runs_without_a_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(cge.core, "LU_CACHE_MIN_UNKNOWNS", 0)
+    monkeypatch.setattr(cge.core.compiled, "LU_CACHE_MIN_UNKNOWNS", 0)
     monkeypatch.setenv("CGE_CACHE_DIR", "off")
     assert cache.folder() is None
     _first_lu(cge.Economy(TWOCGE))
@@ -297,9 +299,10 @@ def test_the_source_check_admits_arithmetic_only():
     good = ("def residual(x, p):\n    r = [0.0] * 2\n    r[0] = x[p[0]] ** 2.5 - _m.exp(x[0:3])\n"
             "    r[1] = p[1](r[0]) / -x[p[2]][1]\n    return r\n")
     src = good + good.replace("residual", "jacobian") + good.replace("residual", "dropped")
-    cge.core._check_source(src)
+    cge.core.compiler._check_source(src)
     for ok in ("r[1] = 1e-05 * x[0] + 1E+05 - .5 / 5.", "r[1] = x[1:2:3]", "r[1] = -x[0] ** -2"):
-        cge.core._check_source(src.replace("    r[1] = p[1](r[0]) / -x[p[2]][1]\n", f"    {ok}\n", 1))
+        cge.core.compiler._check_source(
+            src.replace("    r[1] = p[1](r[0]) / -x[p[2]][1]\n", f"    {ok}\n", 1))
     for bad in ("r[0] = x.__class__", "r[0] = open('f')", "r[0] = _m.save('f', x)",
                 "r[0] = p[0](x, out=x)", "r[0] = 'text'", "import os", "del r[0]",
                 "r[0] = [y for y in x]", "r[0] = lambda: 0", "x[0] = 1.0",
@@ -311,7 +314,7 @@ def test_the_source_check_admits_arithmetic_only():
                 "r[0] = x[0]  # c", "r[0] = \u00e9", "r[0] = x; import os", "r[0] = __import__",
                 "r[0] = x\\", "    r[0] = x", "r[0] = (r := x)"):
         with pytest.raises(ValueError):
-            cge.core._check_source(src.replace("    r[1] = p[1](r[0]) / -x[p[2]][1]\n",
+            cge.core.compiler._check_source(src.replace("    r[1] = p[1](r[0]) / -x[p[2]][1]\n",
                                                f"    {bad}\n", 1))
 
 

@@ -12,6 +12,7 @@ from synth import make_dataset
 
 import cge
 import cge.core
+import cge.core.compiled
 from cge.condense import CONDENSE_PIVOT_TOL, CondensedLU, factorize_condensed
 from cge.core import LU, factorize_in_order
 
@@ -117,7 +118,7 @@ def test_a_shock_solves_to_the_same_equilibrium_condensed_or_not(which, request)
 def test_switches(synth, monkeypatch):
     core = synth.core
     vals = core.jacobian_values(synth.x_base, synth.p_base)
-    assert cge.core.CONDENSE is False  # off by default
+    assert cge.core.compiled.CONDENSE is False  # off by default
     assert isinstance(core.factorize(vals), LU)
     assert isinstance(core.lu(synth.x_base, synth.p_base, condense=True), CondensedLU)
     core.condense = True
@@ -125,12 +126,12 @@ def test_switches(synth, monkeypatch):
         assert isinstance(core.factorize(vals), CondensedLU)
         assert isinstance(core.factorize(vals, condense=False), LU)  # the argument wins
         core.condense = False
-        monkeypatch.setattr(cge.core, "CONDENSE", True)
+        monkeypatch.setattr(cge.core.compiled, "CONDENSE", True)
         assert isinstance(core.factorize(vals), LU)  # the core's switch wins over the module's
         core.condense = None
         assert isinstance(core.factorize(vals), CondensedLU)
         # "auto": below the size threshold, the full LU
-        assert core.n < cge.core.CONDENSE_MIN_UNKNOWNS
+        assert core.n < cge.core.compiled.CONDENSE_MIN_UNKNOWNS
         assert isinstance(core.factorize(vals, condense="auto"), LU)
         with pytest.raises(ValueError):
             core.factorize(vals, condense="yes")
@@ -141,7 +142,7 @@ def test_switches(synth, monkeypatch):
 def test_auto_condenses_only_when_the_factors_come_out_smaller(world):
     core = world.core
     vals = core.jacobian_values(world.x_base, world.p_base)
-    assert core.n >= cge.core.CONDENSE_MIN_UNKNOWNS
+    assert core.n >= cge.core.compiled.CONDENSE_MIN_UNKNOWNS
     core.cache.pop("condense auto", None)
     got = core.factorize(vals, condense="auto")
     full = core.factorize(vals, condense=False)

@@ -253,7 +253,7 @@ def test_parameter_stages_through_a_full_cache_equal_the_whole_stage_bit_for_bit
     """More parameter vectors than the cache keeps (``W_CACHE``): an evicted entry's buffer is
     brought to the new parameters in place; each stage still equals the whole stage, and so
     does each residual."""
-    from cge.core import W_CACHE
+    from cge.core.compiled import W_CACHE
 
     eco = world2024
     core = eco.core

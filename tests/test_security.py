@@ -1,7 +1,7 @@
 """Security: scenario and data files are data only, and user-supplied names never reach code.
 
 * cge's sources use no eval/exec/pickle/yaml on user input; the one ``exec`` compiles the model
-  source cge generates itself (cge/core.py), which refers to variables by index only.
+  source cge generates itself (cge/core/compiler.py), which refers to variables by index only.
 * A data set whose region, sector and factor names are code, quotes, newlines, backslashes,
   braces, format strings, non-ASCII or very long goes through loading, calibration, model build,
   compilation and a tariff solve unchanged: nothing is executed, the generated source contains
@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from synth import make_dataset
 
 import cge
-import cge.core
+import cge.core.compiler
 from cge.cli import main
 from cge.data import DataError
 
@@ -51,7 +51,7 @@ UNSAFE_CALLS = {"eval", "exec", "compile", "__import__", "execfile", "input"}
 
 def _sources() -> list[Path]:
     files = sorted(CGE.rglob("*.py"))
-    assert CGE / "data.py" in files and CGE / "scenario.py" in files and CGE / "core.py" in files
+    assert CGE / "data.py" in files and CGE / "scenario.py" in files and CGE / "core" / "compiler.py" in files
     return files
 
 
@@ -92,12 +92,12 @@ def test_only_exec_compiles_the_model_source_cge_generates():
         for node, name in _calls(tree):
             if name in UNSAFE_CALLS and isinstance(node.func, ast.Name):
                 found.append((path.name, funcs.get(id(node)), name, node))
-    assert [(f, fn, n) for f, fn, n, _ in found] == [("core.py", "compile_model", "exec"),
-                                                     ("core.py", "compile_model", "compile")]
+    assert [(f, fn, n) for f, fn, n, _ in found] == [("compiler.py", "compile_model", "exec"),
+                                                     ("compiler.py", "compile_model", "compile")]
     compile_call = found[1][3]
     # compile(src, ...) where src is built by _emit from the printer's index-only output
     assert isinstance(compile_call.args[0], ast.Name) and compile_call.args[0].id == "src"
-    tree = ast.parse((CGE / "core.py").read_text(encoding="utf-8"))
+    tree = ast.parse((CGE / "core" / "compiler.py").read_text(encoding="utf-8"))
     assigns = [n for n in ast.walk(tree) if isinstance(n, ast.Assign)
                and any(isinstance(t, ast.Name) and t.id == "src" for t in n.targets)]
     assert len(assigns) == 1
@@ -212,11 +212,11 @@ def test_hostile_names_load_calibrate_compile_and_solve_unchanged(in_tmp, monkey
         sources.append(source)
         return builtins.compile(source, *args, **kwargs)
 
-    monkeypatch.setattr(cge.core, "compile", spy, raising=False)  # shadows the builtin in core.py
+    monkeypatch.setattr(cge.core.compiler, "compile", spy, raising=False)  # shadows the builtin there
     eco = cge.Economy(ds)
     monkeypatch.undo()
     assert len(sources) == 1 and "def residual(x, p):" in sources[0]
-    if getattr(eco.core, "source", ""):  # core.py may keep its source for audits
+    if getattr(eco.core, "source", ""):  # the core may keep its source for audits
         assert eco.core.source == sources[0]
     _check_generated(sources[0])
     assert eco.replication()["max_residual"] <= 1e-10

@@ -85,7 +85,7 @@ def test_pyomo_still_gets_scipy_when_it_asks(tmp_path):
     code = ("import cge.core\n"
             "from pyomo.common.dependencies import scipy, scipy_available\n"
             "assert bool(scipy_available)\nimport sys\nassert 'scipy.stats' in sys.modules\n"
-            "assert scipy.sparse.csc_matrix is cge.core.csc_matrix\n")
+            "assert scipy.sparse.csc_matrix is cge.core.compiled.csc_matrix\n")
     imported(code, tmp_path)
 
 

@@ -259,7 +259,7 @@ class _PartialStage:
             c = core.cache[key] = cls(core, mask)
         return c
 
-    def _run(self, w: np.ndarray) -> None:  # cge.core._Program.run, on the kept steps
+    def _run(self, w: np.ndarray) -> None:  # cge.core.program.Program.run, on the kept steps
         run_steps(self.steps, w)
 
     def derivative(self, z: np.ndarray, n: int, p: np.ndarray, d: np.ndarray,
