@@ -17,9 +17,10 @@ import pandas as pd
 from . import report
 from .data import Dataset
 from .economy import Economy, resolve_data, run, scenario_closure, scenario_data
-from .scenario import Scenario, base_rates, unique_names
+from .scenario import Scenario, base_rates
 from .solver import SolveError
 from .text import first_lines
+from .toml_format import unique_names
 
 #: Wraps the scenarios being solved, e.g. in a progress bar: called with the list, it returns a
 #: context manager yielding an iterable over the same scenarios.

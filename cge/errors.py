@@ -1,4 +1,5 @@
-"""The error of invalid base-year data, shared by the modules that read a data set."""
+"""The errors of invalid input: base-year data (:class:`DataError`) and scenario files
+(:class:`ScenarioError`), shared by the modules that read them; and a missing optional extra."""
 
 from __future__ import annotations
 
@@ -22,6 +23,17 @@ class DataError(ValueError):
         if hint:
             text += f" (hint: {hint})"
         super().__init__(one_line(text))
+
+
+class ScenarioError(ValueError):
+    """An invalid scenario; the message names the file, shock and field, with a hint.
+
+    The message is always one line: newlines (e.g. from a name) are shown escaped.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None):
+        self.hint = hint
+        super().__init__(one_line(message + (f" (hint: {hint})" if hint else "")))
 
 
 class MissingExtra(ImportError):

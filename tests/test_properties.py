@@ -491,7 +491,7 @@ def test_autarkic_region_is_degenerate(monkeypatch):
     with pytest.raises(cge.DataError, match=r"^sam\.csv: region R2: the region neither exports "
                        r"nor imports anything"):
         make_dataset(3, 2, seed=1, **spec)
-    monkeypatch.setattr(cge.data, "_validate_structure", lambda ds: None)
+    monkeypatch.setattr(cge.data, "check_structure", lambda ds: None)  # as build_dataset calls it
     ds = make_dataset(3, 2, seed=1, **spec)
     assert autarkic_regions(ds) == {"R2"}
     eco = cge.Economy(ds)

@@ -51,7 +51,8 @@ UNSAFE_CALLS = {"eval", "exec", "compile", "__import__", "execfile", "input"}
 
 def _sources() -> list[Path]:
     files = sorted(CGE.rglob("*.py"))
-    assert CGE / "data.py" in files and CGE / "scenario.py" in files and CGE / "core" / "compiler.py" in files
+    assert CGE / "data.py" in files and CGE / "toml_format.py" in files
+    assert CGE / "core" / "compiler.py" in files
     return files
 
 
@@ -108,7 +109,7 @@ def test_only_exec_compiles_the_model_source_cge_generates():
 def test_user_files_are_parsed_by_data_only_parsers():
     """TOML with tomllib, CSV with the csv module: neither can run code."""
     data = (CGE / "data.py").read_text(encoding="utf-8")
-    scenario = (CGE / "scenario.py").read_text(encoding="utf-8")
+    scenario = (CGE / "toml_format.py").read_text(encoding="utf-8")  # scenario and sweep files
     assert "tomllib.loads" in data and "csv.reader" in data and "tomllib.loads" in scenario
 
 

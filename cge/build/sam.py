@@ -409,7 +409,7 @@ def _drop(region: str, row: str, col: str, value: float, why: str) -> DroppedCel
 
 def _allowed(row: str, col: str, sectors: set, factors: set) -> str | None:
     """The model's kind of flow (row, col) is, or None (domestic accounts; cf. cge.data)."""
-    from ..data import flow_kind
+    from ..data_rules import flow_kind
 
     return flow_kind(row, col, sectors, factors, set())
 

@@ -16,8 +16,9 @@ from typing import Any
 from ..closure import CLOSURES, Closure
 from ..data import Dataset
 from ..economy import Economy, scenario_closure
-from ..scenario import Scenario, ScenarioError, unique_names
+from ..scenario import Scenario, ScenarioError
 from ..text import quote
+from ..toml_format import unique_names
 from .errors import SweepError
 
 

@@ -13,18 +13,15 @@ import numpy as np
 
 from ..closure import CLOSURES
 from ..data import Dataset
-from ..scenario import (
+from ..scenario import Scenario, ScenarioError, Shock, load_scenario
+from ..text import quote
+from ..toml_format import (
     OPERATIONS,
-    Scenario,
-    ScenarioError,
-    Shock,
     check_change_table,
-    load_scenario,
     parse_names,
     parse_toml_table,
     read_toml_bytes,
 )
-from ..text import quote
 from .errors import SweepError
 from .members import Member
 
