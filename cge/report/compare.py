@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..version import __version__
 from .folders import atomic_dir
-from .plots import _panels, hbars, new_figure, save_figure
+from .plots import hbars, new_figure, panels, save_figure
 from .provenance import now, versions, write_metadata
 from .tables import TIDY_COLUMNS, has_parquet, latex_escape, publication, to_latex, to_markdown
 
@@ -177,7 +177,7 @@ def _fig_ev_by_scenario(wide: pd.DataFrame, unit: str) -> Figure:
     cols = min(len(names), 3)
     regions = [str(r) for r in pct.index]
     fig = new_figure(3.3 * cols + 0.4, 0.9 + (0.7 + 0.28 * len(regions)) * -(-len(names) // cols))
-    axes = _panels(fig, len(names), cols)
+    axes = panels(fig, len(names), cols)
     lim = float(np.nanmax(np.abs(pct.to_numpy(dtype=float)))) * 1.3 or 1.0
     for ax, name in zip(axes, names):
         hbars(ax, regions, pct[name].to_numpy(dtype=float), unit="EV (% of base income)",

@@ -140,7 +140,7 @@ def hbars(ax, labels: list[str], values, *, unit: str, edges=None, sort: bool = 
     ax.set_xlabel(unit)
 
 
-def _panels(fig, n: int, cols: int):
+def panels(fig: Figure, n: int, cols: int) -> list:
     """``n`` axes in a grid of at most ``cols`` columns (the unused ones removed)."""
     rows = -(-n // cols)
     axes = fig.subplots(rows, min(cols, n), squeeze=False).ravel()
@@ -199,7 +199,7 @@ def _fig_trade_by_sector(res: ResultsLike) -> Figure | None:
     sectors = [s for s in res.economy.dataset.sectors if s in set(trade.index.get_level_values(2))]
     width = 3.4 * min(len(pairs), 2) + 1.0
     fig = new_figure(width, 1.2 + 0.22 * len(sectors) * (-(-len(pairs) // 2)))
-    axes = _panels(fig, len(pairs), 2)
+    axes = panels(fig, len(pairs), 2)
     for ax, (e, i) in zip(axes, pairs):
         sub = trade.xs((e, i), level=("exporter", "importer"))["trade_volume_pct"]
         secs = [s for s in sectors if s in sub.index and np.isfinite(sub[s])]
