@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .dataset import DEFAULT_SET, Dataset
+from .dataset import DEFAULT_SET, Dataset, sam_accounts
 from .errors import DataError
-from .meta import RESERVED, SIGMA_ONE_GAP
+from .meta import SIGMA_ONE_GAP
 from .text import listing, quote, show
 
 
@@ -58,7 +58,7 @@ def check_sam(sam: pd.DataFrame, regions, sectors, factors, lines: list[int]) ->
     # each region's trading partners and the accounts its SAM may name, built once per region
     # (not per cell: 8,566 cells on world2024)
     partners_of = {r: set(regions) - {r} for r in regions}
-    accounts_of = {r: sset | fset | set(RESERVED) | p for r, p in partners_of.items()}
+    accounts_of = {r: set(sam_accounts(regions, sectors, factors, r)) for r in regions}
     seen: dict = {}
     used = set()
     for k, (r, row, col, v) in enumerate(_rows(sam, ["region", "row", "col", "value"])):

@@ -17,6 +17,12 @@ from .text import listing, quote, show
 DEFAULT_SET = "default"
 
 
+def sam_accounts(regions, sectors, factors, region: str) -> list[str]:
+    """Ordered account names of ``region``'s SAM: the sectors, the factors, the reserved
+    accounts (:data:`~cge.meta.RESERVED`) and the trading partners (every other region)."""
+    return [*sectors, *factors, *RESERVED, *(s for s in regions if s != region)]
+
+
 @dataclass(frozen=True)
 class Dataset:
     """A validated base-year data set.
@@ -96,8 +102,7 @@ class Dataset:
 
     def accounts(self, region: str) -> list[str]:
         """Ordered account names of ``region``'s SAM."""
-        partners = [s for s in self.regions if s != region]
-        return [*self.sectors, *self.factors, *RESERVED, *partners]
+        return sam_accounts(self.regions, self.sectors, self.factors, region)
 
     def matrix(self, region: str) -> pd.DataFrame:
         """``region``'s SAM as a square DataFrame (rows receive from columns), zeros filled."""
